@@ -1,0 +1,184 @@
+"""Fonts, sizes and colours: the one source for the text and the charts.
+
+The font family comes from `fonts/` (TrueType files, read by their name tables),
+is registered once with ReportLab and matplotlib under the same names, and is
+embedded as a subset. Other families in `fonts/` serve as per-glyph fallbacks.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+STYLES = ("regular", "bold", "italic", "bold_italic")
+DEFAULT_FONT = "DejaVu Sans"
+MONO_FONT = "DejaVu Sans Mono"
+DEFAULT_PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6")
+
+INK = "#1a1a1a"          # body text: softer than pure black on paper
+MUTED = "#5f6368"        # captions, sources, running heads
+RULE = "#c8ccd0"         # hairlines, table rules, chart grid
+TINT = "#eef2f6"         # shaded boxes (summary, callouts, key figures)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One TrueType file, known to ReportLab as `name`."""
+    name: str
+    path: Path
+
+    @functools.cached_property
+    def codepoints(self) -> frozenset[int]:
+        from fontTools.ttLib import TTFont
+        with TTFont(self.path, lazy=True) as font:
+            return frozenset(font.getBestCmap())
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    name: str
+    regular: FontFace
+    bold: FontFace
+    italic: FontFace
+    bold_italic: FontFace
+
+    def faces(self) -> tuple[FontFace, ...]:
+        return (self.regular, self.bold, self.italic, self.bold_italic)
+
+
+def _style_of(subfamily: str) -> str:
+    s = subfamily.lower()
+    bold = "bold" in s
+    italic = "italic" in s or "oblique" in s
+    return {(False, False): "regular", (True, False): "bold",
+            (False, True): "italic", (True, True): "bold_italic"}[(bold, italic)]
+
+
+@functools.lru_cache(maxsize=None)
+def available_families(font_dir: Path = FONT_DIR) -> dict[str, dict[str, Path]]:
+    """Family name -> {style: path} for every .ttf/.otf file in `font_dir`."""
+    from fontTools.ttLib import TTFont
+    families: dict[str, dict[str, Path]] = {}
+    for path in sorted(font_dir.glob("*.[to]tf")):
+        with TTFont(path, lazy=True) as font:
+            names = font["name"]
+            family = str(names.getDebugName(16) or names.getDebugName(1))
+            sub = str(names.getDebugName(17) or names.getDebugName(2) or "Regular")
+        families.setdefault(family, {}).setdefault(_style_of(sub), path)
+    return families
+
+
+def _rl_name(path: Path) -> str:
+    return path.stem.replace(" ", "")
+
+
+@functools.lru_cache(maxsize=None)
+def load_family(name: str, font_dir: Path = FONT_DIR) -> FontFamily:
+    """The family `name`; a missing style falls back to the regular face."""
+    styles = available_families(font_dir)[name]
+    regular = styles.get("regular") or next(iter(styles.values()))
+    faces = {s: FontFace(_rl_name(styles.get(s, regular)), styles.get(s, regular)) for s in STYLES}
+    return FontFamily(name, **faces)
+
+
+_registered: set[str] = set()
+
+
+def register_with_reportlab(faces: list[FontFace], family: FontFamily | None = None) -> None:
+    """Register TrueType faces (once per process) so paragraphs and canvases can use them."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    for face in faces:
+        if face.name not in _registered:
+            pdfmetrics.registerFont(TTFont(face.name, str(face.path)))
+            _registered.add(face.name)
+    if family is not None:
+        pdfmetrics.registerFontFamily(
+            family.regular.name, normal=family.regular.name, bold=family.bold.name,
+            italic=family.italic.name, boldItalic=family.bold_italic.name)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What every stage needs to know about how the briefing looks."""
+    family: FontFamily
+    mono: FontFace
+    fallbacks: tuple[FontFace, ...]
+    size: float = 10.0                               # body text, points
+    palette: tuple[str, ...] = DEFAULT_PALETTE
+    ink: str = INK
+    muted: str = MUTED
+    rule: str = RULE
+    tint: str = TINT
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def accent(self) -> str:
+        return self.palette[0]
+
+    @property
+    def chart_size(self) -> float:
+        """Chart text: a little smaller than the body, like a table or caption."""
+        return round(self.size * 0.85, 2)
+
+    def all_faces(self) -> list[FontFace]:
+        return [*self.family.faces(), self.mono, *self.fallbacks]
+
+    def register(self) -> None:
+        register_with_reportlab(self.all_faces(), self.family)
+
+    def font_key(self) -> tuple:
+        """What identifies the fonts for caching: names, sizes and mtimes of the files."""
+        return tuple((f.name, f.path.stat().st_size, int(f.path.stat().st_mtime))
+                     for f in self.all_faces())
+
+    def chart_rc(self) -> dict:
+        """matplotlib rcParams that make a chart look like the text around it."""
+        return {
+            "font.family": [self.family.name],
+            "font.size": self.chart_size,
+            "axes.titlesize": self.chart_size,
+            "axes.labelsize": self.chart_size,
+            "xtick.labelsize": self.chart_size * 0.95,
+            "ytick.labelsize": self.chart_size * 0.95,
+            "legend.fontsize": self.chart_size * 0.95,
+            "text.color": self.ink,
+            "axes.labelcolor": self.ink,
+            "axes.edgecolor": self.muted,
+            "axes.linewidth": 0.6,
+            "axes.grid": False,
+            "grid.color": self.rule,
+            "grid.linewidth": 0.5,
+            "xtick.color": self.muted,
+            "ytick.color": self.muted,
+            "xtick.labelcolor": self.ink,
+            "ytick.labelcolor": self.ink,
+            "xtick.major.width": 0.6,
+            "ytick.major.width": 0.6,
+            "xtick.major.size": 3,
+            "ytick.major.size": 3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": __import__("cycler").cycler(color=list(self.palette)),
+            "legend.frameon": False,
+            "figure.dpi": 72,
+            "savefig.dpi": 72,
+            "text.parse_math": False,
+            "svg.fonttype": "none",
+            "pdf.fonttype": 42,
+        }
+
+
+def make_theme(font: str = DEFAULT_FONT, size: float = 10.0,
+               palette: tuple[str, ...] = DEFAULT_PALETTE, font_dir: Path = FONT_DIR) -> Theme:
+    family = load_family(font, font_dir)
+    families = available_families(font_dir)
+    mono = load_family(MONO_FONT, FONT_DIR).regular
+    # Fallback order: the other families' regular faces, the main family's own first.
+    fallbacks = tuple(load_family(n, font_dir).regular for n in sorted(families)
+                      if n not in (font, MONO_FONT))
+    if font != DEFAULT_FONT and DEFAULT_FONT in available_families(FONT_DIR):
+        fallbacks += (load_family(DEFAULT_FONT, FONT_DIR).regular,)
+    return Theme(family=family, mono=mono, fallbacks=tuple(dict.fromkeys(fallbacks)),
+                 size=size, palette=tuple(palette))
