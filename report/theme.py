@@ -127,6 +127,12 @@ class Theme:
 
     def register(self) -> None:
         register_with_reportlab(self.all_faces(), self.family)
+        # Single faces act as their own bold/italic, so <b> around a fallback run works.
+        from reportlab.pdfbase import pdfmetrics
+        for face in (self.mono, *self.fallbacks):
+            if face not in self.family.faces():
+                pdfmetrics.registerFontFamily(face.name, normal=face.name, bold=face.name,
+                                              italic=face.name, boldItalic=face.name)
 
     def font_key(self) -> tuple:
         """What identifies the fonts for caching: names, sizes and mtimes of the files."""

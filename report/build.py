@@ -1,0 +1,160 @@
+"""Stage 6: run the stages in order and write the PDF atomically.
+
+The document template makes as many passes as the table of contents and
+"Page X of Y" need, and no more; the PDF goes to a temporary file beside the
+target and is renamed into place only when the build succeeded.
+"""
+from __future__ import annotations
+
+import calendar
+import contextlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics, InputError, Mark
+
+DEFAULT_EPOCH = 946684800      # 2000-01-01, ReportLab's invariant date, when nothing else says
+
+
+@dataclass
+class Options:
+    strict: bool = False
+    check_only: bool = False
+    jobs: int = 1
+    use_cache: bool = True
+    cache_dir: Path = Path("build/.cache/charts")
+    allow_outside: tuple[Path, ...] = ()
+    print_edition: bool = False
+    export_figures: Path | None = None
+
+
+@dataclass
+class Result:
+    output: Path | None
+    diagnostics: list
+    pages: int = 0
+    figures: int = 0
+    tables: int = 0
+    passes: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+
+def prepare(data_path: Path, opts: Options, diags: Diagnostics):
+    """Stages 1-3: load, validate, resolve. Raises InputError with every problem found."""
+    from . import model
+    from .charts.kinds import KINDS
+    from .load import load
+    from .resolve import resolve
+    from .theme import available_families
+
+    loaded = load(data_path, diags, allow_outside=opts.allow_outside)
+    ctx = model.Ctx(diags, KINDS, available_families())
+    doc = model.validate(loaded, ctx)
+    if doc is None:
+        diags.raise_if_errors()
+    resolved = resolve(doc, loaded.places, diags)
+    diags.raise_if_errors()
+    return loaded, resolved
+
+
+def chart_jobs(resolved, geo, theme):
+    from dataclasses import replace
+
+    from .charts.draw import ChartJob
+    from .charts.kinds import KINDS
+    from .layout.story import figure_size
+    jobs = []
+    for fig in resolved.figures:
+        if fig.chart is None:
+            continue
+        w, h = figure_size(fig, geo, KINDS[fig.chart.kind].ASPECT)
+        fig.chart = replace(fig.chart, width=round(w, 2), height=round(h, 2))
+        jobs.append(ChartJob(fig.anchor, fig.chart, fig.rows, theme))
+    return jobs
+
+
+def source_epoch(report_date) -> int:
+    """SOURCE_DATE_EPOCH when set, else midnight UTC of report.date, else a fixed date."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    if report_date:
+        return calendar.timegm(report_date.timetuple())
+    return DEFAULT_EPOCH
+
+
+@contextlib.contextmanager
+def _epoch(seconds: int):
+    """ReportLab reads SOURCE_DATE_EPOCH for every date it writes."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def build(data_path: Path, out_path: Path, opts: Options) -> Result:
+    """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
+    started = time.perf_counter()
+    timings = {}
+    diags = Diagnostics(strict=opts.strict)
+    loaded, resolved = prepare(data_path, opts, diags)
+    timings["load+resolve"] = time.perf_counter() - started
+    result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
+    if opts.check_only:
+        diags.raise_if_errors()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    from .charts.draw import Cache, draw_all
+    from .layout.pages import geometry
+    from .theme import make_theme
+
+    style = resolved.doc.style
+    theme = make_theme(style.font, style.size, tuple(style.palette))
+    theme.register()
+    geo = geometry(style)
+    t0 = time.perf_counter()
+    cache = Cache(opts.cache_dir if opts.use_cache else None)
+    if opts.export_figures:
+        opts.export_figures.mkdir(parents=True, exist_ok=True)
+    recordings, notes = draw_all(chart_jobs(resolved, geo, theme), cache, opts.jobs, opts.export_figures)
+    timings["charts"] = time.perf_counter() - t0
+    by_anchor = {f.anchor: f for f in resolved.figures}
+    for anchor, note in notes:
+        fig = by_anchor[anchor]
+        diags.warning(fig.mark, fig.path, note)
+    result.cache_hits, result.cache_misses = cache.hits, cache.misses
+
+    t0 = time.perf_counter()
+    from .layout.document import write_pdf
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.stem}.", suffix=".pdf.tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with _epoch(source_epoch(resolved.doc.report.date)):
+            pages, passes = write_pdf(tmp, resolved, recordings, theme, geo, diags, opts.print_edition)
+        diags.raise_if_errors()          # --strict: layout warnings stop the build too
+        os.replace(tmp, out_path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    timings["layout+write"] = time.perf_counter() - t0
+    result.output, result.pages, result.passes = out_path, pages, passes
+    result.seconds = time.perf_counter() - started
+    result.timings = timings
+    return result
+
+
+__all__ = ["Options", "Result", "build", "prepare", "InputError", "Mark"]

@@ -1,0 +1,142 @@
+"""Stage 4: every chart of the briefing -> a Recording (vector display list).
+
+A chart is drawn only when its cache entry is missing: the key covers the spec,
+the data, the theme, the font files and the library versions. A cached build
+never imports matplotlib. With `jobs > 1` and enough charts, charts are drawn
+in a fork-started process pool.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CACHE_VERSION = "1"     # bump when drawing code changes what a chart looks like
+MIN_CHARTS_PER_JOB = 3  # below this a pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class ChartJob:
+    anchor: str
+    spec: object          # ChartSpec with its final width and height
+    rows: tuple
+    theme: object
+
+
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    out = []
+    for name in ("matplotlib", "reportlab"):
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=?")
+    return ",".join(out)
+
+
+def _code_stamp() -> str:
+    """Size and mtime of every chart module: editing drawing code invalidates the cache."""
+    here = Path(__file__).parent
+    files = sorted(here.glob("*.py")) + sorted((here / "kinds").glob("*.py"))
+    return ";".join(f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}" for f in files)
+
+
+def cache_key(job: ChartJob) -> str:
+    theme = job.theme
+    material = repr((CACHE_VERSION, _versions(), _code_stamp(), job.spec, job.rows,
+                     theme.family.name, theme.size, theme.palette, theme.ink, theme.muted, theme.rule,
+                     theme.font_key()))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+class Cache:
+    """Pickled (recording, notes) in a folder; a corrupt or unreadable entry is a miss."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.hits = self.misses = 0
+
+    def get(self, key: str):
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.pickle"
+        try:
+            with open(path, "rb") as fh:
+                value = pickle.load(fh)
+            from .canvas_backend import Recording
+            recording, notes = value
+            if isinstance(recording, Recording) and isinstance(notes, list):
+                return recording, notes
+        except FileNotFoundError:
+            return None
+        except Exception:       # a truncated or foreign file: redraw it
+            pass
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        return None
+
+    def put(self, key: str, value) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / f"{key}.pickle")
+        except OSError:
+            pass                # a read-only cache folder only costs speed
+
+
+def draw_one(job: ChartJob):
+    """(recording, notes, export) for one chart: drawn by matplotlib, recorded as vectors."""
+    from .canvas_backend import record
+    from .render import draw_figure
+    fig, notes = draw_figure(job.spec, list(job.rows), job.theme)
+    return record(fig, job.theme), notes, fig
+
+
+def _draw_in_worker(job: ChartJob):
+    recording, notes, _ = draw_one(job)
+    return recording, notes
+
+
+def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None):
+    """{anchor: recording} and [(anchor, note)] for every job."""
+    recordings, notes, todo = {}, [], []
+    for job in jobs:
+        key = cache_key(job)
+        hit = None if export_dir else cache.get(key)
+        if hit is not None:
+            cache.hits += 1
+            recordings[job.anchor] = hit[0]
+            notes.extend((job.anchor, n) for n in hit[1])
+        else:
+            cache.misses += 1
+            todo.append((key, job))
+    if not todo:
+        return recordings, notes
+    workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
+    if workers > 1:
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")    # fork: workers inherit imports (~20 ms to start)
+        with ctx.Pool(workers) as pool:
+            results = pool.map(_draw_in_worker, [job for _, job in todo], chunksize=1)
+    else:
+        results = []
+        for _, job in todo:
+            recording, job_notes, fig = draw_one(job)
+            if export_dir is not None:
+                from .render import export_figure
+                export_figure(fig, export_dir, job.anchor)
+            results.append((recording, job_notes))
+    for (key, job), (recording, job_notes) in zip(todo, results):
+        cache.put(key, (recording, list(job_notes)))
+        recordings[job.anchor] = recording
+        notes.extend((job.anchor, n) for n in job_notes)
+    return recordings, notes

@@ -1,0 +1,438 @@
+"""Helpers shared by the chart kinds: values, text measuring, axes styling, label placement.
+
+Like the kind modules, this imports matplotlib and numpy only inside functions, so
+that validation can import the registry without them. All sizes are in points
+(figures are made at 72 dpi, so one display unit is one point).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import math
+import textwrap
+
+MINUS = "\u2212"             # a real minus sign, as wide as a digit
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+LINE_SPACING = 1.2          # matplotlib's default for multi-line text
+LABEL_GAP = 3.0             # points kept free around labels (the PDF renderer's widths
+                            # may differ from matplotlib's by ~3 pt on long labels)
+
+
+# ---------------------------------------------------------------- values
+
+def missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def as_float(v) -> float:
+    """A number as float; missing (or non-numeric) as NaN, which draws as a gap."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or missing(v):
+        return math.nan
+    return float(v)
+
+
+def is_date(v) -> bool:
+    return isinstance(v, _dt.date)
+
+
+def fmt_date(d: _dt.date, year: bool = True) -> str:
+    text = f"{d.day} {MONTHS[d.month - 1]}"
+    return f"{text} {d.year}" if year else text
+
+
+def fmt_value(v) -> str:
+    """A value label: thousands separators, whole numbers without decimals."""
+    if missing(v):
+        return ""
+    if isinstance(v, _dt.date):
+        return fmt_date(v)
+    if isinstance(v, str):
+        return v
+    v = float(v)
+    if v.is_integer():
+        return f"{int(v):,}".replace("-", MINUS)
+    digits = 2 if abs(v) < 100 else 1 if abs(v) < 10_000 else 0
+    text = f"{v:,.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text.replace("-", MINUS)
+
+
+def fmt_category(v) -> str:
+    """A category name: text as is, numbers (often years) without separators."""
+    if missing(v):
+        return "(none)"
+    if isinstance(v, _dt.date):
+        return fmt_date(v)
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def decimals_for(values) -> int:
+    """Fewest decimals that show every value exactly (tick values are round numbers)."""
+    vals = [float(v) for v in values]
+    scale = max([abs(v) for v in vals] + [1.0])
+    for d in range(7):
+        if all(abs(round(v, d) - v) <= 1e-9 * scale for v in vals):
+            return d
+    return 6
+
+
+def fmt_fixed(v: float, digits: int, separators: bool = True) -> str:
+    text = f"{v:,.{digits}f}" if separators else f"{v:.{digits}f}"
+    if text.startswith("-"):
+        text = text[1:] if float(text.replace(",", "")) == 0 else MINUS + text[1:]
+    return text
+
+
+# ---------------------------------------------------------------- colours
+
+def _blend(colour: str, towards: str, amount: float) -> str:
+    from matplotlib.colors import to_hex, to_rgb
+    a, b = to_rgb(colour), to_rgb(towards)
+    return to_hex([x + (y - x) * amount for x, y in zip(a, b)])
+
+
+def colours(theme, n: int) -> list[str]:
+    """n colours in palette order; past the palette's end, lighter tints of it."""
+    pal = list(theme.palette) or ["#1f4e79"]
+    out = []
+    for i in range(n):
+        round_, j = divmod(i, len(pal))
+        out.append(pal[j] if round_ == 0 else _blend(pal[j], "#ffffff", min(0.75, 0.4 * round_)))
+    return out
+
+
+def luminance(colour: str) -> float:
+    from matplotlib.colors import to_rgb
+    r, g, b = to_rgb(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_on(colour: str, theme) -> str:
+    """Ink or white, whichever reads better on `colour`."""
+    return "white" if luminance(colour) < 0.5 else theme.ink
+
+
+# ---------------------------------------------------------------- text measuring
+
+def font_size(kind: str = "font.size") -> float:
+    """A size from the active rcParams (the theme's), in points."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+    return FontProperties(size=matplotlib.rcParams[kind]).get_size_in_points()
+
+
+@functools.lru_cache(maxsize=8192)
+def _line_width(line: str, size: float, family: tuple) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+    if not line:
+        return 0.0
+    prop = FontProperties(family=list(family), size=size)
+    return TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
+
+
+def text_extent(text: str, size: float) -> tuple[float, float]:
+    """(width, height) in points of possibly multi-line text in the theme's font."""
+    import matplotlib
+    family = tuple(matplotlib.rcParams["font.family"])
+    lines = text.split("\n")
+    width = max(_line_width(line, size, family) for line in lines)
+    return width, size * LINE_SPACING * len(lines)
+
+
+def wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False,
+                                   break_on_hyphens=True)) or text
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def wrap_to_width(text: str, max_pt: float, size: float, max_lines: int = 3) -> str:
+    """Wrap `text` at the widest line length that fits `max_pt`; shorten if it needs
+    more than `max_lines` lines."""
+    text = " ".join(text.split())
+    if text_extent(text, size)[0] <= max_pt:
+        return text
+    for chars in range(len(text) - 1, 3, -1):
+        wrapped = wrap(text, chars)
+        if text_extent(wrapped, size)[0] <= max_pt:
+            break
+    lines = wrapped.split("\n")
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = shorten(lines[-1] + " …", len(lines[-1]) + 1)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- layout
+
+def pt_per_px(ax) -> float:
+    return 72.0 / ax.figure.dpi
+
+
+def layout(ax):
+    """Run the layout engine once and return the axes box in points
+    (x0, y0, x1, y1), so that a kind can fit its labels to the real plot area."""
+    ax.figure.draw_without_rendering()
+    k = pt_per_px(ax)
+    b = ax.get_window_extent()
+    return b.x0 * k, b.y0 * k, b.x1 * k, b.y1 * k
+
+
+def fill_box(ax, xlo, xhi, ylo, yhi, aspect: float = 1.0) -> None:
+    """Show at least [xlo, xhi] x [ylo, yhi] at a fixed aspect (y units drawn
+    `aspect` times as long as x units), widening the shorter side around its
+    centre so the data fills the space the layout gives the axes."""
+    ax.set_aspect("auto")
+    x0, y0, x1, y1 = layout(ax)
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    xr, yr = xhi - xlo, yhi - ylo
+    xr, yr = max(xr, yr * aspect * w / h), max(yr, xr * h / (aspect * w))
+    xm, ym = (xlo + xhi) / 2, (ylo + yhi) / 2
+    ax.set_xlim(xm - xr / 2, xm + xr / 2)
+    ax.set_ylim(ym - yr / 2, ym + yr / 2)
+    ax.set_aspect(aspect, adjustable="box")    # limits already match: the box barely moves
+
+
+def extent_pt(artist, ax):
+    b = artist.get_window_extent()
+    k = pt_per_px(ax)
+    return b.x0 * k, b.y0 * k, b.x1 * k, b.y1 * k
+
+
+def overlaps(a, b, gap: float = 0.0) -> bool:
+    return not (a[2] + gap <= b[0] or b[2] + gap <= a[0]
+                or a[3] + gap <= b[1] or b[3] + gap <= a[1])
+
+
+def overlap_area(a, b, gap: float = 0.0) -> float:
+    w = min(a[2], b[2]) + gap - max(a[0], b[0])
+    h = min(a[3], b[3]) + gap - max(a[1], b[1])
+    return max(0.0, w) * max(0.0, h)
+
+
+def keep_inside(ax, texts, axis: str = "y", rounds: int = 3) -> None:
+    """Widen the data limits along `axis` until every text sits inside the axes,
+    so value labels are neither clipped nor pushed into the titles."""
+    texts = [t for t in texts if t.get_visible() and t.get_text()]
+    for _ in range(rounds):
+        if not texts:
+            return
+        x0, y0, x1, y1 = layout(ax)
+        boxes = [extent_pt(t, ax) for t in texts]
+        if axis == "y":
+            lo_px, hi_px = y0, y1
+            lo_over = max(0.0, y0 + 2 - min(b[1] for b in boxes))
+            hi_over = max(0.0, max(b[3] for b in boxes) - (y1 - 2))
+            lo, hi = ax.get_ylim()
+        else:
+            lo_px, hi_px = x0, x1
+            lo_over = max(0.0, x0 + 2 - min(b[0] for b in boxes))
+            hi_over = max(0.0, max(b[2] for b in boxes) - (x1 - 2))
+            lo, hi = ax.get_xlim()
+        if lo_over < 0.5 and hi_over < 0.5:
+            return
+        span_px = hi_px - lo_px
+        free = max(span_px - lo_over - hi_over, span_px * 0.3)
+        per_px = (hi - lo) / free       # data units per point once the labels fit
+        new = (lo - lo_over * per_px if lo_over else lo, hi + hi_over * per_px if hi_over else hi)
+        (ax.set_ylim if axis == "y" else ax.set_xlim)(*new)
+
+
+def drop_overlapping(texts, ax) -> int:
+    """Hide texts that would overlap one kept before them; return how many."""
+    kept, dropped = [], 0
+    if texts:
+        layout(ax)
+    for t in texts:
+        box = extent_pt(t, ax)
+        if any(overlaps(box, k, LABEL_GAP / 2) for k in kept):
+            t.set_visible(False)
+            dropped += 1
+        else:
+            kept.append(box)
+    return dropped
+
+
+# ---------------------------------------------------------------- axes
+
+def number_formatter(separators: bool = True):
+    """Tick labels with thousands separators and as few decimals as the ticks need."""
+    from matplotlib.ticker import Formatter
+
+    class Numbers(Formatter):
+        def __call__(self, x, pos=None):
+            return fmt_fixed(x, decimals_for([x]), separators)
+
+        def format_ticks(self, values):
+            digits = decimals_for(values)
+            return [fmt_fixed(v, digits, separators) for v in values]
+
+    return Numbers()
+
+
+def number_axis(axis, values=(), years_ok: bool = False) -> None:
+    """Round-number ticks with separators; whole-number data gets whole ticks.
+    With years_ok, whole numbers that look like years are printed without separators."""
+    from matplotlib.ticker import MaxNLocator
+    vals = [v for v in values if not missing(v)]
+    whole = bool(vals) and all(float(v).is_integer() for v in vals)
+    years = years_ok and whole and all(1000 <= v <= 2999 for v in vals)
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=whole))
+    axis.set_major_formatter(number_formatter(separators=not years))
+
+
+def date_formatter():
+    """Compact dates: '12 Jul', 'Jul' or '2020', with the year under the first tick
+    and wherever it changes."""
+    from matplotlib.dates import num2date
+    from matplotlib.ticker import Formatter
+
+    class Dates(Formatter):
+        def __call__(self, x, pos=None):
+            return fmt_date(num2date(x).date())
+
+        def format_ticks(self, values):
+            days = [num2date(v).date() for v in values]
+            yearly = all(d.month == 1 and d.day == 1 for d in days) and len(days) > 1
+            monthly = all(d.day == 1 for d in days) and len(days) > 1
+            out, last_year = [], None
+            for d in days:
+                if yearly:
+                    out.append(str(d.year))
+                    continue
+                text = MONTHS[d.month - 1] if monthly else fmt_date(d, year=False)
+                if d.year != last_year:
+                    text += f"\n{d.year}"
+                out.append(text)
+                last_year = d.year
+            return out
+
+    return Dates()
+
+
+def date_axis(axis, lo: float, hi: float, length_pt: float) -> None:
+    """Whole-day ticks, as many as fit `length_pt`, with compact labels."""
+    from matplotlib.dates import AutoDateLocator, DayLocator
+    most = max(3, int(length_pt // 55))
+    span = hi - lo
+    if span <= most:
+        locator = DayLocator(interval=max(1, math.ceil(span / most)))
+    else:
+        locator = AutoDateLocator(minticks=3, maxticks=most, interval_multiples=True)
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(date_formatter())
+
+
+def x_values(rows, column) -> tuple[list[float], bool]:
+    """The x column as floats (dates as matplotlib day numbers) and whether they are dates."""
+    from matplotlib.dates import date2num
+    vals = [r.get(column) for r in rows]
+    dated = any(is_date(v) for v in vals)
+    if dated:
+        return [float(date2num(v)) if is_date(v) else math.nan for v in vals], True
+    return [as_float(v) for v in vals], False
+
+
+def value_grid(ax, axis: str = "y") -> None:
+    """A light grid along the value axis, behind the data. The grid lines do the
+    work of that axis's spine and tick marks, so those go."""
+    ax.set_axisbelow(True)
+    ax.grid(True, axis=axis)
+    ax.spines["left" if axis == "y" else "bottom"].set_visible(False)
+    ax.tick_params(axis=axis, length=0)
+
+
+def axis_titles(ax, spec) -> None:
+    if spec.x_label:
+        ax.set_xlabel(spec.x_label)
+    if spec.y_label:
+        ax.set_ylabel(spec.y_label)
+
+
+def legend_above(ax, handles, labels) -> None:
+    """A legend on one or more rows above the plot, where it covers nothing."""
+    import matplotlib
+    size = font_size("legend.fontsize")
+    room = ax.figure.get_size_inches()[0] * 72 * 0.9
+    widths = [text_extent(str(l), size)[0] + size * 3.2 for l in labels]
+    ncols = len(labels)
+    while ncols > 1 and sum(sorted(widths, reverse=True)[:ncols]) > room:
+        ncols -= 1
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.02), ncols=ncols,
+              borderaxespad=0, handlelength=1.4, handleheight=0.8, handletextpad=0.5,
+              columnspacing=1.6, frameon=False, labelcolor=matplotlib.rcParams["text.color"])
+
+
+def no_data(ax, theme, message: str = "No data to show") -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+            color=theme.muted)
+
+
+# ---------------------------------------------------------------- point labels
+
+# Offsets tried around a marker, nearest first: (dx, dy, ha, va) as unit directions.
+_AROUND = [(1, 0, "left", "center"), (-1, 0, "right", "center"),
+           (0, 1, "center", "bottom"), (0, -1, "center", "top"),
+           (0.72, 0.72, "left", "bottom"), (-0.72, 0.72, "right", "bottom"),
+           (0.72, -0.72, "left", "top"), (-0.72, -0.72, "right", "top")]
+
+
+def _box_at(px, py, dx, dy, ha, va, w, h):
+    x0 = px if ha == "left" else px - w if ha == "right" else px - w / 2
+    y0 = py if va == "bottom" else py - h if va == "top" else py - h / 2
+    return (x0 + dx, y0 + dy, x0 + dx + w, y0 + dy + h)
+
+
+def place_point_labels(ax, xs, ys, texts, theme, marker_pt: float = 3.0) -> int:
+    """Label points without overlaps: for each point try spots around it, nearest
+    first, then further out with a thin leader line; labels stay inside the axes
+    and off every marker. Returns how many labels could not be placed cleanly."""
+    size = font_size("font.size") * 0.95
+    box = layout(ax)
+    k = pt_per_px(ax)
+    pts = [tuple(p * k for p in ax.transData.transform((x, y))) for x, y in zip(xs, ys)]
+    markers = [(px - marker_pt - 1, py - marker_pt - 1, px + marker_pt + 1, py + marker_pt + 1)
+               for px, py in pts]
+    inner = (box[0] + 2, box[1] + 2, box[2] - 2, box[3] - 2)
+    placed: list[tuple] = []
+    crowded = 0
+
+    def crowding(i):        # most crowded points choose first
+        return -sum(1 for q in pts if abs(q[0] - pts[i][0]) < 60 and abs(q[1] - pts[i][1]) < 25)
+
+    for i in sorted(range(len(pts)), key=crowding):
+        if not texts[i]:
+            continue
+        px, py = pts[i]
+        w, h = text_extent(texts[i], size)
+        best, best_cost = None, math.inf
+        for radius in (marker_pt + 2, marker_pt + 12, marker_pt + 24, marker_pt + 38):
+            for ux, uy, ha, va in _AROUND:
+                dx, dy = ux * radius, uy * radius
+                b = _box_at(px, py, dx, dy, ha, va, w, h)
+                outside = (max(0, inner[0] - b[0]) + max(0, b[2] - inner[2])
+                           + max(0, inner[1] - b[1]) + max(0, b[3] - inner[3]))
+                cost = (outside * 50
+                        + sum(overlap_area(b, o, LABEL_GAP) for o in placed)
+                        + sum(overlap_area(b, m, 1) for m in markers) * 2
+                        + radius * 0.01)
+                if cost < best_cost:
+                    best, best_cost = (dx, dy, ha, va, b, radius), cost
+            if best_cost < 1:
+                break
+        dx, dy, ha, va, b, radius = best
+        if best_cost >= 1:
+            crowded += 1
+        placed.append(b)
+        leader = None
+        if radius > marker_pt + 2:
+            leader = dict(arrowstyle="-", color=theme.muted, lw=0.5, shrinkA=1, shrinkB=marker_pt)
+        ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points",
+                    ha=ha, va=va, fontsize=size, color=theme.ink, arrowprops=leader,
+                    annotation_clip=False, zorder=5)
+    return crowded

@@ -1,0 +1,158 @@
+"""`timeline`: dated events on one horizontal date axis.
+
+Each event is a dot on the axis with a thin stem rising to its label; an event
+with an `end` is a span, drawn as a bar at the height of its label. Labels are
+stacked on as few levels as possible so that no two labels touch and no stem
+crosses a label; long labels are wrapped, more tightly if the chart is crowded.
+`labels: true` puts the date (or date range) in front of each label.
+"""
+from __future__ import annotations
+
+import math
+
+from . import _common as c
+
+NAME = "timeline"
+ASPECT = 0.4
+BAR = 4.0             # span bar thickness, points
+GAP = 6.0             # free space between labels on one level, points
+
+
+def columns(spec) -> list[tuple[str, str, str, bool]]:
+    return [("date", spec.col("date"), "date", True),
+            ("label", spec.col("label"), "text", True),
+            ("end", spec.col("end"), "date", False)]
+
+
+def draw(ax, spec, rows, theme) -> list[str]:
+    from matplotlib.dates import date2num
+
+    notes: list[str] = []
+    dcol, lcol, ecol = spec.col("date"), spec.col("label"), spec.col("end")
+    events = []
+    for i, r in enumerate(rows):
+        d, e = r.get(dcol), r.get(ecol)
+        if not c.is_date(d):
+            continue
+        if c.is_date(e) and e < d:
+            notes.append(f"'{r.get(lcol)}' ends before it starts; drawn as a single date")
+            e = None
+        label = "" if c.missing(r.get(lcol)) else " ".join(str(r.get(lcol)).split())
+        if spec.labels:
+            when = c.fmt_date(d) + (f" – {c.fmt_date(e)}" if c.is_date(e) else "")
+            label = f"{when}: {label}" if label else when
+        events.append((d, e if c.is_date(e) else None, label, i))
+    if len(events) < len(rows):
+        notes.append(f"{len(rows) - len(events)} rows without a date were left out")
+    if not events:
+        c.no_data(ax, theme)
+        return notes
+    ordered = sorted(events, key=lambda ev: (ev[0], ev[3]))
+    if ordered != events:
+        notes.append(f"rows were not in date order; sorted by '{dcol}'")
+    events = ordered
+
+    starts = [float(date2num(d)) for d, *_ in events]
+    ends = [float(date2num(e)) if e else None for _, e, *_ in events]
+    lo, hi = min(starts), max([s for s in starts] + [e for e in ends if e is not None])
+    span = max(hi - lo, 1.0)
+    pad = span * 0.03 if hi > lo else 15.0
+    ax.set_xlim(lo - pad, hi + pad)
+    ax.set_ylim(0, 1)
+    ax.spines["left"].set_visible(False)
+    ax.spines["bottom"].set_color(theme.muted)
+    ax.tick_params(axis="y", left=False, labelleft=False)
+    c.date_axis(ax.xaxis, lo - pad, hi + pad, ax.figure.get_size_inches()[0] * 72 - 30)
+    if spec.x_label:
+        ax.set_xlabel(spec.x_label)
+
+    x0, y0, x1, y1 = c.layout(ax)
+    width, height = x1 - x0, y1 - y0
+    per_day = width / (hi - lo + 2 * pad)
+    size = c.font_size("font.size") * 0.95
+    sx = [(s - (lo - pad)) * per_day for s in starts]
+    ex = [None if e is None else (e - (lo - pad)) * per_day for e in ends]
+
+    # The widest wrapping that fits the height; failing all, the lowest plan.
+    plans, chosen = [], None
+    for chars in (32, 26, 20, 16, 12):
+        texts = [c.wrap(label, chars) for *_, label, _ in events]
+        plans.append((texts, _levels(texts, sx, ex, width, size)))
+        if plans[-1][1]["height"] <= height - 4:
+            chosen = plans[-1]
+            break
+    if chosen is None:
+        chosen = min(plans, key=lambda tp: tp[1]["height"])
+        notes.append("the timeline is crowded: give the figure more height")
+    texts, plan = chosen
+    # Spread the levels over the height (within reason) rather than leave the top empty.
+    stretch = min(1.5, max(1.0, (height - 4) / plan["height"]))
+    ax.set_ylim(0, max(plan["height"] * stretch + 4, height))  # y data units are points
+    plan["y"] = [y * stretch for y in plan["y"]]
+
+    accent = theme.palette[0] if theme.palette else theme.ink
+    for k, text in enumerate(texts):
+        y, flip = plan["y"][k], plan["flip"][k]
+        stem_top = y + plan["h"][k] + (BAR if ex[k] is not None else 0)
+        ax.plot([starts[k]] * 2, [0, stem_top], color=theme.muted, linewidth=0.5, zorder=2,
+                solid_capstyle="butt")
+        if ends[k] is not None:
+            ax.plot([starts[k], ends[k]], [y + BAR / 2] * 2, color=accent, alpha=0.45,
+                    linewidth=BAR, solid_capstyle="butt", zorder=3)
+        ax.annotate(text, (starts[k], y + (BAR if ends[k] is not None else 0)),
+                    xytext=(-3 if flip else 3, 0), textcoords="offset points",
+                    ha="right" if flip else "left", va="bottom", fontsize=size,
+                    color=theme.ink, linespacing=c.LINE_SPACING, annotation_clip=False)
+    ax.scatter(starts, [0] * len(starts), s=22, color=accent, edgecolor="white", linewidth=0.8,
+               zorder=4, clip_on=False)
+    return notes
+
+
+def _levels(texts, sx, ex, width, size) -> dict:
+    """Give each label the lowest level where it touches no label and no stem
+    crosses it. Labels are placed right to left: a stem under an earlier
+    label's text must stay below that label, so its event is settled first."""
+    n = len(texts)
+    heights, boxes, flips = [], [], []
+    for k, text in enumerate(texts):
+        w, h = c.text_extent(text, size)
+        heights.append(h)
+        w += 3 + c.LABEL_GAP            # offset from the stem, and renderer slack
+        flip = sx[k] + w > width and sx[k] - w >= 0       # no room on the right: hang left
+        left, right = (sx[k] - w, sx[k]) if flip else (sx[k], sx[k] + w)
+        if ex[k] is not None:
+            right = max(right, ex[k])
+        boxes.append((left, right))
+        flips.append(flip)
+    levels = [0] * n
+    placed = []                         # (level, left, right, stem)
+    for k in sorted(range(n), key=lambda k: (-boxes[k][0], -k)):
+        left, right = boxes[k]
+        # Strict first; if no level is free (labels that cover each other's stems),
+        # accept a stem through a label rather than text on text.
+        for strict in (True, False):
+            free = [lv for lv in range(n + 1)
+                    if not any(_clash(lv, left, right, sx[k], p, strict) for p in placed)]
+            if free:
+                break
+        levels[k] = free[0]
+        placed.append((free[0], left, right, sx[k]))
+    # Each level is as tall as its tallest label (plus a span bar, if it has one).
+    tall = [0.0] * (max(levels) + 1)
+    for k, lv in enumerate(levels):
+        tall[lv] = max(tall[lv], heights[k] + (BAR if ex[k] is not None else 0) + 5)
+    floor = [10.0]                      # the first level clears the dots on the axis
+    for t in tall:
+        floor.append(floor[-1] + t)
+    return {"y": [floor[lv] for lv in levels], "flip": flips, "h": heights, "height": floor[-1]}
+
+
+def _clash(level, left, right, stem, other, strict=True) -> bool:
+    lv, lo, hi, ostem = other
+    if lv == level:
+        return left < hi + GAP and lo < right + GAP
+    if not strict:
+        return False
+    if lv < level:                      # our stem would pass through a lower label
+        return lo + 1 < stem < hi - 1
+    return left + 1 < ostem < right - 1     # a taller stem would pass through us

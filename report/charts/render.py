@@ -1,0 +1,78 @@
+"""Draw one chart as a matplotlib Figure in the report's font and palette, and export it.
+
+No pyplot: a bare Figure has no global state and needs no GUI backend.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .kinds import KINDS
+
+SVG_HASHSALT = "briefing-report"   # fixed ids in SVG output
+_added_fonts: set[str] = set()
+
+
+def _register_fonts(theme) -> list[str]:
+    """Make the theme's font files known to matplotlib (once per process per file);
+    return the family names of the fallback faces."""
+    from matplotlib import font_manager
+    for face in theme.all_faces():
+        path = str(face.path)
+        if path not in _added_fonts:
+            font_manager.fontManager.addfont(path)
+            _added_fonts.add(path)
+    names = [font_manager.get_font(str(f.path)).family_name for f in theme.fallbacks]
+    return [n for n in dict.fromkeys(names) if n != theme.family.name]
+
+
+def chart_rc(theme) -> dict:
+    """The theme's chart rcParams, plus its fallback families so a glyph missing
+    from the main font (e.g. Armenian in Noto Sans) still prints."""
+    rc = theme.chart_rc()
+    rc["font.family"] = [theme.family.name, *_register_fonts(theme)]
+    rc["figure.facecolor"] = "white"
+    rc["savefig.facecolor"] = "white"
+    return rc
+
+
+def _tick_style(ax, rc) -> None:
+    """Tick marks and labels are created lazily, possibly after the rc context
+    ends: pin the theme's values on the axes so later ticks get them too."""
+    for name in ("x", "y"):
+        ax.tick_params(axis=name, which="both",
+                       labelsize=rc[f"{name}tick.labelsize"], labelcolor=rc[f"{name}tick.labelcolor"],
+                       color=rc[f"{name}tick.color"], width=rc[f"{name}tick.major.width"],
+                       length=rc[f"{name}tick.major.size"], grid_color=rc["grid.color"],
+                       grid_linewidth=rc["grid.linewidth"], labelfontfamily=rc["font.family"])
+
+
+def draw_figure(spec, rows, theme):
+    """(Figure, notes) for one chart spec; notes are short messages for the user."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    kind = KINDS[spec.kind]
+    rc = chart_rc(theme)
+    with matplotlib.rc_context(rc):
+        # Constrained layout keeps every tick label, title and legend inside the figure.
+        fig = Figure(figsize=(spec.width / 72, spec.height / 72), dpi=72, layout="constrained")
+        ax = fig.add_subplot()
+        _tick_style(ax, rc)
+        notes = list(kind.draw(ax, spec, rows, theme))
+        fig.draw_without_rendering()   # create lazy artists while the theme is in force
+    return fig, notes
+
+
+def export_figure(fig, directory, stem: str) -> tuple[Path, Path]:
+    """Write `<stem>.svg` (text kept as text) and `<stem>.png` (300 dpi), both
+    byte-identical from run to run."""
+    import matplotlib
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    svg, png = directory / f"{stem}.svg", directory / f"{stem}.png"
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": SVG_HASHSALT}):
+        fig.savefig(svg, format="svg", metadata={"Date": None})
+        fig.savefig(png, format="png", dpi=300,
+                    metadata={"Software": f"matplotlib {matplotlib.__version__}"})
+    return svg, png

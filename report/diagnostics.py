@@ -1,0 +1,80 @@
+"""Problems in the input, each pointing at a place in a file.
+
+Every stage reports through a `Diagnostics` collector; the command prints them as
+`file:line:col: severity: key.path: message`, one per line.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in a file: 1-based line and column."""
+    file: str
+    line: int
+    col: int
+
+    def shifted(self, lines: int = 0, col: int | None = None) -> "Mark":
+        return Mark(self.file, self.line + lines, self.col if col is None else col)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    mark: Mark | None
+    path: str            # key path in the data file, e.g. sections[2].content[1].figure.chart
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.mark.file}:{self.mark.line}:{self.mark.col}: " if self.mark else ""
+        path = f"{self.path}: " if self.path else ""
+        return f"{where}{self.severity}: {path}{self.message}"
+
+
+class InputError(Exception):
+    """Raised when the input cannot go further; carries every problem found so far."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(map(str, diagnostics)))
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class Diagnostics:
+    """Collects problems; `strict` turns warnings into errors."""
+    strict: bool = False
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, mark: Mark | None, path: str, message: str) -> None:
+        self.items.append(Diagnostic(mark, path, message, "error"))
+
+    def warning(self, mark: Mark | None, path: str, message: str) -> None:
+        self.items.append(Diagnostic(mark, path, message, "error" if self.strict else "warning"))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise InputError(sorted_diagnostics(self.items))
+
+
+def sorted_diagnostics(items: list[Diagnostic]) -> list[Diagnostic]:
+    """File order, so a user reads them top to bottom; duplicates dropped."""
+    def key(d: Diagnostic):
+        m = d.mark
+        return (m is None, m.file if m else "", m.line if m else 0, m.col if m else 0)
+    return sorted(dict.fromkeys(items), key=key)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' for a near miss, else ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,96 @@
+"""The document template: passes, table of contents, outline, running heads
+and "Page X of Y"; then one call that writes the PDF."""
+from __future__ import annotations
+
+from reportlab.platypus import BaseDocTemplate, NextPageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from ..diagnostics import Diagnostics, InputError
+from .flowables import Caption, CaptionedTable, Heading
+from .pages import BLEED, Furniture, page_templates
+from .story import StoryBuilder
+from .styles import Styles
+
+MAX_PASSES = 6
+
+
+class BriefingDoc(BaseDocTemplate):
+    """Extends platypus with what a briefing needs between passes."""
+
+    def __init__(self, filename, **kw):
+        self.page_total = None         # pages of the previous pass, printed as "of Y"
+        self.last_origin = None        # (mark, path) of the latest block laid out, for errors
+        super().__init__(filename, **kw)
+
+    def beforeDocument(self):
+        self._h1_on_page: dict[int, str] = {}
+        self._h1_at_start: dict[int, str] = {}
+        self._current_h1 = ""
+
+    def handle_pageBegin(self):
+        super().handle_pageBegin()
+        self._h1_at_start[self.page] = self._current_h1
+
+    def running_section(self, page: int) -> str:
+        """The section a page belongs to: the first that starts on it, else the one in force."""
+        return self._h1_on_page.get(page) or self._h1_at_start.get(page, "")
+
+    def afterFlowable(self, flowable):
+        origin = getattr(flowable, "_origin", None)
+        if origin:
+            self.last_origin = origin
+        if isinstance(flowable, Heading):
+            level = flowable.level - 1
+            self.notify("TOCEntry", (level, flowable.toc_text, self.page, flowable.anchor))
+            self.canv.addOutlineEntry(flowable.toc_text, flowable.anchor, level, closed=level >= 1)
+            if flowable.level == 1:
+                self._h1_on_page.setdefault(self.page, flowable.plain_title)
+                self._current_h1 = flowable.plain_title
+        elif isinstance(flowable, CaptionedTable):
+            self.afterFlowable(flowable.caption)
+        elif isinstance(flowable, Caption):
+            self.notify(f"{flowable.kind}Entry", (0, flowable.entry_text, self.page, flowable.anchor))
+
+    def _allSatisfied(self):
+        # Done when the contents are stable and the page count printed is the real one.
+        pages = self.page
+        stable = pages == self.page_total
+        self.page_total = pages
+        return super()._allSatisfied() and stable
+
+
+def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_edition: bool):
+    """Lay out and write; returns (pages, passes). Layout problems become diagnostics."""
+    meta = resolved.doc.report
+    style = resolved.doc.style
+    styles = Styles(theme, meta.language)
+    story = StoryBuilder(resolved, styles, geo, recordings, diags).build()
+    kw = {}
+    if print_edition:
+        w, h = geo.page_width, geo.page_height
+        # bleedWidth stays 0: ReportLab scales the content when it is set (ENGINE-NOTES).
+        kw = dict(cropMarks={"borderWidth": 36, "markWidth": 0.5, "markLength": 18, "bleedWidth": 0},
+                  trimBox=(0, 0, w, h), bleedBox=(-BLEED, -BLEED, w + BLEED, h + BLEED))
+    doc = BriefingDoc(
+        str(path), pagesize=(geo.page_width, geo.page_height),
+        leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
+        title=meta.title, author=", ".join(meta.author) or None, subject=meta.subtitle or "",
+        keywords=list(meta.keywords), creator="briefing-report (make_report.py)",
+        lang=meta.language, displayDocTitle=True, invariant=1,
+        initialFontName=theme.family.regular.name, initialFontSize=theme.size, **kw)
+    furniture = Furniture(doc, geo, theme, meta, resolved.labels, print_edition)
+    doc.addPageTemplates(page_templates(geo, furniture, style.cover))
+    if style.cover:
+        story.insert(0, NextPageTemplate("even"))
+    try:
+        passes = doc.multiBuild(story, maxPasses=MAX_PASSES)
+    except LayoutError as e:
+        mark, where = doc.last_origin or (None, "")
+        message = str(e).split("\n")[0]
+        raise InputError([_layout_diag(mark, where, message)]) from None
+    return doc.page, passes
+
+
+def _layout_diag(mark, path, message):
+    from ..diagnostics import Diagnostic
+    return Diagnostic(mark, path, f"cannot lay this out ({message[:160]}); make it smaller or split it")

@@ -1,0 +1,164 @@
+"""The briefing's own flowables: headings that feed the contents and outline,
+charts replayed from their recording, image placeholders, key-figure boxes,
+callouts, and a caption that never parts from its table's first rows.
+"""
+from __future__ import annotations
+
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+
+class Heading(Paragraph):
+    """A numbered section heading; the document template reads its attributes."""
+
+    def __init__(self, markup, style, level: int, anchor: str, toc_text: str, plain_title: str):
+        super().__init__(markup, style)
+        self.level, self.anchor, self.toc_text, self.plain_title = level, anchor, toc_text, plain_title
+
+
+class Caption(Paragraph):
+    """A numbered figure or table caption; listed in the list of figures or tables."""
+
+    def __init__(self, markup, style, kind: str, anchor: str, entry_text: str):
+        super().__init__(markup, style)
+        self.kind, self.anchor, self.entry_text = kind, anchor, entry_text
+
+
+class ChartFlowable(Flowable):
+    """A recorded matplotlib chart, replayed as vectors at its final size."""
+
+    def __init__(self, recording, align: str = "CENTER"):
+        super().__init__()
+        self.recording = recording
+        self.width, self.height = recording.width, recording.height
+        self.hAlign = align
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        self.recording.replay(self.canv, 0, 0)
+
+
+class Placeholder(Flowable):
+    """A labelled frame standing in for an image that is not there."""
+
+    def __init__(self, width, height, text, style, theme):
+        super().__init__()
+        self.width, self.height, self.text, self.style, self.theme = width, height, text, style, theme
+        self.hAlign = "CENTER"
+
+    def wrap(self, aw, ah):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        c.saveState()
+        c.setFillColor(HexColor(self.theme.tint))
+        c.setStrokeColor(HexColor(self.theme.rule))
+        c.setLineWidth(0.8)
+        c.setDash(4, 3)
+        c.rect(0, 0, self.width, self.height, stroke=1, fill=1)
+        c.restoreState()
+        p = Paragraph(self.text, self.style)
+        w, h = p.wrap(self.width - 24, self.height)
+        p.drawOn(c, 12, (self.height - h) / 2)
+
+
+class CaptionedTable(Flowable):
+    """A caption above a table: both move together until the table's first rows fit."""
+
+    MIN_ROWS = 3
+
+    def __init__(self, caption: Paragraph, table: Table, source: Paragraph | None):
+        super().__init__()
+        self.caption, self.table, self.source = caption, table, source
+
+    def _parts(self):
+        return [p for p in (self.caption, self.table, self.source) if p is not None]
+
+    def wrap(self, aw, ah):
+        self._heights = [p.wrap(aw, ah)[1] for p in self._parts()]
+        self.width = aw
+        self.height = sum(h + p.getSpaceBefore() + p.getSpaceAfter() for p, h in zip(self._parts(), self._heights))
+        return aw, self.height
+
+    def split(self, aw, ah):
+        self.wrap(aw, ah)
+        if self.height <= ah:
+            return [self]
+        cap_h = self._heights[0] + self.caption.getSpaceBefore() + self.caption.getSpaceAfter()
+        rows = self.table._rowHeights
+        need = cap_h + sum(rows[:min(len(rows), 1 + self.MIN_ROWS)])
+        if ah < need:
+            return []        # start on the next page, caption and first rows together
+        parts = self.table.split(aw, ah - cap_h)
+        if not parts:
+            return []
+        tail = [self.source] if self.source is not None else []
+        return [self.caption, *parts, *tail]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        for part, h in zip(self._parts(), self._heights):
+            top -= part.getSpaceBefore() + h
+            part.drawOn(canvas, x, top, _sW)
+            top -= part.getSpaceAfter()
+
+    def draw(self):      # drawOn does the work
+        pass
+
+
+def font_command(theme) -> list:
+    """Tables set a cell font even around paragraphs; ReportLab's default is an unembedded Helvetica."""
+    return [("FONT", (0, 0), (-1, -1), theme.family.regular.name, theme.size)]
+
+
+def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: float | None = None) -> Table:
+    """Flowables in a shaded box with an accent rule on the left."""
+    pad = padding if padding is not None else theme.size * 0.9
+    t = Table([[content]], colWidths=[width])
+    commands = [
+        *font_command(theme),
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(theme.tint)),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + (3 if accent_bar else 0)),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.8),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.5),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if accent_bar:
+        commands.append(("LINEBEFORE", (0, 0), (0, -1), 3, HexColor(theme.accent)))
+    t.setStyle(TableStyle(commands))
+    t.hAlign = "LEFT"
+    return t
+
+
+def key_figures_box(cells: list[list], theme, width: float) -> Table:
+    """Key figures in a grid of up to four per row, each [value, label, note]."""
+    n = len(cells)
+    # Up to four in a row; beyond that, the row length that leaves the fewest empty cells.
+    per_row = n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
+    rows = [cells[i:i + per_row] for i in range(0, n, per_row)]
+    for row in rows:
+        row.extend([""] * (per_row - len(row)))
+    col_w = width / per_row
+    t = Table(rows, colWidths=[col_w] * per_row)
+    gap = theme.size * 0.8
+    commands = [
+        *font_command(theme),
+        ("BACKGROUND", (0, 0), (-1, -1), HexColor(theme.tint)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), gap),
+        ("RIGHTPADDING", (0, 0), (-1, -1), gap * 0.5),
+        ("TOPPADDING", (0, 0), (-1, -1), gap),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), gap),
+        ("LINEABOVE", (0, 0), (-1, 0), 2, HexColor(theme.accent)),
+    ]
+    for r in range(len(rows) - 1):
+        commands.append(("LINEBELOW", (0, r), (-1, r), 0.5, HexColor("#ffffff")))
+    for c in range(per_row - 1):
+        commands.append(("LINEAFTER", (c, 0), (c, -1), 0.5, HexColor(theme.rule)))
+    t.setStyle(TableStyle(commands))
+    t.hAlign = "LEFT"
+    return t

@@ -1,0 +1,124 @@
+"""Page geometry and page furniture: frames, running header, footer with
+"Page X of Y", the marking banner, and crop marks for the print edition.
+
+Furniture is drawn apart from the content (in page callbacks), so that it can
+later be marked as an artifact in a tagged PDF.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.units import mm
+from reportlab.platypus import Frame, PageTemplate
+
+BLEED = 3 * mm
+
+
+@dataclass(frozen=True)
+class Geometry:
+    page_width: float
+    page_height: float
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+
+    @property
+    def text_width(self) -> float:
+        return self.page_width - self.inner - self.outer
+
+    @property
+    def text_height(self) -> float:
+        return self.page_height - self.top - self.bottom
+
+    def left_margin(self, page_number: int) -> float:
+        """Odd pages have the inner margin on the left (facing pages)."""
+        return self.inner if page_number % 2 == 1 else self.outer
+
+
+def geometry(style) -> Geometry:
+    w, h = style.page
+    m = style.margins
+    return Geometry(w, h, m["top"], m["bottom"], m["inner"], m["outer"])
+
+
+class Furniture:
+    """Draws everything on a page that is not the briefing's content."""
+
+    def __init__(self, doc_template, geo: Geometry, theme, meta, labels, print_edition: bool):
+        self.doc, self.geo, self.theme, self.meta, self.labels = doc_template, geo, theme, meta, labels
+        self.print_edition = print_edition
+
+    def page(self, canv, doc, cover: bool = False):
+        canv.saveState()
+        n = canv.getPageNumber()
+        size = self.theme.size
+        font, bold = self.theme.family.regular.name, self.theme.family.bold.name
+        muted, rule = HexColor(self.theme.muted), HexColor(self.theme.rule)
+        left = self.geo.left_margin(n)
+        right = self.geo.page_width - (self.geo.outer if n % 2 == 1 else self.geo.inner)
+        if self.meta.marking:
+            self.marking(canv, bold, size)
+        if not cover:
+            # Running header: title on the left, current top-level section on the right.
+            y = self.geo.page_height - self.geo.top + size * 1.2
+            canv.setFont(font, size * 0.78)
+            canv.setFillColor(muted)
+            section = doc.running_section(n)
+            title = self.fit(canv, self.meta.title, font, size * 0.78, (right - left) * (0.5 if section else 1))
+            canv.drawString(left, y, title)
+            if section:
+                canv.drawRightString(right, y, self.fit(canv, section, font, size * 0.78, (right - left) * 0.48))
+            canv.setStrokeColor(rule)
+            canv.setLineWidth(0.5)
+            canv.line(left, y - size * 0.45, right, y - size * 0.45)
+            # Footer: date / organisation on the left, "Page X of Y" on the right.
+            fy = self.geo.bottom - size * 2.0
+            canv.line(left, fy + size * 1.05, right, fy + size * 1.05)
+            canv.setFont(font, size * 0.78)
+            canv.drawString(left, fy, self.footer_left())
+            total = doc.page_total or "?"
+            canv.drawRightString(right, fy, f"{self.labels['page']} {n} {self.labels['of']} {total}")
+        canv.restoreState()
+
+    def footer_left(self) -> str:
+        parts = [p for p in (self.meta.organization, long_date(self.meta.date)) if p]
+        return " · ".join(parts)
+
+    def marking(self, canv, font, size):
+        """The marking banner, centred at the very top and bottom of the page."""
+        canv.setFont(font, size * 0.85)
+        canv.setFillColor(HexColor(self.theme.accent))
+        x = self.geo.page_width / 2
+        canv.drawCentredString(x, self.geo.page_height - size * 1.6, self.meta.marking)
+        canv.drawCentredString(x, size * 1.0, self.meta.marking)
+
+    @staticmethod
+    def fit(canv, text, font, size, width) -> str:
+        """Shorten text with an ellipsis so it fits in `width`."""
+        if canv.stringWidth(text, font, size) <= width:
+            return text
+        while text and canv.stringWidth(text + "…", font, size) > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
+
+def long_date(day) -> str | None:
+    return f"{day.day} {day:%B %Y}" if day else None
+
+
+def page_templates(geo: Geometry, furniture: Furniture, with_cover: bool) -> list[PageTemplate]:
+    """Cover, then alternating odd/even pages (mirrored when inner != outer)."""
+    def frame(left: float, name: str) -> Frame:
+        return Frame(left, geo.bottom, geo.text_width, geo.text_height, id=name,
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    odd = PageTemplate("odd", [frame(geo.inner, "odd")], onPageEnd=furniture.page, autoNextPageTemplate="even")
+    even = PageTemplate("even", [frame(geo.outer, "even")], onPageEnd=furniture.page, autoNextPageTemplate="odd")
+    templates = [odd, even]
+    if with_cover:
+        cover = PageTemplate("cover", [frame(geo.inner, "cover")],
+                             onPageEnd=lambda c, d: furniture.page(c, d, cover=True), autoNextPageTemplate="even")
+        templates.insert(0, cover)
+    return templates

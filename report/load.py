@@ -1,0 +1,358 @@
+"""Stage 1: read the data file (safe YAML) and the datasets it names, remembering
+where every key and value came from, and keeping every path inside its folders.
+
+The YAML is composed into nodes by PyYAML's safe loader and turned into `YMap`,
+`YList` and `YStr` values that carry their `Mark`s; nothing is ever constructed
+from a tag other than the plain YAML types.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostics, InputError, Mark, did_you_mean
+
+MAX_NODES = 200_000          # refuses alias-expansion bombs long before memory suffers
+MAX_FILE_BYTES = 20_000_000
+SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+             ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+DATASET_SUFFIXES = (".csv", ".yaml", ".yml")
+
+
+class YStr(str):
+    """A string from the data file that can point at a snippet inside itself."""
+    mark: Mark
+    source: str          # the file's text, to find snippets in multi-line blocks
+    span: tuple[int, int]
+
+    def locate(self, snippet: str) -> Mark:
+        """The mark of `snippet` as typed in the file, or of the string's start."""
+        start, end = self.span
+        raw = self.source[start:end]
+        at = raw.find(snippet) if snippet else -1
+        if at < 0:
+            # Folded or escaped text may not contain the snippet verbatim: try its first word.
+            first = snippet.split()[0] if snippet.split() else ""
+            at = raw.find(first) if first else -1
+        if at < 0:
+            return self.mark
+        offset = start + at
+        line = self.source.count("\n", 0, offset)
+        col = offset - (self.source.rfind("\n", 0, offset) + 1)
+        return Mark(self.mark.file, line + 1, col + 1)
+
+
+class YMap(dict):
+    """A mapping that knows the marks of its keys and values."""
+    mark: Mark
+    key_marks: dict
+    value_marks: dict
+
+    def key_mark(self, key) -> Mark:
+        return self.key_marks.get(key, self.mark)
+
+    def value_mark(self, key) -> Mark:
+        return self.value_marks.get(key, self.key_mark(key))
+
+
+class YList(list):
+    mark: Mark
+    item_marks: list
+
+    def item_mark(self, i: int) -> Mark:
+        return self.item_marks[i] if 0 <= i < len(self.item_marks) else self.mark
+
+
+def _mark(file: str, m) -> Mark:
+    return Mark(file, m.line + 1, m.column + 1)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file as UTF-8 text, or an error pointing at the first bad byte."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError([_diag(Mark(shown, 1, 1), f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB")])
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError([_diag(Mark(shown, 1, 1), "is a folder; expected a file")]) from None
+    except OSError as e:
+        raise InputError([_diag(None, f"{shown}: cannot read: {e.strerror}")]) from None
+    if b"\0" in data[:8192]:
+        raise InputError([_diag(Mark(shown, 1, 1), "is a binary file, not UTF-8 text")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start)
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1)
+        raise InputError([_diag(Mark(shown, line + 1, col + 1),
+                                f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]) from None
+    return text.removeprefix("\ufeff")
+
+
+def _diag(mark, message):
+    from .diagnostics import Diagnostic
+    return Diagnostic(mark, "", message)
+
+
+class _Converter:
+    """Turns composed YAML nodes into YMap / YList / YStr / scalars."""
+
+    def __init__(self, file: str, source: str, diags: Diagnostics):
+        self.file, self.source, self.diags = file, source, diags
+        self.constructor = yaml.SafeLoader("")
+        self.count = 0
+
+    def convert(self, node):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError([_diag(_mark(self.file, node.start_mark),
+                                    f"more than {MAX_NODES:,} values (an alias expanding too far?); refused")])
+        mark = _mark(self.file, node.start_mark)
+        if node.tag not in SAFE_TAGS and node.tag != "tag:yaml.org,2002:merge":
+            self.diags.error(mark, "", f"tag '{node.tag}' is not allowed; only plain YAML values are read")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, mark)
+        if isinstance(node, yaml.SequenceNode):
+            out = YList(self.convert(n) for n in node.value)
+            out.mark, out.item_marks = mark, [_mark(self.file, n.start_mark) for n in node.value]
+            return out
+        if node.tag.endswith(":str"):
+            s = YStr(node.value)
+            s.mark, s.source, s.span = mark, self.source, (node.start_mark.index, node.end_mark.index)
+            return s
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as e:
+            self.diags.error(mark, "", f"cannot read value {node.value!r}: {e}")
+            return None
+
+    def _mapping(self, node, mark) -> YMap:
+        out = YMap()
+        out.mark, out.key_marks, out.value_marks = mark, {}, {}
+        from_merge = set()  # keys that came from a merge and may be overridden
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":   # `<<: *anchor` merges, keys typed later win
+                merged = self.convert(value_node)
+                for m in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(m, YMap):
+                        for k, v in m.items():
+                            if k not in out:
+                                out[k], out.key_marks[k], out.value_marks[k] = v, m.key_mark(k), m.value_mark(k)
+                                from_merge.add(k)
+                continue
+            key = self.convert(key_node)
+            kmark = _mark(self.file, key_node.start_mark)
+            if isinstance(key, (list, dict)):
+                self.diags.error(kmark, "", "a key must be a plain value, not a list or mapping")
+                continue
+            key = str(key) if key is not None else "null"
+            if key in out and key not in from_merge:
+                first = out.key_marks[key]
+                self.diags.error(kmark, "", f"duplicate key '{key}' (first at line {first.line})")
+                continue
+            from_merge.discard(key)
+            out[key] = self.convert(value_node)
+            out.key_marks[key], out.value_marks[key] = kmark, _mark(self.file, value_node.start_mark)
+        return out
+
+
+def parse_yaml(text: str, shown: str, diags: Diagnostics):
+    """Compose and convert one YAML document; syntax errors become diagnostics."""
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = _mark(shown, e.problem_mark) if e.problem_mark else Mark(shown, 1, 1)
+        problem = e.problem or "invalid YAML"
+        hint = ""
+        if "\t" in problem or "'\\t'" in problem:
+            hint = "; indent with spaces, not tabs"
+        elif e.context and "quoted" in e.context:
+            hint = "; a quote is not closed"
+        raise InputError([_diag(mark, f"YAML syntax: {problem}{hint}")]) from None
+    except yaml.YAMLError as e:
+        raise InputError([_diag(Mark(shown, 1, 1), f"YAML syntax: {e}")]) from None
+    if node is None:
+        return None
+    return _Converter(shown, text, diags).convert(node)
+
+
+# ---------------------------------------------------------------- paths
+
+@dataclass(frozen=True)
+class Places:
+    """Where relative paths may be found: the data file's folder, then the current one."""
+    data_dir: Path
+    cwd: Path
+    allowed: tuple[Path, ...] = ()     # --allow-outside
+
+    def find(self, value: str) -> tuple[Path | None, str | None]:
+        """(path, None) when found and allowed, (None, problem) otherwise; a missing
+        file gives (candidate, 'missing')."""
+        raw = Path(value)
+        roots = [self.data_dir.resolve(), self.cwd.resolve()]
+        extra = [p.resolve() for p in self.allowed]
+        if raw.is_absolute():
+            real = raw.resolve()
+            if any(_inside(real, a) for a in extra):
+                return (real, None) if real.exists() else (real, "missing")
+            return None, "absolute paths are not allowed; write it relative to the data file's folder (or pass --allow-outside)"
+        first_missing = None
+        for root in dict.fromkeys(roots):
+            candidate = root / raw
+            real = candidate.resolve()
+            if not _inside(real, root) and not any(_inside(real, a) for a in extra):
+                lexical = Path(os.path.normpath(candidate))
+                reason = "leaves its folder through a symlink" if _inside(lexical, root) else "leads outside the data file's folder"
+                return None, f"'{value}' {reason}; not allowed (pass --allow-outside to permit it)"
+            if real.exists():
+                return real, None
+            first_missing = first_missing or candidate
+        return first_missing, "missing"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+# ---------------------------------------------------------------- datasets
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def csv_value(text: str):
+    """A CSV cell as a Python value: blank -> None, numbers, ISO dates, else text."""
+    s = text.strip()
+    if s == "":
+        return None
+    if _NUMBER.match(s):
+        return int(s) if re.fullmatch(r"[+-]?\d+", s) else float(s)
+    if _DATE.match(s):
+        try:
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            return s
+    return s
+
+
+def parse_csv(text: str, shown: str, diags: Diagnostics) -> YList:
+    """Rows of a CSV with a header row, each a YMap whose marks point into the CSV."""
+    rows = YList()
+    rows.mark, rows.item_marks = Mark(shown, 1, 1), []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            diags.error(Mark(shown, 1, 1), "", "the CSV has no header row")
+            return rows
+        header = [h.strip() for h in header]
+        for i, h in enumerate(header):
+            if not h:
+                diags.error(Mark(shown, 1, _cell_col(header, i)), "", f"column {i + 1} has no name in the header row")
+            elif h in header[:i]:
+                diags.error(Mark(shown, 1, _cell_col(header, i)), "", f"column name '{h}' appears twice")
+        line = reader.line_num + 1
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                line = reader.line_num + 1
+                continue
+            if len(cells) != len(header):
+                diags.error(Mark(shown, line, 1), "",
+                            f"row has {len(cells)} cells; the header has {len(header)}")
+            row = YMap()
+            row.mark, row.key_marks, row.value_marks = Mark(shown, line, 1), {}, {}
+            for i, (name, cell) in enumerate(zip(header, cells)):
+                row[name] = csv_value(cell)
+                row.key_marks[name] = row.value_marks[name] = Mark(shown, line, _cell_col(cells, i))
+            rows.append(row)
+            rows.item_marks.append(row.mark)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        diags.error(Mark(shown, reader.line_num, 1), "", f"CSV: {e}")
+    return rows
+
+
+def _cell_col(cells: list[str], i: int) -> int:
+    return 1 + sum(len(c) + 1 for c in cells[:i])
+
+
+def display_name(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Loaded:
+    """What stage 1 hands on: the document tree and every dataset file it names."""
+    path: Path
+    shown: str
+    tree: YMap
+    files: dict        # data key -> YList/YMap loaded from its file
+    places: Places
+
+
+def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
+         allow_outside: tuple[Path, ...] = ()) -> Loaded:
+    cwd = cwd or Path.cwd()
+    shown = display_name(path.resolve(), cwd) if path.is_absolute() else str(path)
+    if not path.exists():
+        raise InputError([_diag(None, f"{shown}: no such file")])
+    text = read_text(path, shown)
+    tree = parse_yaml(text, shown, diags)
+    if tree is None:
+        raise InputError([_diag(Mark(shown, 1, 1), "the file is empty; a briefing needs at least report: {title: ...}")])
+    if not isinstance(tree, YMap):
+        raise InputError([_diag(Mark(shown, 1, 1),
+                                "the top level must be a mapping with the keys report, style, data and sections")])
+    places = Places(path.resolve().parent, cwd, tuple(allow_outside))
+    files = {}
+    data = tree.get("data")
+    if isinstance(data, YMap):
+        for name, value in data.items():
+            if isinstance(value, str):
+                files[name] = load_dataset_file(value, places, data.value_mark(name), f"data.{name}", diags, cwd)
+    return Loaded(path, shown, tree, files, places)
+
+
+def load_dataset_file(value: str, places: Places, mark: Mark, keypath: str, diags: Diagnostics, cwd: Path):
+    if not value.lower().endswith(DATASET_SUFFIXES):
+        diags.error(mark, keypath, f"'{value}': a dataset file must be .csv, .yaml or .yml"
+                    f"{did_you_mean(value, [value + '.csv'])}")
+        return None
+    found, problem = places.find(value)
+    if problem == "missing":
+        diags.error(mark, keypath, f"dataset file '{value}' not found (looked in {places.data_dir} and {places.cwd})")
+        return None
+    if problem:
+        diags.error(mark, keypath, problem)
+        return None
+    if found.is_dir():
+        diags.error(mark, keypath, f"'{value}' is a folder; expected a file")
+        return None
+    shown = display_name(found, cwd)
+    try:
+        text = read_text(found, shown)
+    except InputError as e:
+        diags.items.extend(e.diagnostics)
+        return None
+    if value.lower().endswith(".csv"):
+        return parse_csv(text, shown, diags)
+    try:
+        return parse_yaml(text, shown, diags)
+    except InputError as e:
+        diags.items.extend(e.diagnostics)
+        return None

@@ -1,0 +1,254 @@
+"""CommonMark text -> plain blocks of inline runs (part of the resolve stage).
+
+Parsing is markdown-it-py's (CommonMark, raw HTML off, footnotes on); two inline
+rules of our own recognise `{{ name.path | format }}` and `@fig-x` / `@tbl-x` /
+`@sec-x`. The caller supplies how those become text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+REF = re.compile(r"@((?:fig|tbl|sec)-[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text with one style; `link` is '#anchor' or a URL."""
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: str | None = None
+    sup: bool = False
+
+
+@dataclass
+class Para:
+    runs: list[Run]
+    footnotes: list[int] = field(default_factory=list)   # numbers cited in this paragraph
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    start: int
+    items: list[list]      # each item: a list of blocks
+
+
+@dataclass
+class Quote:
+    blocks: list
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class Footnote:
+    number: int
+    anchor: str
+    blocks: list
+
+
+def _value_rule(state, silent):
+    src, pos = state.src, state.pos
+    if not src.startswith("{{", pos):
+        return False
+    end = src.find("}}", pos + 2)
+    if end < 0:
+        return False
+    if not silent:
+        token = state.push("data_value", "", 0)
+        token.content = src[pos + 2:end]
+        token.meta = {"raw": src[pos:end + 2]}
+    state.pos = end + 2
+    return True
+
+
+def _ref_rule(state, silent):
+    src, pos = state.src, state.pos
+    if src[pos] != "@" or (pos > 0 and (src[pos - 1].isalnum() or src[pos - 1] in "_.")):
+        return False
+    m = REF.match(src, pos)
+    if not m:
+        return False
+    if not silent:
+        token = state.push("cross_ref", "", 0)
+        token.content = m.group(1)
+    state.pos = m.end()
+    return True
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.use(footnote_plugin)
+    md.inline.ruler.before("emphasis", "data_value", _value_rule)
+    md.inline.ruler.before("emphasis", "cross_ref", _ref_rule)
+    return md
+
+
+_PARSER = _make_parser()
+
+
+class Resolver:
+    """What the caller decides: values, references and footnote numbers."""
+    value: Callable[[str, str], str]                   # (expression, raw) -> text
+    ref: Callable[[str], tuple[str, str]]              # id -> (printed text, anchor name)
+    footnote: Callable[[str], tuple[int, str]]         # label -> (number, anchor)
+
+
+def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
+    """Blocks and the footnote definitions found in `text`."""
+    env: dict = {}
+    tokens = _PARSER.parse(text, env)
+    builder = _Builder(resolver, env)
+    blocks = builder.blocks(tokens)
+    return blocks, builder.notes
+
+
+def parse_inline(text: str, resolver: Resolver) -> list[Run]:
+    """One paragraph's runs (captions, labels); block structure is flattened."""
+    blocks, _ = parse(text, resolver)
+    runs: list[Run] = []
+    for block in _flatten(blocks):
+        if runs:
+            runs.append(Run(" "))
+        runs.extend(block.runs)
+    return runs
+
+
+def _flatten(blocks):
+    for b in blocks:
+        if isinstance(b, Para):
+            yield b
+        elif isinstance(b, Code):
+            yield Para([Run(b.text, code=True)])
+        elif isinstance(b, Quote):
+            yield from _flatten(b.blocks)
+        elif isinstance(b, ListBlock):
+            for item in b.items:
+                yield from _flatten(item)
+
+
+class _Builder:
+    def __init__(self, resolver: Resolver, env: dict):
+        self.r, self.env = resolver, env
+        self.notes: list[Footnote] = []
+        self.cited: list[int] = []
+
+    def blocks(self, tokens) -> list:
+        out, i = [], 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.type in ("paragraph_open", "heading_open"):
+                inline = tokens[i + 1]
+                self.cited = []
+                runs = self.inline(inline.children or [], bold=t.type == "heading_open")
+                out.append(Para(runs, self.cited))
+                i += 3
+            elif t.type in ("bullet_list_open", "ordered_list_open"):
+                j = self._close(tokens, i)
+                items, k = [], i + 1
+                while k < j:
+                    end = self._close(tokens, k)        # list_item_open .. list_item_close
+                    items.append(self.blocks(tokens[k + 1:end]))
+                    k = end + 1
+                start = int(t.attrGet("start") or 1) if t.type == "ordered_list_open" else 1
+                out.append(ListBlock(t.type == "ordered_list_open", start, items))
+                i = j + 1
+            elif t.type == "blockquote_open":
+                j = self._close(tokens, i)
+                out.append(Quote(self.blocks(tokens[i + 1:j])))
+                i = j + 1
+            elif t.type in ("code_block", "fence"):
+                out.append(Code(t.content.rstrip("\n")))
+                i += 1
+            elif t.type == "footnote_block_open":
+                j = self._close(tokens, i)
+                self._footnotes(tokens[i + 1:j])
+                i = j + 1
+            else:              # hr, html off, list-item/paragraph tokens already handled
+                i += 1
+        return out
+
+    def _footnotes(self, tokens):
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if t.type == "footnote_open":
+                j = self._close(tokens, i)
+                label = self.env["footnotes"]["list"][t.meta["id"]].get("label", str(t.meta["id"]))
+                number, anchor = self.r.footnote(label)
+                body = [tk for tk in tokens[i + 1:j] if tk.type != "footnote_anchor"]
+                self.notes.append(Footnote(number, anchor, self.blocks(body)))
+                i = j + 1
+            else:
+                i += 1
+
+    @staticmethod
+    def _close(tokens, i) -> int:
+        """Index of the token closing tokens[i]."""
+        depth = 0
+        for j in range(i, len(tokens)):
+            depth += tokens[j].nesting
+            if depth == 0:
+                return j
+        return len(tokens) - 1
+
+    def inline(self, tokens, bold=False) -> list[Run]:
+        runs: list[Run] = []
+        style = {"bold": bold, "italic": False, "link": None}
+        for t in tokens:
+            kind = t.type
+            if kind == "text":
+                runs.append(Run(t.content, **style))
+            elif kind in ("softbreak", "hardbreak"):
+                runs.append(Run("\n" if kind == "hardbreak" else " ", **style))
+            elif kind == "strong_open":
+                style["bold"] = True
+            elif kind == "strong_close":
+                style["bold"] = bold
+            elif kind == "em_open":
+                style["italic"] = True
+            elif kind == "em_close":
+                style["italic"] = False
+            elif kind == "link_open":
+                style["link"] = t.attrGet("href")
+            elif kind == "link_close":
+                style["link"] = None
+            elif kind == "code_inline":
+                runs.append(Run(t.content, code=True, link=style["link"]))
+            elif kind == "image":      # images belong in figures; keep the alt text
+                runs.append(Run(t.content, **style))
+            elif kind == "data_value":
+                runs.append(Run(self.r.value(t.content, t.meta["raw"]), **style))
+            elif kind == "cross_ref":
+                text, anchor = self.r.ref(t.content)
+                runs.append(Run(text, bold=style["bold"], italic=style["italic"], link="#" + anchor))
+            elif kind == "footnote_ref":
+                label = self.env["footnotes"]["list"][t.meta["id"]].get("label", str(t.meta["id"]))
+                number, anchor = self.r.footnote(label)
+                self.cited.append(number)
+                runs.append(Run(str(number), sup=True, link="#" + anchor))
+            elif t.content:
+                runs.append(Run(t.content, **style))
+        return _merge(runs)
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    """Join neighbouring runs of the same style (fewer, longer strings)."""
+    out: list[Run] = []
+    for r in runs:
+        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].link, out[-1].sup) == \
+                (r.bold, r.italic, r.code, r.link, r.sup):
+            out[-1] = Run(out[-1].text + r.text, r.bold, r.italic, r.code, r.link, r.sup)
+        else:
+            out.append(r)
+    return out

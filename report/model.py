@@ -1,0 +1,805 @@
+"""Stage 2: the data-file schema, and validation into typed, immutable objects.
+
+Every key of the data file is one line here: its type, its default and a one-line
+doc. Validation, the JSON Schema (`--schema`) and the README's reference all come
+from these declarations.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from typing import Any
+
+from .diagnostics import Diagnostics, Mark, did_you_mean
+from .load import Loaded, YList, YMap, YStr
+
+REQUIRED = object()
+MAX_DEPTH = 3
+
+
+class Ctx:
+    """What validation needs besides the value: where problems go, and the known names."""
+
+    def __init__(self, diags: Diagnostics, chart_kinds, font_families):
+        self.diags = diags
+        self.chart_kinds = list(chart_kinds)
+        self.font_families = list(font_families)
+
+    def error(self, mark, path, message):
+        self.diags.error(mark, path, message)
+
+
+INVALID = object()   # a value that failed validation; its error has been reported
+
+
+# ---------------------------------------------------------------- value types
+
+class Option:
+    """One key's type, default and documentation."""
+    json: dict = {}
+
+    def __init__(self, default: Any = None, doc: str = ""):
+        self.default, self.doc = default, doc
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+    def check(self, value, mark: Mark, path: str, ctx: Ctx):
+        """The validated value, or INVALID after reporting why."""
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        out = dict(self.json)
+        if self.doc:
+            out["description"] = self.doc
+        if self.default not in (None, REQUIRED) and not callable(self.default):
+            out["default"] = _json_default(self.default)
+        return out
+
+
+def _json_default(value):
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "nothing (null)"
+    return {str: "text", bool: "true/false", int: "a number", float: "a number",
+            list: "a list", dict: "a mapping", dt.date: "a date"}.get(
+        next((t for t in (bool, str, int, float, list, dict, dt.date) if isinstance(value, t)), None), type(value).__name__)
+
+
+class Str(Option):
+    """Text. Numbers are accepted and kept as typed (`44` -> "44")."""
+    json = {"type": ["string", "number"]}
+
+    def __init__(self, default=None, doc="", pattern: str | None = None, hint: str = ""):
+        super().__init__(default, doc)
+        self.pattern, self.hint = pattern, hint
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            ctx.error(mark, path, f"expected text, found {_type_name(value)}")
+            return INVALID
+        if not isinstance(value, str):
+            value = str(value)
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            ctx.error(mark, path, f"'{value}' is not valid here; {self.hint}")
+            return INVALID
+        return value
+
+    def schema(self):
+        out = super().schema()
+        if self.pattern:
+            out = {**out, "type": "string", "pattern": f"^(?:{self.pattern})$"}
+        return out
+
+
+class Markdown(Str):
+    """CommonMark text; keeps its place in the file for errors inside it."""
+    json = {"type": "string"}
+
+
+class Id(Str):
+    """An id other blocks refer to with @prefix-name."""
+
+    def __init__(self, prefix: str, doc=""):
+        super().__init__(None, doc, pattern=re.escape(prefix) + r"[A-Za-z0-9][A-Za-z0-9_.:-]*",
+                         hint=f"ids of this kind start with '{prefix}' followed by letters, digits, '-' or '_'")
+
+
+class Raw(Option):
+    """Any value; checked elsewhere."""
+
+    def check(self, value, mark, path, ctx):
+        return value
+
+
+class Bool(Option):
+    json = {"type": "boolean"}
+
+    def check(self, value, mark, path, ctx):
+        if not isinstance(value, bool):
+            ctx.error(mark, path, f"expected true or false, found {_type_name(value)}")
+            return INVALID
+        return value
+
+
+class Number(Option):
+    json = {"type": "number"}
+
+    def __init__(self, default=None, doc="", minimum=None, maximum=None):
+        super().__init__(default, doc)
+        self.minimum, self.maximum = minimum, maximum
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            ctx.error(mark, path, f"expected a number, found {_type_name(value)}")
+            return INVALID
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            ctx.error(mark, path, f"{value} is out of range ({self.minimum} to {self.maximum})")
+            return INVALID
+        return value
+
+
+class Choice(Option):
+    def __init__(self, choices, default=None, doc="", what="value"):
+        super().__init__(default, doc)
+        self.choices, self.what = choices, what
+
+    def values(self, ctx):
+        return self.choices(ctx) if callable(self.choices) else self.choices
+
+    def check(self, value, mark, path, ctx):
+        choices = self.values(ctx)
+        if not isinstance(value, str) or value not in choices:
+            ctx.error(mark, path, f"unknown {self.what} '{value}'{did_you_mean(value, choices)}; "
+                                  f"choose one of: {', '.join(choices)}")
+            return INVALID
+        return value
+
+    def schema(self):
+        out = super().schema()
+        if not callable(self.choices):
+            out["enum"] = list(self.choices)
+        else:
+            out["type"] = "string"
+        return out
+
+
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(mm|cm|in|pt|%)\s*$")
+UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
+
+
+class Length(Option):
+    """`20mm`, `2cm`, `1in`, `10pt`; with `percent`, also `80%` (a fraction of the text width)."""
+
+    def __init__(self, default=None, doc="", percent=False, positive=True):
+        super().__init__(default, doc)
+        self.percent, self.positive = percent, positive
+
+    @property
+    def json(self):
+        units = "mm|cm|in|pt" + ("|%" if self.percent else "")
+        return {"type": "string", "pattern": rf"^\s*[0-9]*\.?[0-9]+\s*({units})\s*$"}
+
+    def check(self, value, mark, path, ctx):
+        m = _LENGTH.match(value) if isinstance(value, str) else None
+        if not m or (m.group(2) == "%" and not self.percent):
+            units = "mm, cm, in, pt" + (" or %" if self.percent else "")
+            ctx.error(mark, path, f"'{value}' is not a length; write a number with a unit ({units}), e.g. "
+                                  f"{'80%' if self.percent else '20mm'}")
+            return INVALID
+        number, unit = float(m.group(1)), m.group(2)
+        if self.positive and number <= 0:
+            ctx.error(mark, path, f"'{value}' must be larger than zero")
+            return INVALID
+        if unit == "%":
+            if number > 100:
+                ctx.error(mark, path, f"'{value}' is more than the text width (100%)")
+                return INVALID
+            return Percent(number / 100)
+        return number * UNITS[unit]
+
+
+class Percent(float):
+    """A fraction of the text width."""
+
+
+class Color(Option):
+    json = {"type": "string", "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"}
+
+    def check(self, value, mark, path, ctx):
+        if not isinstance(value, str) or not re.fullmatch(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})", value):
+            ctx.error(mark, path, f"'{value}' is not a colour; write it as #rrggbb, e.g. #1f4e79")
+            return INVALID
+        if len(value) == 4:
+            value = "#" + "".join(c * 2 for c in value[1:])
+        return value.lower()
+
+
+class Date(Option):
+    """An ISO date (2020-11-10) or `today` (the build date; SOURCE_DATE_EPOCH wins)."""
+    json = {"anyOf": [{"type": "string", "format": "date"}, {"const": "today"}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if value == "today":
+            epoch = os.environ.get("SOURCE_DATE_EPOCH")
+            if epoch and epoch.strip().isdigit():
+                return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            return dt.date.today()
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        ctx.error(mark, path, f"'{value}' is not a date; write it as YYYY-MM-DD (e.g. 2020-11-10) or 'today'")
+        return INVALID
+
+
+class PageSize(Option):
+    """`A4`, `A5`, `A3`, `letter`, `legal`, or `[width, height]` lengths."""
+    SIZES = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
+    json = {"anyOf": [{"enum": ["A3", "A4", "A5", "letter", "legal"]},
+                      {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, str) and value.lower() in self.SIZES:
+            w, h = self.SIZES[value.lower()]
+            return (w * UNITS["mm"], h * UNITS["mm"])
+        if isinstance(value, list) and len(value) == 2:
+            sizes = [Length().check(v, value.item_mark(i) if isinstance(value, YList) else mark, f"{path}[{i}]", ctx)
+                     for i, v in enumerate(value)]
+            if INVALID in sizes:
+                return INVALID
+            if min(sizes) < 72 * 2:
+                ctx.error(mark, path, "the page is smaller than 2 inches; too small for a briefing")
+                return INVALID
+            return tuple(sizes)
+        ctx.error(mark, path, f"'{value}' is not a page size{did_you_mean(value, ['A4', 'letter', 'A5', 'A3', 'legal'])};"
+                              " use A4, letter, A5, A3, legal or [width, height] such as [210mm, 297mm]")
+        return INVALID
+
+
+class Margins(Option):
+    """One length for all sides, or {top, bottom, inner, outer} (inner/outer mirror on facing pages)."""
+    SIDES = ("top", "bottom", "inner", "outer")
+    json = {"anyOf": [Length().json, {"type": "object", "additionalProperties": False,
+                                        "properties": {s: Length().json for s in SIDES}}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, str):
+            size = Length().check(value, mark, path, ctx)
+            return INVALID if size is INVALID else dict.fromkeys(self.SIDES, size)
+        if isinstance(value, dict):
+            out = dict.fromkeys(self.SIDES, 20 * UNITS["mm"])
+            for key, v in value.items():
+                km = value.key_mark(key) if isinstance(value, YMap) else mark
+                if key not in self.SIDES:
+                    ctx.error(km, f"{path}.{key}", f"unknown side '{key}'{did_you_mean(key, self.SIDES)}; "
+                                                   f"use top, bottom, inner, outer")
+                    continue
+                size = Length().check(v, value.value_mark(key) if isinstance(value, YMap) else mark, f"{path}.{key}", ctx)
+                if size is INVALID:
+                    return INVALID
+                out[key] = size
+            return out
+        ctx.error(mark, path, f"expected a length or {{top, bottom, inner, outer}}, found {_type_name(value)}")
+        return INVALID
+
+
+class FormatSpec(Str):
+    """A Python format spec (`,d`, `.1f`, `.0%`) or, for dates, a strftime pattern (`%d %b %Y`)."""
+    json = {"type": "string"}
+
+    def check(self, value, mark, path, ctx):
+        value = super().check(value, mark, path, ctx)
+        if value is INVALID:
+            return value
+        problem = format_spec_problem(value)
+        if problem:
+            ctx.error(mark, path, problem)
+            return INVALID
+        return value
+
+
+def format_spec_problem(spec: str) -> str | None:
+    """Why `spec` is not a usable format, or None."""
+    if "%" in spec and not re.fullmatch(r"[^%]*%", spec.replace("%%", "")):
+        if re.search(r"%[^aAwdbBmyYHIpMSfzZjUWcxX%-]", spec):
+            return f"'{spec}' is not a valid date format; use strftime codes such as %d %b %Y"
+        return None
+    try:
+        format(1234.5 if not re.search(r"[dnbcoxX]$", spec) else 1234, spec)
+    except (ValueError, TypeError):
+        return f"'{spec}' is not a valid format spec; examples: ',d' (84,000), '.1f' (3.5), '.0%' (25%)"
+    return None
+
+
+class ListOf(Option):
+    def __init__(self, item: Option, default=(), doc="", single_ok=False, min_items=0):
+        super().__init__(default, doc)
+        self.item, self.single_ok, self.min_items = item, single_ok, min_items
+
+    def check(self, value, mark, path, ctx):
+        if not isinstance(value, list):
+            if self.single_ok and value is not None and not isinstance(value, dict):
+                v = self.item.check(value, mark, path, ctx)
+                return INVALID if v is INVALID else (v,)
+            ctx.error(mark, path, f"expected a list, found {_type_name(value)}")
+            return INVALID
+        if len(value) < self.min_items:
+            ctx.error(mark, path, f"the list needs at least {self.min_items} item(s)")
+            return INVALID
+        out = []
+        for i, item in enumerate(value):
+            im = value.item_mark(i) if isinstance(value, YList) else mark
+            v = self.item.check(item, im, f"{path}[{i}]", ctx)
+            if v is not INVALID:
+                out.append(v)
+        return tuple(out)
+
+    def schema(self):
+        out = super().schema()
+        items = {"type": "array", "items": self.item.schema()}
+        if self.min_items:
+            items["minItems"] = self.min_items
+        if self.single_ok:
+            out.update({"anyOf": [self.item.schema(), items]})
+            out.pop("type", None)
+        else:
+            out.update(items)
+        return out
+
+
+class Nested(Option):
+    """A mapping validated by a Model class."""
+
+    def __init__(self, model: type, default=None, doc=""):
+        super().__init__(default, doc)
+        self.model = model
+
+    def check(self, value, mark, path, ctx):
+        return self.model.validate(value, mark, path, ctx)
+
+    def schema(self):
+        out = {"$ref": f"#/$defs/{self.model.__name__}"}
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+
+# ---------------------------------------------------------------- models
+
+class Model:
+    """A mapping with declared keys; subclasses list their keys as Option attributes."""
+    _options: dict[str, Option] = {}
+
+    def __init_subclass__(cls):
+        cls._options = {k: v for base in reversed(cls.__mro__) for k, v in vars(base).items()
+                        if isinstance(v, Option)}
+
+    def __init__(self, values: dict, mark: Mark | None = None, marks: dict | None = None, path: str = ""):
+        object.__setattr__(self, "_values", values)
+        object.__setattr__(self, "mark", mark)
+        object.__setattr__(self, "marks", marks or {})
+        object.__setattr__(self, "path", path)
+
+    def __getattribute__(self, name):
+        if not name.startswith("_") and name in type(self)._options:
+            return object.__getattribute__(self, "_values")[name]
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._values!r})"
+
+    def mark_of(self, key: str) -> Mark | None:
+        return self.marks.get(key, self.mark)
+
+    @classmethod
+    def validate(cls, value, mark, path, ctx: Ctx):
+        if not isinstance(value, dict):
+            ctx.error(mark, path, f"expected a mapping of {', '.join(cls._options)}, found {_type_name(value)}")
+            return INVALID
+        values, marks, ok = {}, {}, True
+        for key in value:
+            if key not in cls._options:
+                km = value.key_mark(key) if isinstance(value, YMap) else mark
+                ctx.error(km, _join(path, key), f"unknown key '{key}'{did_you_mean(key, cls._options)}")
+                ok = False
+        for key, option in cls._options.items():
+            vm = value.value_mark(key) if isinstance(value, YMap) else mark
+            marks[key] = vm
+            if key not in value or (value[key] is None and not option.required):
+                if option.required:
+                    ctx.error(mark, _join(path, key), f"'{key}' is required: {option.doc}")
+                    ok = False
+                    continue
+                values[key] = option.default() if callable(option.default) else option.default
+                continue
+            v = option.check(value[key], vm, _join(path, key), ctx)
+            if v is INVALID:
+                ok = False
+            values[key] = v
+        obj = cls(values, mark, marks, path)
+        if ok:
+            ok = obj.check_whole(ctx)
+        return obj if ok else INVALID
+
+    def check_whole(self, ctx: Ctx) -> bool:
+        """Rules across keys; report and return False when broken."""
+        return True
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        return {"type": "object", "description": (cls.__doc__ or "").strip(),
+                "additionalProperties": False,
+                "properties": {k: o.schema() for k, o in cls._options.items()},
+                "required": [k for k, o in cls._options.items() if o.required]}
+
+
+def _join(path: str, key) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+# ---------------------------------------------------------------- the document
+
+class Labels(Model):
+    """Words printed in numbered references and captions."""
+    figure = Str("Figure", "Word for figures: 'Figure 3'.")
+    table = Str("Table", "Word for tables: 'Table 1'.")
+    section = Str("Section", "Word for sections: 'Section 2.1'.")
+    contents = Str("Contents", "Title of the table of contents.")
+    list_of_figures = Str("Figures", "Title of the list of figures.")
+    list_of_tables = Str("Tables", "Title of the list of tables.")
+    source = Str("Source", "Word before a figure's or table's source line.")
+    page = Str("Page", "'Page 3 of 12'.")
+    of = Str("of", "'Page 3 of 12'.")
+    summary = Str("Summary", "Title of the executive-summary box.")
+    notes = Str("Notes", "Heading of footnotes printed at the end of a section.")
+
+
+class Report(Model):
+    """The briefing's metadata: cover page, running header and PDF properties."""
+    title = Str(REQUIRED, "The briefing's title, on the cover, in the running header and the PDF metadata.")
+    subtitle = Str(None, "A line under the title on the cover; the PDF's subject.")
+    date = Date(None, "ISO date (2020-11-10) or 'today' (the build date; SOURCE_DATE_EPOCH wins).")
+    author = ListOf(Str(), (), "One author or a list of them.", single_ok=True)
+    organization = Str(None, "The publishing organisation, on the cover.")
+    marking = Str(None, "A banner printed at the top and bottom of every page, e.g. PUBLIC.")
+    language = Str("en", "BCP 47 language tag: hyphenation dictionary and the PDF's /Lang.",
+                   pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
+    keywords = ListOf(Str(), (), "Keywords for the PDF metadata.", single_ok=True)
+    summary = Markdown(None, "Markdown for the executive-summary box at the start.")
+    logo = Str(None, "Image file (PNG, JPEG) printed on the cover, relative to the data file.")
+
+
+class Style(Model):
+    """How the briefing looks; every key has a default."""
+    page = PageSize("A4", "A4 | letter | A5 | A3 | legal | [width, height].")
+    margins = Margins("20mm", "One length, or {top, bottom, inner, outer}.")
+    font = Choice(lambda ctx: ctx.font_families, "DejaVu Sans", "A font family found in fonts/.", what="font")
+    size = Length("10pt", "Body text size; headings scale from it.")
+    palette = ListOf(Color(), ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6"),
+                     "Chart colours, in series order.", min_items=1)
+    toc = Bool(True, "Print a table of contents with page numbers.")
+    toc_depth = Number(2, "How many heading levels the table of contents lists (1-3).", 1, 3)
+    list_of_figures = Bool(True, "Print lists of figures and tables after the table of contents.")
+    cover = Bool(True, "Print a title page.")
+    labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
+
+
+class Column(Model):
+    """One column of a table."""
+    key = Str(REQUIRED, "The dataset column shown here.")
+    label = Str(None, "Heading printed for the column (default: the key).")
+    format = FormatSpec(None, "Python format spec (',d', '.1f') or, for dates, strftime ('%d %b %Y').")
+    align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
+    width = Length(None, "Column width (e.g. 30% or 4cm); default: shared by content.", percent=True)
+
+
+class Table(Model):
+    """A table drawn from a dataset; long tables break across pages and repeat the header."""
+    id = Id("tbl-", "Id for cross-references (@tbl-...); tables are numbered in order.")
+    data = Str(REQUIRED, "The dataset name (a key of `data`).")
+    columns = ListOf(Nested(Column), None, "Which columns, in order (default: every column).", min_items=1)
+    caption = Markdown(None, "Caption printed above the table, numbered 'Table N'.")
+    source = Markdown(None, "Source line printed under the table.")
+
+
+class Figure(Model):
+    """A chart drawn from a dataset, or an image."""
+    id = Id("fig-", "Id for cross-references (@fig-...); figures are numbered in order.")
+    chart = Choice(lambda ctx: ctx.chart_kinds, None, "Chart kind: bar, barh, line, area, pie, timeline, locator, scatter.",
+                   what="chart")
+    data = Str(None, "The dataset a chart draws (a key of `data`).")
+    x = Str(None, "Column of categories or x values.")
+    y = ListOf(Str(), (), "A value column, or a list of them (one series each).", single_ok=True)
+    stacked = Bool(False, "bar/barh/area: stack the series.")
+    labels = Bool(False, "Value labels on bars and points.")
+    x_label = Str(None, "Title of the x axis.")
+    y_label = Str(None, "Title of the y axis.")
+    date = Str(None, "timeline: the column of dates (default 'date').")
+    end = Str(None, "timeline: the column of span ends (default 'end').")
+    label = Str(None, "timeline, locator, scatter: the column of labels (default 'label').")
+    lat = Str(None, "locator: the latitude column (default 'lat').")
+    lon = Str(None, "locator: the longitude column (default 'lon').")
+    image = Str(None, "An image file (PNG, JPEG or SVG) instead of a chart.")
+    credit = Str(None, "Image credit, printed after the caption.")
+    placeholder = Str(None, "Text printed in a frame when the image is expected to be absent.")
+    caption = Markdown(None, "Caption printed under the figure, numbered 'Figure N'.")
+    source = Markdown(None, "Source line printed under the caption.")
+    alt = Str(None, "Text for screen readers; charts get one generated from their data.")
+    width = Length(Percent(1.0), "Width, as a share of the text width (80%) or a length.", percent=True)
+    height = Length(None, "Height; default: a good aspect ratio for the chart kind.")
+
+    CHART_ONLY = ("data", "x", "y", "stacked", "labels", "x_label", "y_label", "date", "end", "label", "lat", "lon")
+    IMAGE_ONLY = ("image", "credit", "placeholder")
+
+    def check_whole(self, ctx):
+        if (self.chart is None) == (self.image is None):
+            ctx.error(self.mark, self.path, "a figure needs either 'chart' (with 'data') or 'image'")
+            return False
+        ok = True
+        wrong = self.IMAGE_ONLY if self.chart else self.CHART_ONLY
+        for key in wrong:
+            if self._values[key] not in (None, False, ()):
+                what = "charts" if self.image else "images"
+                ctx.error(self.mark_of(key), _join(self.path, key), f"'{key}' only applies to {what}")
+                ok = False
+        if self.chart and not self.data:
+            ctx.error(self.mark, _join(self.path, "data"), f"a {self.chart} chart needs 'data': the dataset to draw")
+            ok = False
+        return ok
+
+
+class KeyFigure(Model):
+    """One figure in a key-figures box."""
+    value = Markdown(REQUIRED, "The figure as printed: '44', '{{ totals.killed }}', 'about 84,000'.")
+    label = Markdown(REQUIRED, "What it counts: 'civilians killed'.")
+    note = Markdown(None, "A short qualifier under the label.")
+
+
+class Callout(Model):
+    """A shaded box with a title and Markdown text."""
+    title = Str(None, "Title of the box.")
+    text = Markdown(REQUIRED, "Markdown text in the box.")
+
+
+class Block:
+    """One item of a section's `content`: Markdown text, page_break, or a one-key mapping."""
+    KINDS = {
+        "text": Markdown(doc="Markdown text."),
+        "figure": Nested(Figure, doc="A chart or an image with a numbered caption."),
+        "table": Nested(Table, doc="A table from a dataset with a numbered caption."),
+        "key_figures": ListOf(Nested(KeyFigure), doc="A box of key figures.", min_items=1),
+        "callout": Nested(Callout, doc="A shaded box."),
+        "page_break": Option(doc="Start a new page here."),
+    }
+
+    def __init__(self, kind: str, value, mark: Mark, path: str):
+        self.kind, self.value, self.mark, self.path = kind, value, mark, path
+
+    def __repr__(self):
+        return f"Block({self.kind}, {self.value!r})"
+
+
+class BlockOption(Option):
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, str):
+            if value.strip() == "page_break":
+                return Block("page_break", None, mark, path)
+            return Block("text", value, mark, path)
+        if isinstance(value, dict) and len(value) == 1:
+            kind = next(iter(value))
+            if kind in Block.KINDS:
+                vm = value.value_mark(kind) if isinstance(value, YMap) else mark
+                inner = Block.KINDS[kind]
+                if kind == "page_break":
+                    return Block(kind, None, mark, path)
+                v = inner.check(value[kind], vm, _join(path, kind), ctx)
+                return INVALID if v is INVALID else Block(kind, v, vm, _join(path, kind))
+            km = value.key_mark(kind) if isinstance(value, YMap) else mark
+            ctx.error(km, _join(path, kind), f"unknown block '{kind}'{did_you_mean(kind, Block.KINDS)}; "
+                                             f"blocks are: {', '.join(Block.KINDS)}")
+            return INVALID
+        if isinstance(value, dict):
+            ctx.error(mark, path, f"a block is a mapping with exactly one key ({', '.join(Block.KINDS)}); "
+                                  f"found {len(value)} keys: {', '.join(map(str, value))}")
+            return INVALID
+        ctx.error(mark, path, f"expected Markdown text or a block, found {_type_name(value)}")
+        return INVALID
+
+    def schema(self):
+        return {"description": "Markdown text, 'page_break', or a mapping with one key.",
+                "anyOf": [{"type": "string"}] + [
+                    {"type": "object", "additionalProperties": False, "required": [k],
+                     "properties": {k: o.schema() if k != "page_break" else {"type": "null"}}}
+                    for k, o in Block.KINDS.items()]}
+
+
+class Section(Model):
+    """A numbered section: a title, ordered content blocks, and optional subsections."""
+    title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.")
+    id = Id("sec-", "Id for cross-references (@sec-...).")
+    new_page = Bool(False, "Start this section on a new page.")
+    content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")
+    sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
+
+    @classmethod
+    def validate(cls, value, mark, path, ctx, depth=1):
+        obj = super().validate(value, mark, path, ctx)
+        if obj is INVALID or not isinstance(value, dict):
+            return obj
+        subs = value.get("sections") or []
+        if not isinstance(subs, list):
+            return obj   # ListOf reported it
+        children = []
+        for i, sub in enumerate(subs):
+            sm = subs.item_mark(i) if isinstance(subs, YList) else mark
+            sp = f"{_join(path, 'sections')}[{i}]"
+            if depth >= MAX_DEPTH:
+                ctx.error(sm, sp, f"sections nest at most {MAX_DEPTH} levels deep; move this up a level")
+                return INVALID
+            child = Section.validate(sub, sm, sp, ctx, depth + 1)
+            if child is INVALID:
+                obj = INVALID
+            else:
+                children.append(child)
+        if obj is INVALID:
+            return obj
+        obj._values["sections"] = tuple(children)
+        return obj
+
+    @classmethod
+    def json_schema(cls):
+        out = super().json_schema()
+        out["properties"]["sections"] = {"type": "array", "items": {"$ref": "#/$defs/Section"},
+                                         "description": cls._options["sections"].doc}
+        return out
+
+
+class DataOption(Option):
+    """The `data` mapping: datasets by name (rows, a file path, or a mapping of values)."""
+    json = {"type": "object", "additionalProperties": {"anyOf": [
+        {"type": "string", "description": "A CSV or YAML file next to the data file."},
+        {"type": "array", "items": {"type": "object"}, "description": "Rows: a list of mappings."},
+        {"type": "object", "description": "A mapping of values; may nest."}]}}
+
+    def __init__(self, files: dict, doc=""):
+        super().__init__(None, doc)
+        self.files = files
+
+    def check(self, value, mark, path, ctx):
+        if not isinstance(value, dict):
+            ctx.error(mark, path, f"expected a mapping of dataset names, found {_type_name(value)}")
+            return INVALID
+        out = {}
+        for name, entry in value.items():
+            em = value.value_mark(name) if isinstance(value, YMap) else mark
+            ep = _join(path, name)
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", name):
+                ctx.error(value.key_mark(name), ep, f"dataset name '{name}' must start with a letter and hold only "
+                                                    "letters, digits, '_' or '-'")
+                continue
+            if isinstance(entry, str):
+                entry = self.files.get(name)
+                if entry is None:
+                    continue      # the load stage reported the file
+                em = entry.mark
+            ds = Dataset.of(name, entry, em, ep, ctx)
+            if ds is not None:
+                out[name] = ds
+        return out
+
+
+class Dataset:
+    """Rows (a list of mappings) or values (a nested mapping of scalars)."""
+
+    def __init__(self, name, rows, values, mark, path):
+        self.name, self.rows, self.values, self.mark, self.path = name, rows, values, mark, path
+
+    @property
+    def columns(self) -> list[str]:
+        cols: dict[str, None] = {}
+        for row in self.rows or ():
+            cols.update(dict.fromkeys(row))
+        return list(cols)
+
+    @classmethod
+    def of(cls, name, entry, mark, path, ctx):
+        if isinstance(entry, list):
+            ok = True
+            for i, row in enumerate(entry):
+                rm = entry.item_mark(i) if isinstance(entry, YList) else mark
+                if not isinstance(row, dict):
+                    ctx.error(rm, f"{path}[{i}]", f"a row must be a mapping of column: value, found {_type_name(row)}")
+                    ok = False
+                    continue
+                for col, v in row.items():
+                    if isinstance(v, (list, dict)):
+                        ctx.error(row.value_mark(col) if isinstance(row, YMap) else rm, f"{path}[{i}].{col}",
+                                  f"a cell holds one value, found {_type_name(v)}")
+                        ok = False
+            return cls(name, entry, None, mark, path) if ok else None
+        if isinstance(entry, dict):
+            return cls(name, None, entry, mark, path)
+        ctx.error(mark, path, f"a dataset is a list of rows, a file name or a mapping of values; found {_type_name(entry)}")
+        return None
+
+
+class Document(Model):
+    """A briefing: metadata, style, data and sections in reading order."""
+    report = Nested(Report, REQUIRED, "Metadata: title, date, author, marking, summary.")
+    style = Nested(Style, None, "How the briefing looks; every key has a default.")
+    data = DataOption({}, "Named datasets used by charts, tables and {{ values }}.")
+    sections = ListOf(Raw(), REQUIRED, "The sections, in reading order.")
+
+    @classmethod
+    def json_schema(cls):
+        out = super().json_schema()
+        out["properties"]["data"] = DataOption({}, cls._options["data"].doc).schema()
+        out["properties"]["sections"] = {"type": "array", "items": {"$ref": "#/$defs/Section"},
+                                         "description": cls._options["sections"].doc}
+        out["properties"]["$schema"] = {"type": "string", "description": "Path or URL of this schema."}
+        return out
+
+
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout)
+
+
+def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
+    """The typed document, or None when errors were reported."""
+    tree = loaded.tree
+    tree.pop("$schema", None)   # editors' schema hint, not part of the briefing
+    data_option = DataOption(loaded.files, Document._options["data"].doc)
+    values, ok = {}, True
+    for key in tree:
+        if key not in Document._options:
+            ctx.error(tree.key_mark(key), key, f"unknown key '{key}'{did_you_mean(key, Document._options)}; "
+                                                "the top level has report, style, data and sections")
+            ok = False
+    report = tree.get("report")
+    if "report" not in tree:
+        ctx.error(tree.mark, "report", "'report' is required: at least report: {title: ...}")
+        ok = False
+    values["report"] = Report.validate(report, tree.value_mark("report"), "report", ctx) if "report" in tree else INVALID
+    values["style"] = (Style.validate(tree["style"], tree.value_mark("style"), "style", ctx)
+                       if tree.get("style") is not None else Style.validate(YMapEmpty(), tree.mark, "style", ctx))
+    values["data"] = data_option.check(tree["data"], tree.value_mark("data"), "data", ctx) if tree.get("data") is not None else {}
+    sections = tree.get("sections")
+    if not isinstance(sections, list) or not sections:
+        ctx.error(tree.value_mark("sections") if "sections" in tree else tree.mark, "sections",
+                  "'sections' must be a list with at least one section")
+        values["sections"] = INVALID
+    else:
+        secs = [Section.validate(s, sections.item_mark(i), f"sections[{i}]", ctx) for i, s in enumerate(sections)]
+        values["sections"] = INVALID if INVALID in secs else tuple(secs)
+    if ok and INVALID not in values.values():
+        return Document(values, tree.mark, {k: tree.value_mark(k) for k in tree}, "")
+    return None
+
+
+def YMapEmpty() -> YMap:
+    m = YMap()
+    m.mark, m.key_marks, m.value_marks = None, {}, {}
+    return m
+
+
+def json_schema() -> dict:
+    """The data file's JSON Schema, generated from the declarations above."""
+    schema = Document.json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Briefing data file", **schema,
+            "$defs": {m.__name__: m.json_schema() for m in MODELS if m is not Document}}

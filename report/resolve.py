@@ -1,0 +1,506 @@
+"""Stage 3: numbering, ids, cross-references, {{ values }}, Markdown -> runs,
+and the checks that join blocks to their datasets (columns, types, files).
+
+The result is plain data for the chart and layout stages: nothing here knows
+about ReportLab or matplotlib.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import markdown
+from .charts.kinds import KINDS
+from .charts.spec import ChartSpec
+from .diagnostics import Diagnostics, Mark, did_you_mean
+from .load import Places, YMap, YStr
+from .model import Document, Figure, Percent, Table, format_spec_problem
+
+ASPECT_IMAGE = 0.62        # placeholder frames without a height
+MIN_PRINT_DPI = 150
+MAX_IMAGE_PIXELS = 60_000_000
+
+
+@dataclass
+class RSection:
+    number: str                  # "2.1"
+    level: int                   # 1..3
+    title: str
+    anchor: str
+    new_page: bool
+    blocks: list
+    children: list
+    notes: list                  # footnotes defined in this section, printed at its end
+    mark: Mark | None = None
+
+
+@dataclass
+class RText:
+    blocks: list                 # markdown.Para / ListBlock / Quote / Code
+
+
+@dataclass
+class RFigure:
+    number: int
+    anchor: str
+    caption: list                # runs
+    source: list
+    credit: str | None
+    alt: str
+    width: float | Percent
+    height: float | None
+    chart: ChartSpec | None      # with width/height in points filled by layout
+    rows: tuple = ()             # plain dicts for the chart
+    image: Path | None = None
+    placeholder: str | None = None
+    mark: Mark | None = None
+    path: str = ""
+
+
+@dataclass
+class RTable:
+    number: int
+    anchor: str
+    caption: list
+    source: list
+    headers: list[str]
+    aligns: list[str]
+    widths: list                 # None, points or Percent per column
+    cells: list[list[str]]
+    mark: Mark | None = None
+    path: str = ""
+
+
+@dataclass
+class RKeyFigures:
+    items: list                  # (value runs, label runs, note runs)
+
+
+@dataclass
+class RCallout:
+    title: str | None
+    blocks: list
+
+
+@dataclass
+class RPageBreak:
+    pass
+
+
+@dataclass
+class Resolved:
+    doc: Document
+    summary: list | None
+    sections: list[RSection]
+    figures: list[RFigure] = field(default_factory=list)
+    tables: list[RTable] = field(default_factory=list)
+    labels: dict = field(default_factory=dict)
+    logo: Path | None = None
+
+
+# ---------------------------------------------------------------- values
+
+def lookup(data: dict, expr: str):
+    """The value at a dotted name path; raises KeyError with a helpful message."""
+    parts = expr.split(".")
+    node = {name: (ds.values if ds.values is not None else ds.rows) for name, ds in data.items()}
+    walked = []
+    for part in parts:
+        if isinstance(node, list) and part.isdigit():
+            if int(part) >= len(node):
+                raise KeyError(f"'{'.'.join(walked)}' has {len(node)} rows; there is no row {part}")
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            where = f"'{'.'.join(walked)}'" if walked else "data"
+            keys = list(node) if isinstance(node, dict) else []
+            if isinstance(node, list):
+                raise KeyError(f"{where} is a list of rows; pick a row by number, e.g. {'.'.join(walked)}.0.{part}")
+            raise KeyError(f"unknown name '{part}' in {where}{did_you_mean(part, keys)}")
+        walked.append(part)
+    if isinstance(node, (dict, list)):
+        raise KeyError(f"'{expr}' is a {'mapping' if isinstance(node, dict) else 'list'}, not a value")
+    return node
+
+
+def format_value(value, spec: str | None) -> str:
+    """A value as text, shaped by a format spec; raises ValueError when they do not fit."""
+    if value is None:
+        return "–"
+    if not spec:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        if "%" not in spec:
+            raise ValueError(f"'{spec}' is not a date format; dates take strftime codes such as %d %b %Y")
+        return value.strftime(spec)
+    if isinstance(value, float) and value.is_integer() and spec[-1:] in "dnxXobc":
+        value = int(value)
+    if isinstance(value, str) and re.search(r"[dfeEgGn%,]$", spec):
+        raise ValueError(f"'{value}' is text; the format '{spec}' needs a number")
+    return format(value, spec)
+
+
+_EXPR = re.compile(r"^\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*(?:\|\s*(.*?)\s*)?$")
+
+
+# ---------------------------------------------------------------- the resolver
+
+class _Resolver(markdown.Resolver):
+    """Resolves the inline parts of one text field and reports at its place in the file."""
+
+    def __init__(self, res: "_Resolve", text, mark: Mark | None, path: str):
+        self.res, self.text, self.mark, self.path = res, text, mark, path
+
+    def where(self, snippet: str) -> Mark | None:
+        return self.text.locate(snippet) if isinstance(self.text, YStr) else self.mark
+
+    def value(self, expr: str, raw: str) -> str:
+        m = _EXPR.match(expr)
+        if not m:
+            self.res.diags.error(self.where(raw), self.path,
+                                 f"'{raw}' is not a value; write {{{{ name.path }}}} or {{{{ name.path | format }}}}")
+            return raw
+        name, spec = m.group(1), m.group(2)
+        try:
+            value = lookup(self.res.doc.data, name)
+        except KeyError as e:
+            self.res.diags.error(self.where(raw), self.path, f"{raw}: {e.args[0]}")
+            return raw
+        if spec is not None:
+            problem = format_spec_problem(spec) if spec else "an empty format after '|'"
+            if problem:
+                self.res.diags.error(self.where(raw), self.path, f"{raw}: {problem}")
+                return raw
+        try:
+            return format_value(value, spec)
+        except (ValueError, TypeError) as e:
+            self.res.diags.error(self.where(raw), self.path, f"{raw}: {e}")
+            return raw
+
+    def ref(self, ident: str) -> tuple[str, str]:
+        target = self.res.targets.get(ident)
+        if target is None:
+            known = [k for k in self.res.targets if k.split("-")[0] == ident.split("-")[0]]
+            self.res.diags.error(self.where("@" + ident), self.path,
+                                 f"unknown id '@{ident}'{did_you_mean(ident, known)}")
+            return "@" + ident, ident
+        return target
+
+    def footnote(self, label: str) -> tuple[int, str]:
+        key = (id(self.text), label)
+        if key not in self.res.footnotes:
+            self.res.footnotes[key] = len(self.res.footnotes) + 1
+        number = self.res.footnotes[key]
+        return number, f"fn-{number}"
+
+
+class _Resolve:
+    def __init__(self, doc: Document, places: Places, diags: Diagnostics):
+        self.doc, self.places, self.diags = doc, places, diags
+        style = doc.style
+        self.labels = dict(style.labels._values) if style.labels else {
+            k: o.default for k, o in type(style).labels.model._options.items()}
+        self.targets: dict[str, tuple[str, str]] = {}
+        self.id_marks: dict[str, Mark] = {}
+        self.footnotes: dict = {}
+        self.figures: list[RFigure] = []
+        self.tables: list[RTable] = []
+        self.section_notes: list = []
+
+    # -- numbering: every id known before any text is resolved
+    def number(self):
+        fig = tbl = 0
+
+        def walk(sections, prefix, level):
+            nonlocal fig, tbl
+            for i, sec in enumerate(sections, 1):
+                number = f"{prefix}{i}"
+                self.claim(sec.id, f"{self.labels['section']} {number}", sec.id or f"sec-{number}", sec.mark_of("id"))
+                for block in sec.content:
+                    if block.kind == "figure":
+                        fig += 1
+                        self.claim(block.value.id, f"{self.labels['figure']} {fig}", f"fig-{fig}",
+                                   block.value.mark_of("id"))
+                    elif block.kind == "table":
+                        tbl += 1
+                        self.claim(block.value.id, f"{self.labels['table']} {tbl}", f"tbl-{tbl}",
+                                   block.value.mark_of("id"))
+                walk(sec.sections, number + ".", level + 1)
+        walk(self.doc.sections, "", 1)
+
+    def claim(self, ident, text, anchor, mark):
+        if not ident:
+            return
+        if ident in self.targets:
+            first = self.id_marks[ident]
+            self.diags.error(mark, "", f"duplicate id '{ident}' (first used at line {first.line if first else '?'})")
+            return
+        self.targets[ident] = (text, ident)
+        self.id_marks[ident] = mark
+
+    # -- text
+    def blocks(self, text, mark, path) -> list:
+        blocks, notes = markdown.parse(str(text), _Resolver(self, text, mark, path))
+        self.section_notes.extend(notes)
+        return blocks
+
+    def inline(self, text, mark, path) -> list:
+        if text is None:
+            return []
+        return markdown.parse_inline(str(text), _Resolver(self, text, mark, path))
+
+    # -- sections
+    def sections(self, sections, prefix="", level=1) -> list[RSection]:
+        out = []
+        for i, sec in enumerate(sections, 1):
+            number = f"{prefix}{i}"
+            self.section_notes = []
+            blocks = [b for b in (self.block(block) for block in sec.content) if b is not None]
+            notes = self.section_notes
+            children = self.sections(sec.sections, number + ".", level + 1)
+            out.append(RSection(number, level, sec.title, sec.id or f"sec-{number}", sec.new_page,
+                                blocks, children, notes, sec.mark))
+        return out
+
+    def block(self, block):
+        kind, v = block.kind, block.value
+        if kind == "text":
+            return RText(self.blocks(v, block.mark, block.path))
+        if kind == "page_break":
+            return RPageBreak()
+        if kind == "callout":
+            return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"))
+        if kind == "key_figures":
+            return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
+                                 self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
+                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v])
+        if kind == "figure":
+            return self.figure(v)
+        if kind == "table":
+            return self.table(v)
+        raise AssertionError(kind)
+
+    # -- datasets
+    def rows_of(self, name: str, owner, key: str = "data"):
+        ds = self.doc.data.get(name)
+        if ds is None:
+            self.diags.error(owner.mark_of(key), f"{owner.path}.{key}",
+                             f"unknown dataset '{name}'{did_you_mean(name, self.doc.data)}"
+                             + (f"; datasets: {', '.join(self.doc.data)}" if self.doc.data else "; `data` is empty"))
+            return None
+        if ds.rows is None:
+            self.diags.error(owner.mark_of(key), f"{owner.path}.{key}",
+                             f"dataset '{name}' is a mapping of values, not rows; charts and tables need a list of rows")
+            return None
+        if not ds.rows:
+            self.diags.error(owner.mark_of(key), f"{owner.path}.{key}", f"dataset '{name}' has no rows")
+            return None
+        return ds
+
+    def figure(self, f: Figure) -> RFigure:
+        number = len(self.figures) + 1
+        caption = self.inline(f.caption, f.mark_of("caption"), f"{f.path}.caption")
+        source = self.inline(f.source, f.mark_of("source"), f"{f.path}.source")
+        fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
+                      f.width, f.height, None, mark=f.mark, path=f.path)
+        self.figures.append(fig)
+        if f.chart:
+            self.chart(f, fig)
+        else:
+            self.image(f, fig)
+        return fig
+
+    def chart(self, f: Figure, fig: RFigure):
+        kind = KINDS[f.chart]
+        roles = tuple(sorted((r, getattr(f, r)) for r in ("date", "end", "label", "lat", "lon") if getattr(f, r)))
+        spec = ChartSpec(kind=f.chart, width=0, height=0, x=f.x, y=tuple(f.y), stacked=f.stacked,
+                         labels=f.labels, x_label=f.x_label, y_label=f.y_label, roles=roles)
+        ds = self.rows_of(f.data, f)
+        if ds is None:
+            return
+        rows = [dict(r) for r in ds.rows]
+        for key, column, need, required in kind.columns(spec):
+            fkey = key if key in Figure._options else "data"
+            if column is None:
+                if required:
+                    self.diags.error(f.mark, f"{f.path}.{key}", f"a {f.chart} chart needs '{key}': a column of {ds.name}"
+                                     f" (columns: {', '.join(ds.columns)})")
+                continue
+            if column not in ds.columns:
+                if required or getattr(f, key, None):
+                    self.diags.error(f.mark_of(fkey) if getattr(f, fkey, None) else f.mark, f"{f.path}.{fkey}",
+                                     f"dataset '{ds.name}' has no column '{column}'{did_you_mean(column, ds.columns)}"
+                                     f" (columns: {', '.join(ds.columns)})")
+                continue
+            self.check_column(ds, rows, column, need, f, required)
+        fig.rows = tuple(rows)
+        fig.chart = spec
+        if not fig.alt:
+            fig.alt = describe_chart(spec, rows)
+
+    def check_column(self, ds, rows, column, need, f, required):
+        for i, row in enumerate(rows):
+            value = row.get(column)
+            src = ds.rows[i]
+            mark = src.value_mark(column) if isinstance(src, YMap) else ds.mark
+            where = f"{ds.path}[{i}].{column}"
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                row[column] = None
+                if required:     # an optional column (a timeline's `end`) is meant to be blank
+                    self.diags.warning(mark, where, f"missing value in row {i + 1} of '{ds.name}'; the chart shows a gap")
+                continue
+            if need in ("date", "date_or_number") and isinstance(value, str):
+                try:
+                    row[column] = value = dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    pass
+            if isinstance(value, dt.datetime):
+                row[column] = value = value.date()
+            ok = {"number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+                  "date": lambda v: isinstance(v, dt.date),
+                  "date_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
+                  "text": lambda v: True, "any": lambda v: True}[need](value)
+            if not ok:
+                want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
+                        "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
+                hint = " (write numbers without thousands separators)" if isinstance(value, str) and re.fullmatch(r"[\d,. ]+", value) else ""
+                self.diags.error(mark, where, f"'{value}' is not {want}; {f.chart} charts need {want} in '{column}'{hint}")
+            elif need == "text":
+                row[column] = str(value)
+
+    def image(self, f: Figure, fig: RFigure):
+        fig.placeholder = f.placeholder
+        if not f.alt:
+            self.diags.warning(f.mark_of("image"), f"{f.path}.alt",
+                               "image has no 'alt' text for screen readers; add alt: a one-line description")
+        found, problem = self.places.find(f.image)
+        mark, path = f.mark_of("image"), f"{f.path}.image"
+        if problem == "missing":
+            if not f.placeholder:
+                self.diags.warning(mark, path, f"{f.image} not found; printing a placeholder")
+            return
+        if problem:
+            self.diags.error(mark, path, problem)
+            return
+        if found.is_dir():
+            self.diags.error(mark, path, f"'{f.image}' is a folder; expected an image file")
+            return
+        problem = check_image(found)
+        if problem:
+            self.diags.error(mark, path, f"'{f.image}': {problem}")
+            return
+        fig.image = found
+
+    def table(self, t: Table) -> RTable:
+        number = len(self.tables) + 1
+        caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
+        source = self.inline(t.source, t.mark_of("source"), f"{t.path}.source")
+        table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
+        self.tables.append(table)
+        ds = self.rows_of(t.data, t)
+        if ds is None:
+            return table
+        columns = t.columns or ()
+        if not columns:
+            from .model import Column
+            columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None}, t.mark, {},
+                              t.path) for c in ds.columns]
+        for i, col in enumerate(columns):
+            if col.key not in ds.columns:
+                self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
+                                 f"dataset '{ds.name}' has no column '{col.key}'{did_you_mean(col.key, ds.columns)}"
+                                 f" (columns: {', '.join(ds.columns)})")
+                return table
+        numeric = [all(isinstance(r.get(c.key), (int, float)) or r.get(c.key) is None for r in ds.rows)
+                   for c in columns]
+        table.headers = [c.label or c.key for c in columns]
+        table.aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
+        table.widths = [c.width for c in columns]
+        for r, row in enumerate(ds.rows):
+            cells = []
+            for i, col in enumerate(columns):
+                value = row.get(col.key)
+                try:
+                    cells.append(format_value(value, col.format) if value is not None else "")
+                except (ValueError, TypeError) as e:
+                    mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
+                    self.diags.error(mark, f"{ds.path}[{r}].{col.key}",
+                                     f"cannot format with '{col.format}' ({t.path}.columns[{i}].format): {e}")
+                    cells.append(str(value))
+            table.cells.append(cells)
+        return table
+
+
+def check_image(path: Path) -> str | None:
+    """Why the file cannot be placed as an image, or None. Checks content, not the name."""
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
+        from PIL import Image
+        try:
+            with Image.open(path) as im:
+                w, h = im.size
+        except Exception as e:         # Pillow raises many kinds for a broken file
+            return f"cannot read the image ({e.__class__.__name__})"
+        if w * h > MAX_IMAGE_PIXELS:
+            return f"{w}x{h} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
+        return None
+    text = head.lstrip().lower()
+    if text.startswith(b"<?xml") or text.startswith(b"<svg"):
+        return None
+    return "not a PNG, JPEG or SVG file (checked by content)"
+
+
+def describe_chart(spec: ChartSpec, rows: list[dict]) -> str:
+    """A short alt text from the chart's data: what is plotted and its extremes."""
+    kind_name = {"bar": "Bar chart", "barh": "Bar chart", "line": "Line chart", "area": "Area chart",
+                 "pie": "Pie chart", "timeline": "Timeline", "locator": "Map of places",
+                 "scatter": "Scatter plot"}.get(spec.kind, "Chart")
+    if spec.kind == "timeline":
+        dates = sorted(r[spec.col("date")] for r in rows if r.get(spec.col("date")))
+        if dates:
+            return f"{kind_name} of {len(rows)} events from {dates[0]:%d %B %Y} to {dates[-1]:%d %B %Y}."
+        return f"{kind_name} of {len(rows)} events."
+    if spec.kind == "locator":
+        names = [str(r.get(spec.col("label"))) for r in rows if r.get(spec.col("label"))]
+        return f"{kind_name}: {', '.join(names[:12])}{'…' if len(names) > 12 else ''}."
+    parts = []
+    for col in spec.y[:3]:
+        values = [(r.get(spec.x), r.get(col)) for r in rows if isinstance(r.get(col), (int, float))]
+        if not values:
+            continue
+        hi = max(values, key=lambda p: p[1])
+        lo = min(values, key=lambda p: p[1])
+        if len(values) <= 6:
+            parts.append(f"{col}: " + ", ".join(f"{k} {v:,}" for k, v in values))
+        else:
+            parts.append(f"{col} from {lo[1]:,} ({lo[0]}) to {hi[1]:,} ({hi[0]})")
+    by = f" by {spec.x}" if spec.x else ""
+    return f"{kind_name} of {', '.join(spec.y)}{by}. " + "; ".join(parts) + "."
+
+
+def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
+    r = _Resolve(doc, places, diags)
+    r.number()
+    summary = None
+    if doc.report.summary:
+        summary = r.blocks(doc.report.summary, doc.report.mark_of("summary"), "report.summary")
+    sections = r.sections(doc.sections)
+    logo = None
+    if doc.report.logo:
+        found, problem = places.find(doc.report.logo)
+        if problem == "missing":
+            diags.warning(doc.report.mark_of("logo"), "report.logo", f"{doc.report.logo} not found; no logo printed")
+        elif problem:
+            diags.error(doc.report.mark_of("logo"), "report.logo", problem)
+        elif (why := check_image(found)):
+            diags.error(doc.report.mark_of("logo"), "report.logo", why)
+        else:
+            logo = found
+    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo)
