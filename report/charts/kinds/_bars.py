@@ -113,9 +113,10 @@ def _fit_categories(ax, cats, pos, horizontal) -> list[str]:
 
     if horizontal:
         slot = (y1 - y0) / n
-        one = size * 1.1                  # a single line's glyphs, without line gap
-        step = 1 if slot >= one else math.ceil(one / slot)
-        max_lines = max(1, min(3, int((slot * step - one) // line) + 1))
+        step = 1 if slot >= line else math.ceil(line / slot)
+        max_lines = max(1, min(3, int(slot * step // line)))
+        # The height at which every label would fit on one line, for the note.
+        want_cm = (n * line * 1.05 + ax.figure.get_size_inches()[1] * 72 - (y1 - y0)) / 72 * 2.54
         room = ax.figure.get_size_inches()[0] * 72 * 0.35
         labels = [c.wrap_to_width(s, room, size, max_lines) for s in clean]
     else:
@@ -141,7 +142,7 @@ def _fit_categories(ax, cats, pos, horizontal) -> list[str]:
         notes.append("long category labels were shortened to fit")
     if step > 1:
         notes.append(f"{n} categories do not all fit: only every {_ordinal(step)} is labelled; "
-                     + ("give the figure more height" if horizontal
+                     + (f"give the figure more height (about {math.ceil(want_cm)}cm)" if horizontal
                         else "consider chart: barh or a wider figure"))
     return notes
 

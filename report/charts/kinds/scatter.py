@@ -51,8 +51,9 @@ def draw(ax, spec, rows, theme) -> list[str]:
     else:
         c.number_axis(ax.xaxis, x, years_ok=True)
     c.number_axis(ax.yaxis, y)
-    ax.set_axisbelow(True)
-    ax.grid(True, axis="both")
+    c.value_grid(ax, "y")
+    ax.grid(True, axis="x")
+    ax.tick_params(axis="x", length=0)
     c.axis_titles(ax, spec)
 
     has_labels = any(lcol in p[2] for p in pts)

@@ -73,36 +73,43 @@ def draw(ax, spec, rows, theme) -> list[str]:
     sx = [(s - (lo - pad)) * per_day for s in starts]
     ex = [None if e is None else (e - (lo - pad)) * per_day for e in ends]
 
-    # The widest wrapping that fits the height; failing all, the lowest plan.
-    plans, chosen = [], None
+    # Of the wrappings that fit the height, the widest that needs at most one level
+    # more than the fewest possible; failing all, the lowest one.
+    plans = []
     for chars in (32, 26, 20, 16, 12):
         texts = [c.wrap(label, chars) for *_, label, _ in events]
         plans.append((texts, _levels(texts, sx, ex, width, size)))
-        if plans[-1][1]["height"] <= height - 4:
-            chosen = plans[-1]
-            break
-    if chosen is None:
-        chosen = min(plans, key=lambda tp: tp[1]["height"])
+    fit = [p for p in plans if p[1]["height"] <= height - 4]
+    if fit:
+        fewest = min(p[1]["levels"] for p in fit)
+        texts, plan = next(p for p in fit if p[1]["levels"] <= fewest + 1)
+    else:
+        texts, plan = min(plans, key=lambda p: p[1]["height"])
         notes.append("the timeline is crowded: give the figure more height")
-    texts, plan = chosen
     # Spread the levels over the height (within reason) rather than leave the top empty.
-    stretch = min(1.5, max(1.0, (height - 4) / plan["height"]))
+    stretch = min(1.6, max(1.0, (height - 4) / plan["height"]))
     ax.set_ylim(0, max(plan["height"] * stretch + 4, height))  # y data units are points
     plan["y"] = [y * stretch for y in plan["y"]]
 
     accent = theme.palette[0] if theme.palette else theme.ink
     for k, text in enumerate(texts):
         y, flip = plan["y"][k], plan["flip"][k]
-        stem_top = y + plan["h"][k] + (BAR if ex[k] is not None else 0)
-        ax.plot([starts[k]] * 2, [0, stem_top], color=theme.muted, linewidth=0.5, zorder=2,
-                solid_capstyle="butt")
-        if ends[k] is not None:
+        if ends[k] is None:         # a flag: the stem runs up beside the label
+            ax.plot([starts[k]] * 2, [0, y + plan["h"][k]], color=theme.muted, linewidth=0.5,
+                    zorder=2, solid_capstyle="butt")
+            ax.annotate(text, (starts[k], y), xytext=(-3 if flip else 3, 0),
+                        textcoords="offset points", ha="right" if flip else "left",
+                        va="bottom", fontsize=size, color=theme.ink,
+                        linespacing=c.LINE_SPACING, annotation_clip=False)
+        else:                       # a span: a bar at its level, the label on top
+            ax.plot([starts[k]] * 2, [0, y + BAR], color=theme.muted, linewidth=0.5,
+                    zorder=2, solid_capstyle="butt")
             ax.plot([starts[k], ends[k]], [y + BAR / 2] * 2, color=accent, alpha=0.45,
                     linewidth=BAR, solid_capstyle="butt", zorder=3)
-        ax.annotate(text, (starts[k], y + (BAR if ends[k] is not None else 0)),
-                    xytext=(-3 if flip else 3, 0), textcoords="offset points",
-                    ha="right" if flip else "left", va="bottom", fontsize=size,
-                    color=theme.ink, linespacing=c.LINE_SPACING, annotation_clip=False)
+            ax.annotate(text, (ends[k] if flip else starts[k], y + BAR), xytext=(0, 2),
+                        textcoords="offset points", ha="right" if flip else "left",
+                        va="bottom", fontsize=size, color=theme.ink,
+                        linespacing=c.LINE_SPACING, annotation_clip=False)
     ax.scatter(starts, [0] * len(starts), s=22, color=accent, edgecolor="white", linewidth=0.8,
                zorder=4, clip_on=False)
     return notes
@@ -118,10 +125,14 @@ def _levels(texts, sx, ex, width, size) -> dict:
         w, h = c.text_extent(text, size)
         heights.append(h)
         w += 3 + c.LABEL_GAP            # offset from the stem, and renderer slack
-        flip = sx[k] + w > width and sx[k] - w >= 0       # no room on the right: hang left
-        left, right = (sx[k] - w, sx[k]) if flip else (sx[k], sx[k] + w)
-        if ex[k] is not None:
-            right = max(right, ex[k])
+        if ex[k] is None:
+            flip = sx[k] + w > width and sx[k] - w >= 0   # no room on the right: hang left
+            left, right = (sx[k] - w, sx[k]) if flip else (sx[k], sx[k] + w)
+        else:
+            # A span's label sits on its bar, from the start, or ending at the end
+            # when there is no room; its stem stops at the bar.
+            flip = sx[k] + w > width and ex[k] - w >= 0
+            left, right = (min(sx[k], ex[k] - w), ex[k]) if flip else (sx[k], max(ex[k], sx[k] + w))
         boxes.append((left, right))
         flips.append(flip)
     levels = [0] * n
@@ -140,11 +151,12 @@ def _levels(texts, sx, ex, width, size) -> dict:
     # Each level is as tall as its tallest label (plus a span bar, if it has one).
     tall = [0.0] * (max(levels) + 1)
     for k, lv in enumerate(levels):
-        tall[lv] = max(tall[lv], heights[k] + (BAR if ex[k] is not None else 0) + 5)
+        tall[lv] = max(tall[lv], heights[k] + (BAR + 2 if ex[k] is not None else 0) + 5)
     floor = [10.0]                      # the first level clears the dots on the axis
     for t in tall:
         floor.append(floor[-1] + t)
-    return {"y": [floor[lv] for lv in levels], "flip": flips, "h": heights, "height": floor[-1]}
+    return {"y": [floor[lv] for lv in levels], "flip": flips, "h": heights,
+            "height": floor[-1], "levels": len(tall)}
 
 
 def _clash(level, left, right, stem, other, strict=True) -> bool:
