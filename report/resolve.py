@@ -33,7 +33,6 @@ class RSection:
     new_page: bool
     blocks: list
     children: list
-    notes: list                  # footnotes defined in this section, printed at its end
     mark: Mark | None = None
 
 
@@ -99,6 +98,7 @@ class Resolved:
     tables: list[RTable] = field(default_factory=list)
     labels: dict = field(default_factory=dict)
     logo: Path | None = None
+    footnotes: dict = field(default_factory=dict)   # number -> markdown.Footnote
 
 
 # ---------------------------------------------------------------- values
@@ -194,9 +194,10 @@ class _Resolver(markdown.Resolver):
 
     def footnote(self, label: str) -> tuple[int, str]:
         key = (id(self.text), label)
-        if key not in self.res.footnotes:
-            self.res.footnotes[key] = len(self.res.footnotes) + 1
-        number = self.res.footnotes[key]
+        numbers = self.res.footnote_numbers
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+        number = numbers[key]
         return number, f"fn-{number}"
 
 
@@ -208,10 +209,10 @@ class _Resolve:
             k: o.default for k, o in type(style).labels.model._options.items()}
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
-        self.footnotes: dict = {}
+        self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
         self.tables: list[RTable] = []
-        self.section_notes: list = []
+        self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
 
     # -- numbering: every id known before any text is resolved
     def number(self):
@@ -247,7 +248,7 @@ class _Resolve:
     # -- text
     def blocks(self, text, mark, path) -> list:
         blocks, notes = markdown.parse(str(text), _Resolver(self, text, mark, path))
-        self.section_notes.extend(notes)
+        self.notes.update((n.number, n) for n in notes)
         return blocks
 
     def inline(self, text, mark, path) -> list:
@@ -260,12 +261,10 @@ class _Resolve:
         out = []
         for i, sec in enumerate(sections, 1):
             number = f"{prefix}{i}"
-            self.section_notes = []
             blocks = [b for b in (self.block(block) for block in sec.content) if b is not None]
-            notes = self.section_notes
             children = self.sections(sec.sections, number + ".", level + 1)
             out.append(RSection(number, level, sec.title, sec.id or f"sec-{number}", sec.new_page,
-                                blocks, children, notes, sec.mark))
+                                blocks, children, sec.mark))
         return out
 
     def block(self, block):
@@ -503,4 +502,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
             diags.error(doc.report.mark_of("logo"), "report.logo", why)
         else:
             logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo)
+    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes)

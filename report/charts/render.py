@@ -59,6 +59,8 @@ def draw_figure(spec, rows, theme):
         ax = fig.add_subplot()
         _tick_style(ax, rc)
         notes = list(kind.draw(ax, spec, rows, theme))
+        if not rows and not notes:
+            notes.append("no rows to draw")
         fig.draw_without_rendering()   # create lazy artists while the theme is in force
     return fig, notes
 

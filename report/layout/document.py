@@ -6,7 +6,7 @@ from reportlab.platypus import BaseDocTemplate, NextPageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..diagnostics import Diagnostics, InputError
-from .flowables import Caption, CaptionedTable, Heading
+from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, Furniture, page_templates
 from .story import StoryBuilder
 from .styles import Styles
@@ -23,6 +23,10 @@ class BriefingDoc(BaseDocTemplate):
         super().__init__(filename, **kw)
 
     def beforeDocument(self):
+        for template in self.pageTemplates:
+            for frame in template.frames:
+                if isinstance(frame, NoteFrame):
+                    frame.new_pass()
         self._h1_on_page: dict[int, str] = {}
         self._h1_at_start: dict[int, str] = {}
         self._current_h1 = ""
@@ -30,6 +34,12 @@ class BriefingDoc(BaseDocTemplate):
     def handle_pageBegin(self):
         super().handle_pageBegin()
         self._h1_at_start[self.page] = self._current_h1
+
+    def handle_pageEnd(self):
+        for frame in self.pageTemplate.frames:
+            if isinstance(frame, NoteFrame):
+                frame.draw_notes(self.canv)
+        super().handle_pageEnd()
 
     def running_section(self, page: int) -> str:
         """The section a page belongs to: the first that starts on it, else the one in force."""

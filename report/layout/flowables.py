@@ -5,7 +5,7 @@ callouts, and a caption that never parts from its table's first rows.
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Frame, Paragraph, Table, TableStyle
 
 
 class Heading(Paragraph):
@@ -162,3 +162,88 @@ def key_figures_box(cells: list[list], theme, width: float) -> Table:
     t.setStyle(TableStyle(commands))
     t.hAlign = "LEFT"
     return t
+
+
+def carry_notes(container, parts):
+    """Give a box the footnotes cited inside it: the frame only sees the box."""
+    notes = [n for p in parts for n in getattr(p, "footnotes", ())]
+    if notes:
+        container.footnotes = list(dict.fromkeys(notes))
+    return container
+
+
+class NoteFrame(Frame):
+    """A frame that prints footnotes at its foot, on the page where they are cited.
+
+    A flowable with a `footnotes` list is placed only if it and its notes fit:
+    the frame's bottom rises by the notes' height, and the notes are drawn when
+    the page ends. A note cited again later is not printed twice.
+    """
+
+    def __init__(self, *a, rule_color="#c8ccd0", gap=6, **kw):
+        super().__init__(*a, **kw)
+        self.rule_color, self.gap = rule_color, gap
+        self.placed: set[int] = set()       # ids of notes printed so far in this pass
+        self.notes: list = []
+
+    def _reset(self):
+        super()._reset()
+        self.notes = []
+
+    def new_pass(self):
+        self.placed = set()
+
+    def _pending(self, flowable) -> list:
+        return [n for n in getattr(flowable, "footnotes", ()) if id(n) not in self.placed and n not in self.notes]
+
+    def _notes_height(self, notes) -> float:
+        h = sum(n.wrap(self._aW, self._aH)[1] + n.getSpaceAfter() for n in notes)
+        return h + (self.gap * 2 if notes and not self.notes else 0)
+
+    def _add(self, flowable, canv, trySplit=0):
+        pending = self._pending(flowable)
+        if not pending:
+            return super()._add(flowable, canv, trySplit)
+        extra = self._notes_height(pending)
+        self._y1p += extra
+        placed = super()._add(flowable, canv, trySplit)
+        if placed:
+            self.notes.extend(pending)
+        else:
+            self._y1p -= extra
+        return placed
+
+    add = _add      # Frame binds `add` to its own _add at class creation
+
+    def split(self, flowable, canv):
+        pending = self._pending(flowable)
+        if not pending:
+            return super().split(flowable, canv)
+        extra = self._notes_height(pending)
+        self._y1p += extra
+        try:
+            parts = super().split(flowable, canv)
+        finally:
+            self._y1p -= extra
+        if parts:       # the notes go with the first part, where the text starts
+            parts[0].footnotes = list(getattr(flowable, "footnotes", ()))
+        return parts
+
+    def draw_notes(self, canv):
+        if not self.notes:
+            return
+        top = self._y1 + self._bottomPadding + self._notes_height(self.notes)
+        canv.saveState()
+        canv.setStrokeColor(HexColor(self.rule_color))
+        canv.setLineWidth(0.5)
+        top -= self.gap
+        canv.line(self._x1, top, self._x1 + self._width * 0.3, top)
+        top -= self.gap
+        canv.restoreState()
+        for note in self.notes:
+            _, h = note.wrap(self._aW, self._aH)
+            top -= h
+            note.drawOn(canv, self._x1 + self._leftPadding, top)
+            top -= note.getSpaceAfter()
+            self.placed.add(id(note))
+        self.notes = []

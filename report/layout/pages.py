@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.platypus import Frame, PageTemplate
+from reportlab.platypus import PageTemplate
+
+from .flowables import NoteFrame
 
 BLEED = 3 * mm
 
@@ -110,9 +112,10 @@ def long_date(day) -> str | None:
 
 def page_templates(geo: Geometry, furniture: Furniture, with_cover: bool) -> list[PageTemplate]:
     """Cover, then alternating odd/even pages (mirrored when inner != outer)."""
-    def frame(left: float, name: str) -> Frame:
-        return Frame(left, geo.bottom, geo.text_width, geo.text_height, id=name,
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    def frame(left: float, name: str) -> NoteFrame:
+        return NoteFrame(left, geo.bottom, geo.text_width, geo.text_height, id=name,
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                         rule_color=furniture.theme.rule, gap=furniture.theme.size * 0.5)
 
     odd = PageTemplate("odd", [frame(geo.inner, "odd")], onPageEnd=furniture.page, autoNextPageTemplate="even")
     even = PageTemplate("even", [frame(geo.outer, "even")], onPageEnd=furniture.page, autoNextPageTemplate="odd")

@@ -15,7 +15,7 @@ from .. import markdown as md
 from ..diagnostics import Diagnostics
 from ..model import Percent
 from ..resolve import (RCallout, RFigure, RKeyFigures, RPageBreak, RSection, RTable, RText, Resolved)
-from .flowables import (Caption, CaptionedTable, ChartFlowable, Heading, Placeholder, boxed, font_command,
+from .flowables import (Caption, CaptionedTable, ChartFlowable, Heading, Placeholder, boxed, carry_notes, font_command,
                         key_figures_box)
 from .pages import Geometry, long_date
 from .styles import Markup, Styles
@@ -49,6 +49,7 @@ class StoryBuilder:
         self.labels = resolved.labels
         self.mark = None          # where the block being laid out came from
         self.path = ""
+        self.note_flowables: dict[int, Paragraph] = {}
 
     # -- helpers
     def para(self, runs, style) -> Paragraph:
@@ -71,6 +72,14 @@ class StoryBuilder:
         return out
 
     def md_block(self, b, style) -> list:
+        out = self._md_block(b, style)
+        cited = sorted(set(_cited(b)))
+        if cited and out:
+            # The frame prints these at the foot of the page where the block lands.
+            out[0].footnotes = [self.note(n) for n in cited]
+        return out
+
+    def _md_block(self, b, style) -> list:
         if isinstance(b, md.Para):
             return [self.para(b.runs, style)]
         if isinstance(b, md.Code):
@@ -109,7 +118,8 @@ class StoryBuilder:
         if self.r.summary:
             self.mark, self.path = self.r.doc.report.mark_of("summary"), "report.summary"
             content = [self.plain(self.labels["summary"], self.s.box_title), *self.blocks(self.r.summary)]
-            out += [boxed(content, self.theme, self.geo.text_width), Spacer(0, self.theme.size * 1.5)]
+            out += [carry_notes(boxed(content, self.theme, self.geo.text_width), content),
+                    Spacer(0, self.theme.size * 1.5)]
         if style.toc:
             toc = TableOfContents(levelStyles=self.s.toc_levels[:int(style.toc_depth)], dotsMinLevel=0,
                                   rightColumnWidth=self.theme.size * 3, tableStyle=self.toc_table_style())
@@ -147,33 +157,28 @@ class StoryBuilder:
         out.append(h)
         for block in sec.blocks:
             out.extend(BLOCKS[type(block)](self, block))
-        if sec.notes:
-            out.append(self.notes(sec.notes))
         for child in sec.children:
             out.extend(self.section(child))
         return out
 
-    def notes(self, notes: list[md.Footnote]):
-        rule = Table([[""]], colWidths=[self.geo.text_width * 0.3], rowHeights=[2])
-        rule.setStyle(TableStyle([*font_command(self.theme), ("LINEABOVE", (0, 0), (-1, 0), 0.5, HexColor(self.theme.rule))]))
-        rule.hAlign = "LEFT"
-        out = [Spacer(0, self.theme.size * 0.3), rule]
-        for note in notes:
+    def note(self, number: int):
+        """The flowable printed at the foot of the page that cites footnote `number`."""
+        if number not in self.note_flowables:
+            note = self.r.footnotes.get(number)
             body = []
-            for b in note.blocks:
+            for b in (note.blocks if note else []):
                 body.extend(self.md_block(b, self.s.note))
-            if body and isinstance(body[0], Paragraph):
-                first = body[0]
-                body[0] = Paragraph(f'<a name="{note.anchor}"/>{note.number}.\u2002{first.text}', self.s.note)
-            out.extend(body)
-        return KeepTogether(out)
+            first = body[0].text if body and isinstance(body[0], Paragraph) else ""
+            anchor = note.anchor if note else f"fn-{number}"
+            self.note_flowables[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.s.note)
+        return self.note_flowables[number]
 
     def text(self, block: RText) -> list:
         return self.blocks(block.blocks)
 
     def callout(self, block: RCallout) -> list:
         content = ([self.plain(block.title, self.s.box_title)] if block.title else []) + self.blocks(block.blocks)
-        return [boxed(content, self.theme, self.geo.text_width), Spacer(0, self.theme.size)]
+        return [carry_notes(boxed(content, self.theme, self.geo.text_width), content), Spacer(0, self.theme.size)]
 
     def key_figures(self, block: RKeyFigures) -> list:
         cells = []
@@ -307,6 +312,19 @@ class StoryBuilder:
         for sec in self.r.sections:
             story += self.section(sec)
         return story
+
+
+def _cited(block):
+    """Footnote numbers cited anywhere inside a Markdown block."""
+    if isinstance(block, md.Para):
+        yield from block.footnotes
+    elif isinstance(block, md.Quote):
+        for b in block.blocks:
+            yield from _cited(b)
+    elif isinstance(block, md.ListBlock):
+        for item in block.items:
+            for b in item:
+                yield from _cited(b)
 
 
 BLOCKS = {

@@ -63,9 +63,8 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
 
     totals = []
     if stacked and spec.labels:
-        # Each stack's total at its end, where a single bar's label would be.
-        has = ~np.isnan(vals).all(axis=0)
-        for i in np.flatnonzero(has):
+        # Each stack's total at its end (when it has two parts or more).
+        for i in np.flatnonzero((np.nan_to_num(vals) != 0).sum(axis=0) >= 2):
             total = float(np.nansum(vals[:, i]))
             end = up[i] if total >= 0 else down[i]
             off = 3 if total >= 0 else -3
@@ -83,12 +82,14 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
     (ax.axvline if horizontal else ax.axhline)(0, color=theme.muted, linewidth=0.8, zorder=3)
     ax.spines["left" if horizontal else "bottom"].set_visible(False)
     ax.tick_params(axis="y" if horizontal else "x", length=0)
+    # Room for at least three categories, so one or two bars do not fill the plot.
+    extra = max(0.0, (3 - n) / 2)
     if horizontal:
-        ax.set_ylim(n - 0.5, -0.5)          # first category at the top
+        ax.set_ylim(n - 0.5 + extra, -0.5 - extra)          # first category at the top
         ax.set_ylabel(spec.x_label or "")
         ax.set_xlabel(spec.y_label or "")
     else:
-        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_xlim(-0.5 - extra, n - 0.5 + extra)
         c.axis_titles(ax, spec)
     if m > 1:
         c.legend_above(ax, containers, series)
@@ -151,7 +152,7 @@ def _settle_value_labels(ax, value_labels, stacked, horizontal, totals) -> list[
     """Keep value labels inside the plot; drop the ones that cannot be read."""
     texts = [t for _, ts in value_labels for t in ts]
     if stacked:
-        c.keep_inside(ax, totals, axis="x" if horizontal else "y")
+        c.keep_inside(ax, totals, "x" if horizontal else "y")
         if c.drop_overlapping(totals, ax):
             for t in totals:
                 t.set_visible(False)
@@ -165,7 +166,7 @@ def _settle_value_labels(ax, value_labels, stacked, horizontal, totals) -> list[
                     t.set_visible(False)
                     hidden += 1
         return [f"{hidden} value labels left out: their segments are too small"] if hidden else []
-    c.keep_inside(ax, texts, axis="x" if horizontal else "y")
+    c.keep_inside(ax, texts, "x" if horizontal else "y")
     c.layout(ax)
     boxes = [c.extent_pt(t, ax) for t in texts]
     clash = any(c.overlaps(a, b, 1) for i, a in enumerate(boxes) for b in boxes[i + 1:])

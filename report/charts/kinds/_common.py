@@ -214,32 +214,29 @@ def overlap_area(a, b, gap: float = 0.0) -> float:
     return max(0.0, w) * max(0.0, h)
 
 
-def keep_inside(ax, texts, axis: str = "y", rounds: int = 3) -> None:
-    """Widen the data limits along `axis` until every text sits inside the axes,
-    so value labels are neither clipped nor pushed into the titles."""
+def keep_inside(ax, texts, axes: str = "y", rounds: int = 3) -> None:
+    """Widen the data limits (along the axes named in `axes`) until every text sits
+    inside the plot, so value labels are neither clipped nor pushed into titles."""
     texts = [t for t in texts if t.get_visible() and t.get_text()]
-    for _ in range(rounds):
-        if not texts:
+    for _ in range(rounds if texts else 0):
+        box = layout(ax)
+        ext = [extent_pt(t, ax) for t in texts]
+        moved = False
+        for name in axes:
+            i = 0 if name == "x" else 1          # index of the low edge in a box
+            lo_over = max(0.0, box[i] + 2 - min(b[i] for b in ext))
+            hi_over = max(0.0, max(b[i + 2] for b in ext) - (box[i + 2] - 2))
+            if lo_over < 0.5 and hi_over < 0.5:
+                continue
+            lo, hi = ax.get_xlim() if name == "x" else ax.get_ylim()
+            span_pt = box[i + 2] - box[i]
+            free = max(span_pt - lo_over - hi_over, span_pt * 0.3)
+            per_pt = (hi - lo) / free          # data units per point once the labels fit
+            new = (lo - lo_over * per_pt, hi + hi_over * per_pt)
+            (ax.set_xlim if name == "x" else ax.set_ylim)(*new)
+            moved = True
+        if not moved:
             return
-        x0, y0, x1, y1 = layout(ax)
-        boxes = [extent_pt(t, ax) for t in texts]
-        if axis == "y":
-            lo_px, hi_px = y0, y1
-            lo_over = max(0.0, y0 + 2 - min(b[1] for b in boxes))
-            hi_over = max(0.0, max(b[3] for b in boxes) - (y1 - 2))
-            lo, hi = ax.get_ylim()
-        else:
-            lo_px, hi_px = x0, x1
-            lo_over = max(0.0, x0 + 2 - min(b[0] for b in boxes))
-            hi_over = max(0.0, max(b[2] for b in boxes) - (x1 - 2))
-            lo, hi = ax.get_xlim()
-        if lo_over < 0.5 and hi_over < 0.5:
-            return
-        span_px = hi_px - lo_px
-        free = max(span_px - lo_over - hi_over, span_px * 0.3)
-        per_px = (hi - lo) / free       # data units per point once the labels fit
-        new = (lo - lo_over * per_px if lo_over else lo, hi + hi_over * per_px if hi_over else hi)
-        (ax.set_ylim if axis == "y" else ax.set_xlim)(*new)
 
 
 def drop_overlapping(texts, ax) -> int:

@@ -75,13 +75,16 @@ def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
     c.number_axis(ax.yaxis, finite.tolist())
     if area and finite.size and finite.min() >= 0:
         ax.set_ylim(bottom=0)
+    elif finite.size and finite.min() == finite.max():   # one level: centre it, round ticks
+        v = float(finite[0])
+        pad = abs(v) * 0.5 or 1.0
+        ax.set_ylim(v - pad, v + pad)
     c.value_grid(ax, "y")
     c.axis_titles(ax, spec)
     if len(series) > 1:
         c.legend_above(ax, handles, series)
     if value_labels:
-        c.keep_inside(ax, value_labels, "y")
-        c.keep_inside(ax, value_labels, "x")
+        c.keep_inside(ax, value_labels, "xy")
         if c.drop_overlapping(value_labels, ax):
             notes.append("some value labels were left out where they would overlap")
     return notes

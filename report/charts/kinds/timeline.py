@@ -87,7 +87,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
         texts, plan = min(plans, key=lambda p: p[1]["height"])
         notes.append("the timeline is crowded: give the figure more height")
     # Spread the levels over the height (within reason) rather than leave the top empty.
-    stretch = min(1.6, max(1.0, (height - 4) / plan["height"]))
+    stretch = min(2.0, max(1.0, (height - 4) / plan["height"]))
     ax.set_ylim(0, max(plan["height"] * stretch + 4, height))  # y data units are points
     plan["y"] = [y * stretch for y in plan["y"]]
 
