@@ -43,6 +43,7 @@ class Result:
     cache_misses: int = 0
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    layout: list = field(default_factory=list)      # Diagnostics-like notes: what moved or was scaled
 
 
 def prepare(data_path: Path, opts: Options, diags: Diagnostics):
@@ -63,17 +64,23 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     return loaded, resolved
 
 
-def chart_jobs(resolved, geo, theme):
+def chart_jobs(resolved, geo, theme, diags: Diagnostics):
+    """One job per chart, at its final size; a chart taller than the page can take is reduced."""
     from dataclasses import replace
 
     from .charts.draw import ChartJob
     from .charts.kinds import KINDS
-    from .layout.story import figure_size
+    from .layout.story import figure_size, max_figure_height
     jobs = []
     for fig in resolved.figures:
         if fig.chart is None:
             continue
         w, h = figure_size(fig, geo, KINDS[fig.chart.kind].ASPECT)
+        limit = max_figure_height(geo, theme)
+        if h > limit:
+            diags.warning(fig.mark, fig.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
+                                              f"its caption; drawn {limit / 28.35:.1f} cm tall")
+            h = limit
         fig.chart = replace(fig.chart, width=round(w, 2), height=round(h, 2))
         jobs.append(ChartJob(fig.anchor, fig.chart, fig.rows, theme))
     return jobs
@@ -128,7 +135,7 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     cache = Cache(opts.cache_dir if opts.use_cache else None)
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
-    recordings, notes = draw_all(chart_jobs(resolved, geo, theme), cache, opts.jobs, opts.export_figures)
+    recordings, notes = draw_all(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures)
     timings["charts"] = time.perf_counter() - t0
     by_anchor = {f.anchor: f for f in resolved.figures}
     for anchor, note in notes:
@@ -144,14 +151,14 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     tmp = Path(tmp_name)
     try:
         with _epoch(source_epoch(resolved.doc.report.date)):
-            pages, passes = write_pdf(tmp, resolved, recordings, theme, geo, diags, opts.print_edition)
+            pages, passes, layout = write_pdf(tmp, resolved, recordings, theme, geo, diags, opts.print_edition)
         diags.raise_if_errors()          # --strict: layout warnings stop the build too
         os.replace(tmp, out_path)
     finally:
         if tmp.exists():
             tmp.unlink()
     timings["layout+write"] = time.perf_counter() - t0
-    result.output, result.pages, result.passes = out_path, pages, passes
+    result.output, result.pages, result.passes, result.layout = out_path, pages, passes, layout
     result.seconds = time.perf_counter() - started
     result.timings = timings
     return result

@@ -100,8 +100,7 @@ class Str(Option):
 
 
 class Markdown(Str):
-    """CommonMark text; keeps its place in the file for errors inside it."""
-    json = {"type": "string"}
+    """CommonMark text; keeps its place in the file for errors inside it. Numbers are kept as typed."""
 
 
 class Id(Str):
@@ -147,9 +146,10 @@ class Number(Option):
 
 
 class Choice(Option):
-    def __init__(self, choices, default=None, doc="", what="value"):
+    def __init__(self, choices, default=None, doc="", what="value", listed=None):
         super().__init__(default, doc)
         self.choices, self.what = choices, what
+        self.listed = listed      # for choices known only at run time: () -> the names the schema lists
 
     def values(self, ctx):
         return self.choices(ctx) if callable(self.choices) else self.choices
@@ -166,6 +166,8 @@ class Choice(Option):
         out = super().schema()
         if not callable(self.choices):
             out["enum"] = list(self.choices)
+        elif self.listed is not None:
+            out["enum"] = list(self.listed())
         else:
             out["type"] = "string"
         return out
@@ -518,11 +520,17 @@ class Table(Model):
     source = Markdown(None, "Source line printed under the table.")
 
 
+def _chart_kinds() -> list[str]:
+    """The registered chart kinds, for the JSON Schema (validation gets them through Ctx)."""
+    from .charts.kinds import KINDS
+    return list(KINDS)
+
+
 class Figure(Model):
     """A chart drawn from a dataset, or an image."""
     id = Id("fig-", "Id for cross-references (@fig-...); figures are numbered in order.")
     chart = Choice(lambda ctx: ctx.chart_kinds, None, "Chart kind: bar, barh, line, area, pie, timeline, locator, scatter.",
-                   what="chart")
+                   what="chart", listed=_chart_kinds)
     data = Str(None, "The dataset a chart draws (a key of `data`).")
     x = Str(None, "Column of categories or x values.")
     y = ListOf(Str(), (), "A value column, or a list of them (one series each).", single_ok=True)

@@ -3,6 +3,7 @@ and "Page X of Y"; then one call that writes the PDF."""
 from __future__ import annotations
 
 from reportlab.platypus import BaseDocTemplate, NextPageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..diagnostics import Diagnostics, InputError
@@ -12,6 +13,7 @@ from .story import StoryBuilder
 from .styles import Styles
 
 MAX_PASSES = 6
+CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks
 
 
 class BriefingDoc(BaseDocTemplate):
@@ -29,6 +31,8 @@ class BriefingDoc(BaseDocTemplate):
                     frame.new_pass()
         self._h1_on_page: dict[int, str] = {}
         self._h1_at_start: dict[int, str] = {}
+        self.layout_notes: list = []       # (mark, path, message) for --verbose, final pass only
+        self._last_page, self._space_left = 0, 0
         self._current_h1 = ""
 
     def handle_pageBegin(self):
@@ -48,7 +52,16 @@ class BriefingDoc(BaseDocTemplate):
     def afterFlowable(self, flowable):
         origin = getattr(flowable, "_origin", None)
         if origin:
-            self.last_origin = origin
+            self.last_origin = origin[:2]
+            if self.page != self._last_page and self._last_page:
+                mark, path, label = origin
+                self.layout_notes.append((mark, path, f"{label} moved to page {self.page}: it did not fit in "
+                                                      f"the {self._space_left / 28.35:.1f} cm left on page {self._last_page}"))
+        if isinstance(flowable, ActionFlowable):
+            return          # page and frame breaks: not content
+        self._last_page = self.page
+        frame = self.frame
+        self._space_left = max(frame._y - frame._y1p, 0) if frame else 0
         if isinstance(flowable, Heading):
             level = flowable.level - 1
             self.notify("TOCEntry", (level, flowable.toc_text, self.page, flowable.anchor))
@@ -78,9 +91,12 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
     kw = {}
     if print_edition:
         w, h = geo.page_width, geo.page_height
-        # bleedWidth stays 0: ReportLab scales the content when it is set (ENGINE-NOTES).
-        kw = dict(cropMarks={"borderWidth": 36, "markWidth": 0.5, "markLength": 18, "bleedWidth": 0},
-                  trimBox=(0, 0, w, h), bleedBox=(-BLEED, -BLEED, w + BLEED, h + BLEED))
+        # The sheet grows by a border for the marks, and the page content moves in by as much;
+        # the boxes are in sheet coordinates. bleedWidth stays 0: ReportLab scales the
+        # content when it is set (ENGINE-NOTES).
+        b = CROP_BORDER
+        kw = dict(cropMarks={"borderWidth": b, "markWidth": 0.5, "markLength": 18, "bleedWidth": 0},
+                  trimBox=(b, b, b + w, b + h), bleedBox=(b - BLEED, b - BLEED, b + w + BLEED, b + h + BLEED))
     doc = BriefingDoc(
         str(path), pagesize=(geo.page_width, geo.page_height),
         leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
@@ -98,7 +114,7 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
         mark, where = doc.last_origin or (None, "")
         message = str(e).split("\n")[0]
         raise InputError([_layout_diag(mark, where, message)]) from None
-    return doc.page, passes
+    return doc.page, passes, doc.layout_notes
 
 
 def _layout_diag(mark, path, message):

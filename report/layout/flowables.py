@@ -117,7 +117,7 @@ def font_command(theme) -> list:
 def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: float | None = None) -> Table:
     """Flowables in a shaded box with an accent rule on the left."""
     pad = padding if padding is not None else theme.size * 0.9
-    t = Table([[content]], colWidths=[width])
+    t = Table([[content]], colWidths=[width], splitInRow=1)   # a box longer than a page continues
     commands = [
         *font_command(theme),
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(theme.tint)),

@@ -7,6 +7,8 @@ the block's place in the data file.
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, Image, KeepTogether, ListFlowable, ListItem, PageBreak,
                                 Paragraph, Spacer, Table, TableStyle)
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -19,6 +21,10 @@ from .flowables import (Caption, CaptionedTable, ChartFlowable, Heading, Placeho
                         key_figures_box)
 from .pages import Geometry, long_date
 from .styles import Markup, Styles
+
+
+WIDE_TABLE = 7          # more columns than this and the table's text is set smaller
+LONG_WORD = 40          # characters: longer unbroken words are checked against the line width
 
 
 class ListOfEntries(TableOfContents):
@@ -40,6 +46,11 @@ def figure_size(fig: RFigure, geo: Geometry, aspect: float) -> tuple[float, floa
     return width, height
 
 
+def max_figure_height(geo: Geometry, theme) -> float:
+    """The tallest figure body that still leaves room for a three-line caption and a source line."""
+    return geo.text_height - theme.size * 7
+
+
 class StoryBuilder:
     def __init__(self, resolved: Resolved, styles: Styles, geo: Geometry, recordings: dict,
                  diags: Diagnostics):
@@ -52,10 +63,19 @@ class StoryBuilder:
         self.note_flowables: dict[int, Paragraph] = {}
 
     # -- helpers
-    def para(self, runs, style) -> Paragraph:
+    def para(self, runs, style, width: float | None = None) -> Paragraph:
         text = self.markup.runs(runs)
         self.report_missing()
+        self.check_long_words(runs, style, width or self.geo.text_width)
         return Paragraph(text, style)
+
+    def check_long_words(self, runs, style, width: float):
+        """ReportLab breaks a word longer than the line anywhere; say so, since it reads badly."""
+        for run in runs:
+            for word in run.text.split():
+                if len(word) > LONG_WORD and stringWidth(word, style.fontName, style.fontSize) > width:
+                    self.diags.warning(self.mark, self.path, f"the {len(word)}-character word "
+                                                             f"'{word[:24]}…' is wider than the line; it is broken")
 
     def plain(self, text: str, style) -> Paragraph:
         return self.para([md.Run(text)], style)
@@ -223,8 +243,10 @@ class StoryBuilder:
             body = self.image(fig.image, *self.image_box(fig), "CENTER")
         else:
             w, h = figure_size(fig, self.geo, 0.5)
+            h = self.capped_height(h)
             text = fig.placeholder or f"Image not found: {self.path}"
             body = Placeholder(w, h, self.markup.text(text), self.s.placeholder, self.theme)
+        body._origin = (fig.mark, fig.path, f"{self.labels['figure']} {fig.number}")
         credit = f"({fig.credit})" if fig.credit else None
         parts = [body, self.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
         src = self.source_line(fig.source)
@@ -235,8 +257,16 @@ class StoryBuilder:
         return [Spacer(0, self.theme.size * 0.3), KeepTogether(parts)]
 
     def image_box(self, fig: RFigure) -> tuple[float, float]:
-        w, h = figure_size(fig, self.geo, 0.62)
-        return w, (fig.height or self.geo.text_height * 0.7)
+        w, _ = figure_size(fig, self.geo, 0.62)
+        return w, self.capped_height(fig.height or self.geo.text_height * 0.7)
+
+    def capped_height(self, height: float) -> float:
+        limit = max_figure_height(self.geo, self.theme)
+        if height > limit:
+            self.diags.warning(self.mark, self.path, f"the figure is {height / 28.35:.1f} cm tall, more than a page "
+                                                     f"takes with its caption; scaled to {limit / 28.35:.1f} cm")
+            return limit
+        return height
 
     def image(self, path, max_w, max_h, align):
         """An image scaled to fit the box, keeping its aspect; never enlarged past its native size."""
@@ -267,8 +297,16 @@ class StoryBuilder:
         if not t.headers:
             return []
         s = self.s
-        head = [self.para([md.Run(h)], s.aligned(s.table_head, a)) for h, a in zip(t.headers, t.aligns)]
-        cell_styles = [s.aligned(s.table_cell, a) for a in t.aligns]
+        head_style, cell_style = s.table_head, s.table_cell
+        if len(t.headers) > WIDE_TABLE:
+            # Too many columns for the text width at body size: set the table smaller.
+            scale = max(0.65, WIDE_TABLE / len(t.headers))
+            head_style, cell_style = (ParagraphStyle(f"{st.name}_small", st, fontSize=st.fontSize * scale,
+                                                     leading=st.leading * scale) for st in (head_style, cell_style))
+            self.diags.warning(self.mark, self.path, f"the table has {len(t.headers)} columns; its text is set at "
+                                                     f"{cell_style.fontSize:.1f} pt to fit the page width")
+        head = [self.para([md.Run(h)], s.aligned(head_style, a)) for h, a in zip(t.headers, t.aligns)]
+        cell_styles = [s.aligned(cell_style, a) for a in t.aligns]
         rows = [head] + [[Paragraph(self.markup.text(c), st) for c, st in zip(row, cell_styles)] for row in t.cells]
         self.report_missing()
         widths = self.column_widths(t)
@@ -288,7 +326,9 @@ class StoryBuilder:
         table.setStyle(TableStyle(commands))
         caption = self.caption("table", t.number, t.anchor, t.caption)
         caption.style = s.caption
-        return [Spacer(0, self.theme.size * 0.3), CaptionedTable(caption, table, self.source_line(t.source))]
+        captioned = CaptionedTable(caption, table, self.source_line(t.source))
+        captioned._origin = (t.mark, t.path, f"{self.labels['table']} {t.number}")
+        return [Spacer(0, self.theme.size * 0.3), captioned]
 
     def column_widths(self, t: RTable) -> list[float]:
         """Given widths first; the rest shared by the length of their content."""

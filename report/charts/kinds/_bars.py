@@ -122,7 +122,7 @@ def _fit_categories(ax, cats, pos, horizontal) -> list[str]:
         labels = [c.wrap_to_width(s, room, size, max_lines) for s in clean]
     else:
         slot = (x1 - x0) / n
-        labels = [c.wrap_to_width(s, slot - 2 * c.LABEL_GAP, size, 3) for s in clean]
+        labels = [c.wrap_to_width(s, slot - 2 * c.LABEL_GAP, size, 5) for s in clean]
         fits = all(c.text_extent(l, size)[0] <= slot - 2 * c.LABEL_GAP and "…" not in l
                    for l in labels)
         if fits:
@@ -132,7 +132,9 @@ def _fit_categories(ax, cats, pos, horizontal) -> list[str]:
         angle = 45 if slot * math.sin(math.radians(45)) >= line * 1.05 else 90
         step = 1 if slot * math.sin(math.radians(angle)) >= line * 1.05 \
             else math.ceil(line * 1.05 / slot)
-        labels = [c.shorten(s, 28) for s in clean]
+        # Rotated labels may take up to about a third of the height.
+        room = ax.figure.get_size_inches()[1] * 72 * 0.33 / math.sin(math.radians(angle))
+        labels = [_shorten_to(s, room, size) for s in clean]
         kw = (dict(rotation=45, ha="right", rotation_mode="anchor") if angle == 45
               else dict(rotation=90, ha="center"))
         axis.set_ticks(pos[::step], labels[::step], **kw)
@@ -175,6 +177,13 @@ def _settle_value_labels(ax, value_labels, stacked, horizontal, totals) -> list[
             t.set_visible(False)
         return ["value labels left out: the bars are too narrow to carry them"]
     return []
+
+
+def _shorten_to(text: str, room: float, size: float) -> str:
+    limit = len(text)
+    while limit > 8 and c.text_extent(c.shorten(text, limit), size)[0] > room:
+        limit -= 2
+    return c.shorten(text, limit)
 
 
 def _ordinal(k: int) -> str:

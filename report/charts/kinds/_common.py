@@ -385,6 +385,20 @@ def _box_at(px, py, dx, dy, ha, va, w, h):
     return (x0 + dx, y0 + dy, x0 + dx + w, y0 + dy + h)
 
 
+def _leader_hits(px, py, box, others) -> int:
+    """How many other labels a leader from (px, py) to `box` would cross."""
+    ex = min(max(px, box[0]), box[2])
+    ey = min(max(py, box[1]), box[3])
+    hits = 0
+    for o in others:
+        for t in (0.2, 0.4, 0.6, 0.8):
+            x, y = px + (ex - px) * t, py + (ey - py) * t
+            if o[0] - 1 <= x <= o[2] + 1 and o[1] - 1 <= y <= o[3] + 1:
+                hits += 1
+                break
+    return hits
+
+
 def place_point_labels(ax, xs, ys, texts, theme, marker_pt: float = 3.0) -> int:
     """Label points without overlaps: for each point try spots around it, nearest
     first, then further out with a thin leader line; labels stay inside the axes
@@ -418,6 +432,8 @@ def place_point_labels(ax, xs, ys, texts, theme, marker_pt: float = 3.0) -> int:
                         + sum(overlap_area(b, o, LABEL_GAP) for o in placed)
                         + sum(overlap_area(b, m, 1) for m in markers) * 2
                         + radius * 0.01)
+                if radius > marker_pt + 2 and cost < best_cost:
+                    cost += 20 * _leader_hits(px, py, b, placed)
                 if cost < best_cost:
                     best, best_cost = (dx, dy, ha, va, b, radius), cost
             if best_cost < 1:
