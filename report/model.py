@@ -811,3 +811,60 @@ def json_schema() -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "Briefing data file", **schema,
             "$defs": {m.__name__: m.json_schema() for m in MODELS if m is not Document}}
+
+
+def reference_markdown() -> str:
+    """The data-file reference for the README, generated from the declarations above."""
+    lines = []
+    for model in MODELS:
+        lines += [f"### `{_where(model)}`", "", (model.__doc__ or "").strip(), "",
+                  "| key | type | default | what it is |", "|---|---|---|---|"]
+        for key, option in model._options.items():
+            if model is Document and key == "sections":
+                kind = "list of sections"
+            else:
+                kind = _kind(option)
+            default = "required" if option.required else _show_default(option.default)
+            lines.append(f"| `{key}` | {kind} | {default} | {_cell(option.doc)} |")
+        lines.append("")
+    lines += ["### Blocks in `content`", "", "| block | what it is |", "|---|---|"]
+    lines += [f"| `{k}` | {_cell(o.doc)} |" for k, o in Block.KINDS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _where(model) -> str:
+    return {"Document": "top level", "Report": "report", "Style": "style", "Labels": "style.labels",
+            "Section": "sections[]", "Figure": "figure", "Table": "table", "Column": "table.columns[]",
+            "KeyFigure": "key_figures[]", "Callout": "callout"}[model.__name__]
+
+
+def _kind(option: Option) -> str:
+    names = {Str: "text", Markdown: "Markdown", Id: "id", Bool: "true/false", Number: "number",
+             Length: "length", Color: "colour", Date: "date", PageSize: "page size", Margins: "length(s)",
+             FormatSpec: "format", Raw: "list", DataOption: "mapping of datasets"}
+    if isinstance(option, Choice):
+        return "one of: " + (", ".join(option.choices) if not callable(option.choices) else "see doc")
+    if isinstance(option, ListOf):
+        inner = _kind(option.item)
+        return f"{inner} or list of {inner}" if option.single_ok else f"list of {inner}"
+    if isinstance(option, Nested):
+        return f"mapping ({_where(option.model)})"
+    if isinstance(option, BlockOption):
+        return "block"
+    return names.get(type(option), type(option).__name__)
+
+
+def _show_default(value) -> str:
+    if value is None or value == ():
+        return "—"
+    if isinstance(value, Percent):
+        return f"{value * 100:g}%"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return ", ".join(f"`{v}`" for v in value)
+    return f"`{value}`"

@@ -21,6 +21,7 @@ class BriefingDoc(BaseDocTemplate):
 
     def __init__(self, filename, **kw):
         self.page_total = None         # pages of the previous pass, printed as "of Y"
+        self.toc_depth = kw.pop("toc_depth", 2)
         self.last_origin = None        # (mark, path) of the latest block laid out, for errors
         super().__init__(filename, **kw)
 
@@ -64,7 +65,8 @@ class BriefingDoc(BaseDocTemplate):
         self._space_left = max(frame._y - frame._y1p, 0) if frame else 0
         if isinstance(flowable, Heading):
             level = flowable.level - 1
-            self.notify("TOCEntry", (level, flowable.toc_text, self.page, flowable.anchor))
+            if flowable.level <= self.toc_depth:
+                self.notify("TOCEntry", (level, flowable.toc_text, self.page, flowable.anchor))
             self.canv.addOutlineEntry(flowable.toc_text, flowable.anchor, level, closed=level >= 1)
             if flowable.level == 1:
                 self._h1_on_page.setdefault(self.page, flowable.plain_title)
@@ -103,7 +105,8 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
         title=meta.title, author=", ".join(meta.author) or None, subject=meta.subtitle or "",
         keywords=list(meta.keywords), creator="briefing-report (make_report.py)",
         lang=meta.language, displayDocTitle=True, invariant=1,
-        initialFontName=theme.family.regular.name, initialFontSize=theme.size, **kw)
+        initialFontName=theme.family.regular.name, initialFontSize=theme.size,
+        toc_depth=int(style.toc_depth), **kw)
     furniture = Furniture(doc, geo, theme, meta, resolved.labels, print_edition)
     doc.addPageTemplates(page_templates(geo, furniture, style.cover))
     if style.cover:

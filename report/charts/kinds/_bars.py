@@ -154,8 +154,8 @@ def _settle_value_labels(ax, value_labels, stacked, horizontal, totals) -> list[
     """Keep value labels inside the plot; drop the ones that cannot be read."""
     texts = [t for _, ts in value_labels for t in ts]
     if stacked:
-        c.keep_inside(ax, totals, "x" if horizontal else "y")
-        if c.drop_overlapping(totals, ax):
+        fresh = c.keep_inside(ax, totals, "x" if horizontal else "y")
+        if c.drop_overlapping(totals, ax, fresh):
             for t in totals:
                 t.set_visible(False)
         # A segment label shows only where the segment is big enough to hold it.
@@ -168,8 +168,8 @@ def _settle_value_labels(ax, value_labels, stacked, horizontal, totals) -> list[
                     t.set_visible(False)
                     hidden += 1
         return [f"{hidden} value labels left out: their segments are too small"] if hidden else []
-    c.keep_inside(ax, texts, "x" if horizontal else "y")
-    c.layout(ax)
+    if not c.keep_inside(ax, texts, "x" if horizontal else "y"):
+        c.layout(ax)
     boxes = [c.extent_pt(t, ax) for t in texts]
     clash = any(c.overlaps(a, b, 1) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     if clash:

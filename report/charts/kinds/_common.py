@@ -214,9 +214,10 @@ def overlap_area(a, b, gap: float = 0.0) -> float:
     return max(0.0, w) * max(0.0, h)
 
 
-def keep_inside(ax, texts, axes: str = "y", rounds: int = 3) -> None:
+def keep_inside(ax, texts, axes: str = "y", rounds: int = 3) -> bool:
     """Widen the data limits (along the axes named in `axes`) until every text sits
-    inside the plot, so value labels are neither clipped nor pushed into titles."""
+    inside the plot, so value labels are neither clipped nor pushed into titles.
+    True when the last layout pass is still current (nothing moved after it)."""
     texts = [t for t in texts if t.get_visible() and t.get_text()]
     for _ in range(rounds if texts else 0):
         box = layout(ax)
@@ -236,13 +237,15 @@ def keep_inside(ax, texts, axes: str = "y", rounds: int = 3) -> None:
             (ax.set_xlim if name == "x" else ax.set_ylim)(*new)
             moved = True
         if not moved:
-            return
+            return True
+    return False
 
 
-def drop_overlapping(texts, ax) -> int:
-    """Hide texts that would overlap one kept before them; return how many."""
+def drop_overlapping(texts, ax, fresh: bool = False) -> int:
+    """Hide texts that would overlap one kept before them; return how many.
+    `fresh`: the layout is already current, skip another pass."""
     kept, dropped = [], 0
-    if texts:
+    if texts and not fresh:
         layout(ax)
     for t in texts:
         box = extent_pt(t, ax)

@@ -84,8 +84,8 @@ def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
     if len(series) > 1:
         c.legend_above(ax, handles, series)
     if value_labels:
-        c.keep_inside(ax, value_labels, "xy")
-        if c.drop_overlapping(value_labels, ax):
+        fresh = c.keep_inside(ax, value_labels, "xy")
+        if c.drop_overlapping(value_labels, ax, fresh):
             notes.append("some value labels were left out where they would overlap")
     return notes
 
