@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics, InputError, Mark
+from .diagnostics import Diagnostics, InputError, Mark, sorted_diagnostics
 
 DEFAULT_EPOCH = 946684800      # 2000-01-01, ReportLab's invariant date, when nothing else says
 
@@ -29,6 +29,8 @@ class Options:
     allow_outside: tuple[Path, ...] = ()
     print_edition: bool = False
     export_figures: Path | None = None
+    overrides: tuple[str, ...] = ()       # --set key.path=value, applied to the loaded tree
+    progress: object = None               # callable(stage, k, n): "load", "charts", "layout", "write"
 
 
 @dataclass
@@ -55,6 +57,9 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     from .theme import available_families
 
     loaded = load(data_path, diags, allow_outside=opts.allow_outside)
+    if opts.overrides:
+        from .overrides import apply_overrides
+        apply_overrides(loaded, opts.overrides, diags)
     ctx = model.Ctx(diags, KINDS, available_families())
     doc = model.validate(loaded, ctx)
     if doc is None:
@@ -115,6 +120,8 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     started = time.perf_counter()
     timings = {}
     diags = Diagnostics(strict=opts.strict)
+    progress = opts.progress or (lambda stage, k=0, n=0: None)
+    progress("load", 0, 0)
     loaded, resolved = prepare(data_path, opts, diags)
     timings["load+resolve"] = time.perf_counter() - started
     result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
@@ -135,7 +142,8 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     cache = Cache(opts.cache_dir if opts.use_cache else None)
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
-    recordings, notes = draw_all(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures)
+    recordings, notes = draw_all(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,
+                                 progress=progress)
     timings["charts"] = time.perf_counter() - t0
     by_anchor = {f.anchor: f for f in resolved.figures}
     for anchor, note in notes:
@@ -151,8 +159,10 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     tmp = Path(tmp_name)
     try:
         with _epoch(source_epoch(resolved.doc.report.date)):
-            pages, passes, layout = write_pdf(tmp, resolved, recordings, theme, geo, diags, opts.print_edition)
+            pages, passes, layout = write_pdf(tmp, resolved, recordings, theme, geo, diags, opts.print_edition,
+                                              progress=progress)
         diags.raise_if_errors()          # --strict: layout warnings stop the build too
+        progress("write", 0, 0)
         os.replace(tmp, out_path)
     finally:
         if tmp.exists():
@@ -161,6 +171,7 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     result.output, result.pages, result.passes, result.layout = out_path, pages, passes, layout
     result.seconds = time.perf_counter() - started
     result.timings = timings
+    result.diagnostics = sorted_diagnostics(diags.items)
     return result
 
 

@@ -1,37 +1,49 @@
 """The command: arguments, progress, exit codes, and diagnostics on stderr.
 
 Exit codes: 0 written (or valid with --check), 1 failed while building,
-2 the input is invalid. Nothing here ever prints a traceback.
+2 the input is invalid. With several data files: 2 if any input is invalid,
+else 1 if any build failed, else 0. Nothing here ever prints a traceback.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import signal
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_INTERRUPTED = 130
 DEFAULT_DATA = Path("data/briefing.yaml")
+PROG = "make_report.py"
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="make_report.py",
-                                description="Build a briefing PDF from a YAML data file.")
-    p.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA,
-                   help="the data file (default: data/briefing.yaml)")
-    p.add_argument("-o", "--output", type=Path, help="the PDF to write (default: build/<name>.pdf)")
+    p = argparse.ArgumentParser(prog=PROG, description="Build a briefing PDF from a YAML data file.")
+    p.add_argument("data", nargs="*", type=Path,
+                   help="the data file, or several (default: data/briefing.yaml)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="the PDF to write (default: build/<name>.pdf); with several data files, a folder")
     p.add_argument("--check", action="store_true", help="validate only; write nothing")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--print", dest="print_edition", action="store_true",
                    help="print edition: 3 mm bleed and crop marks")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="draw charts in N processes")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="draw charts in N processes; with several data files, build N files at once")
     p.add_argument("--no-cache", action="store_true", help="ignore cached charts")
     p.add_argument("--schema", action="store_true", help="print the data file's JSON Schema and exit")
     p.add_argument("--allow-outside", type=Path, action="append", default=[], metavar="PATH",
                    help="let the data file use files under PATH")
     p.add_argument("--export-figures", type=Path, metavar="DIR",
                    help="also write every chart as SVG and 300 dpi PNG into DIR")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
+                   help="override one value of the data file, e.g. report.date=2020-11-10 (repeatable)")
+    p.add_argument("--watch", action="store_true",
+                   help="rebuild whenever the data file, a file it uses or a font changes")
+    p.add_argument("--shard", metavar="K/N",
+                   help="build only the K-th of N deterministic slices of the data files (CI matrices)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
 
@@ -44,47 +56,107 @@ def _on_term(signum, frame):
     raise _Stop()
 
 
+def usage_error(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return EXIT_INVALID
+
+
+def parse_shard(text: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
+    if not m:
+        return None
+    k, n = int(m.group(1)), int(m.group(2))
+    return (k, n) if 1 <= k <= n else None
+
+
+def build_one(data: Path, out: Path, opts, console, invalid_note: str = "no PDF written") -> int:
+    """Build one file, print its problems and summary; returns the exit code.
+    KeyboardInterrupt and SIGTERM (_Stop) are left to the caller."""
+    from dataclasses import replace
+
+    from .build import build
+    from .diagnostics import InputError
+    from .progress import summary
+    opts = replace(opts, progress=console.progress(str(data)))
+    try:
+        result = build(data, out, opts)
+    except InputError as e:
+        for d in e.diagnostics:
+            console.problem(d)
+        errors = sum(d.severity == "error" for d in e.diagnostics)
+        console.problem(f"{data}: {errors} error{'s' if errors != 1 else ''}; {invalid_note}")
+        return EXIT_INVALID
+    except (KeyboardInterrupt, _Stop):
+        console.clear()
+        raise
+    except Exception as e:      # a bug or a system problem: one line, never a traceback
+        console.problem(f"{data}: error: build failed: {e.__class__.__name__}: {e}")
+        return EXIT_FAILED
+    for d in result.diagnostics:
+        console.problem(d)
+    if opts.check_only:
+        console.info(f"{data}: valid ({result.figures} figures, {result.tables} tables)")
+    else:
+        console.info(summary(result))
+    return EXIT_OK
+
+
+def print_schema() -> int:
+    from .model import json_schema
+    try:
+        sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:         # `--schema | head`: the reader left; that is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.schema:
-        from .model import json_schema
-        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
-        return EXIT_OK
-    if args.jobs < 1:
-        print("make_report.py: error: --jobs must be 1 or more", file=sys.stderr)
-        return EXIT_INVALID
-    from .build import Options, build
-    from .diagnostics import InputError
-    out = args.output or Path("build") / f"{args.data.stem}.pdf"
-    opts = Options(strict=args.strict, check_only=args.check, jobs=args.jobs, use_cache=not args.no_cache,
+        return print_schema()
+    if args.jobs is not None and args.jobs < 1:
+        return usage_error("--jobs must be 1 or more")
+    shard = None
+    if args.shard is not None:
+        shard = parse_shard(args.shard)
+        if shard is None:
+            return usage_error(f"--shard takes K/N with 1 <= K <= N, e.g. 2/4 (got '{args.shard}')")
+    for item in args.overrides:
+        if "=" not in item:
+            return usage_error(f"--set takes KEY.PATH=VALUE, e.g. report.date=2020-11-10 (got '{item}')")
+
+    from .build import Options
+    from .progress import Console
+    console = Console(quiet=args.quiet)
+    inputs = list(args.data) or [DEFAULT_DATA]
+    several = len(inputs) > 1 or shard is not None
+    opts = Options(strict=args.strict, check_only=args.check, jobs=args.jobs or 1, use_cache=not args.no_cache,
                    allow_outside=tuple(args.allow_outside), print_edition=args.print_edition,
-                   export_figures=args.export_figures)
+                   export_figures=args.export_figures, overrides=tuple(args.overrides))
+
     previous = signal.signal(signal.SIGTERM, _on_term)
     try:
-        result = build(args.data, out, opts)
-    except InputError as e:
-        for d in e.diagnostics:
-            print(d, file=sys.stderr)
-        errors = sum(d.severity == "error" for d in e.diagnostics)
-        print(f"{args.data}: {errors} error{'s' if errors != 1 else ''}; no PDF written", file=sys.stderr)
-        return EXIT_INVALID
+        if args.watch:
+            if several:
+                return usage_error("--watch takes one data file")
+            if args.check:
+                return usage_error("--watch builds the PDF; it cannot be used with --check")
+            from .watch import watch
+            return watch(inputs[0], args.output or Path("build") / f"{inputs[0].stem}.pdf", opts, console)
+        if several:
+            from .batch import BatchError, run_batch, select_shard
+            if shard is not None:
+                inputs = select_shard(inputs, *shard)
+            try:
+                return run_batch(inputs, args.output, opts, console, workers=args.jobs, shard=shard)
+            except BatchError as e:
+                return usage_error(str(e))
+        data = inputs[0]
+        return build_one(data, args.output or Path("build") / f"{data.stem}.pdf", opts, console)
     except (KeyboardInterrupt, _Stop):
-        print(f"{args.data}: interrupted; no PDF written", file=sys.stderr)
-        return 130
-    except Exception as e:      # a bug or a system problem: one line, never a traceback
-        print(f"{args.data}: error: build failed: {e.__class__.__name__}: {e}", file=sys.stderr)
-        return EXIT_FAILED
+        console.clear()
+        print("interrupted; no PDF written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)
-    for d in result.diagnostics:
-        print(d, file=sys.stderr)
-    if args.check:
-        if not args.quiet:
-            print(f"{args.data}: valid ({result.figures} figures, {result.tables} tables)")
-        return EXIT_OK
-    if not args.quiet:
-        warnings = sum(d.severity == "warning" for d in result.diagnostics)
-        print(f"{result.pages} pages, {result.figures} figures, {result.tables} tables, "
-              f"{warnings} warning{'s' if warnings != 1 else ''}, {result.seconds:.2f} s")
-        print(result.output)
-    return EXIT_OK

@@ -46,6 +46,14 @@ class Option:
     def required(self) -> bool:
         return self.default is REQUIRED
 
+    def default_value(self, ctx):
+        """The default as validated values are (a length in points, not '20mm')."""
+        if self.parse_default and isinstance(self.default, str):
+            return self.check(self.default, None, "", ctx)
+        return self.default() if callable(self.default) else self.default
+
+    parse_default = False
+
     def check(self, value, mark: Mark, path: str, ctx: Ctx):
         """The validated value, or INVALID after reporting why."""
         raise NotImplementedError
@@ -179,6 +187,7 @@ UNITS = {"mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0, "pt": 1.0}
 
 class Length(Option):
     """`20mm`, `2cm`, `1in`, `10pt`; with `percent`, also `80%` (a fraction of the text width)."""
+    parse_default = True
 
     def __init__(self, default=None, doc="", percent=False, positive=True):
         super().__init__(default, doc)
@@ -249,6 +258,7 @@ class Date(Option):
 
 class PageSize(Option):
     """`A4`, `A5`, `A3`, `letter`, `legal`, or `[width, height]` lengths."""
+    parse_default = True
     SIZES = {"a3": (297, 420), "a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4), "legal": (215.9, 355.6)}
     json = {"anyOf": [{"enum": ["A3", "A4", "A5", "letter", "legal"]},
                       {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}]}
@@ -273,6 +283,7 @@ class PageSize(Option):
 
 class Margins(Option):
     """One length for all sides, or {top, bottom, inner, outer} (inner/outer mirror on facing pages)."""
+    parse_default = True
     SIDES = ("top", "bottom", "inner", "outer")
     json = {"anyOf": [Length().json, {"type": "object", "additionalProperties": False,
                                         "properties": {s: Length().json for s in SIDES}}]}
@@ -428,7 +439,7 @@ class Model:
                     ctx.error(mark, _join(path, key), f"'{key}' is required: {option.doc}")
                     ok = False
                     continue
-                values[key] = option.default() if callable(option.default) else option.default
+                values[key] = option.default_value(ctx)
                 continue
             v = option.check(value[key], vm, _join(path, key), ctx)
             if v is INVALID:

@@ -46,10 +46,11 @@ def scalar(text: str, mark: Mark, source: str, offset: int):
     if quoted:
         value, start = raw[1:-1], offset + text.find(raw) + 1
     else:
-        tag = yaml.SafeLoader.resolve(yaml.ScalarNode, raw, (True, False))
+        loader = yaml.SafeLoader("")
+        tag = loader.resolve(yaml.ScalarNode, raw, (True, False))
         if not tag.endswith(":str"):
             try:
-                return yaml.SafeLoader("").construct_object(yaml.ScalarNode(tag, raw))
+                return loader.construct_object(yaml.ScalarNode(tag, raw))
             except (yaml.YAMLError, ValueError, OverflowError):
                 pass
         value, start = raw, offset + text.find(raw)
@@ -94,11 +95,16 @@ def _set(loaded: Loaded, steps, value, mark: Mark, path: str, diags: Diagnostics
                                         f"'[{step}]' cannot be used on it")
                 return
             if step >= len(node):
-                diags.error(mark, path, f"{here}: {_shown(steps[:i])} has {len(node)} item(s); "
-                                        f"the first is [0]")
+                diags.error(mark, path, f"{_shown(steps[:i])} has {len(node)} item(s); there is no [{step}]")
                 return
             if last:
-                _replace_item(node, step, value, mark)
+                if isinstance(node[step], (dict, list)):
+                    diags.error(mark, path, f"{here} is a {'mapping' if isinstance(node[step], dict) else 'list'}; "
+                                            "--set replaces one value (name a key inside it)")
+                    return
+                node[step] = value
+                if isinstance(node, YList) and step < len(node.item_marks):
+                    node.item_marks[step] = mark
                 return
             node = node[step]
             continue
@@ -115,6 +121,10 @@ def _set(loaded: Loaded, steps, value, mark: Mark, path: str, diags: Diagnostics
             return
         child = node.get(step)
         if child is None:
+            if isinstance(steps[i + 1], int):
+                diags.error(mark, path, f"{here} is not in the file; --set can replace an item of a list "
+                                        "only where the list exists")
+                return
             child = _empty_map(mark)
             _replace_key(node, step, child, mark)
         elif isinstance(child, str) and steps[:i] == ["data"] and loaded.files.get(step) is not None:
@@ -134,11 +144,3 @@ def _replace_key(node: dict, key: str, value, mark: Mark) -> None:
         node.key_marks.setdefault(key, mark)
         node.value_marks[key] = mark
 
-
-def _replace_item(node: list, index: int, value, mark: Mark) -> None:
-    if isinstance(node[index], (dict, list)):
-        raise_later = node[index]
-        del raise_later
-    node[index] = value
-    if isinstance(node, YList) and index < len(node.item_marks):
-        node.item_marks[index] = mark

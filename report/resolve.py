@@ -39,6 +39,9 @@ class RSection:
 @dataclass
 class RText:
     blocks: list                 # markdown.Para / ListBlock / Quote / Code
+    source: str = ""             # the text as typed (a YStr that can locate snippets)
+    mark: Mark | None = None
+    path: str = ""
 
 
 @dataclass
@@ -270,7 +273,7 @@ class _Resolve:
     def block(self, block):
         kind, v = block.kind, block.value
         if kind == "text":
-            return RText(self.blocks(v, block.mark, block.path))
+            return RText(self.blocks(v, block.mark, block.path), v, block.mark, block.path)
         if kind == "page_break":
             return RPageBreak()
         if kind == "callout":

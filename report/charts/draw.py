@@ -106,8 +106,8 @@ def _draw_in_worker(job: ChartJob):
     return recording, notes
 
 
-def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None):
-    """{anchor: recording} and [(anchor, note)] for every job."""
+def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None):
+    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done."""
     recordings, notes, todo = {}, [], []
     for job in jobs:
         key = cache_key(job)
@@ -119,6 +119,8 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         else:
             cache.misses += 1
             todo.append((key, job))
+    tick = (lambda done: progress("charts", done, len(jobs))) if progress else (lambda done: None)
+    tick(len(jobs) - len(todo))
     if not todo:
         return recordings, notes
     workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
@@ -126,7 +128,10 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         import multiprocessing
         ctx = multiprocessing.get_context("fork")    # fork: workers inherit imports (~20 ms to start)
         with ctx.Pool(workers) as pool:
-            results = pool.map(_draw_in_worker, [job for _, job in todo], chunksize=1)
+            results = []
+            for done in pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1):
+                results.append(done)
+                tick(len(jobs) - len(todo) + len(results))
     else:
         results = []
         for _, job in todo:
@@ -135,6 +140,7 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
                 from .render import export_figure
                 export_figure(fig, export_dir, job.anchor)
             results.append((recording, job_notes))
+            tick(len(jobs) - len(todo) + len(results))
     for (key, job), (recording, job_notes) in zip(todo, results):
         cache.put(key, (recording, list(job_notes)))
         recordings[job.anchor] = recording

@@ -84,7 +84,7 @@ class BriefingDoc(BaseDocTemplate):
         return super()._allSatisfied() and stable
 
 
-def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_edition: bool):
+def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
     """Lay out and write; returns (pages, passes). Layout problems become diagnostics."""
     meta = resolved.doc.report
     style = resolved.doc.style
@@ -111,6 +111,8 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
     doc.addPageTemplates(page_templates(geo, furniture, style.cover))
     if style.cover:
         story.insert(0, NextPageTemplate("even"))
+    if progress:      # ReportLab reports ('PASS', n) as each pass starts
+        doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)
     try:
         passes = doc.multiBuild(story, maxPasses=MAX_PASSES)
     except LayoutError as e:

@@ -15,6 +15,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from .. import markdown as md
 from ..diagnostics import Diagnostics
+from ..load import YStr
 from ..model import Percent
 from ..resolve import (RCallout, RFigure, RKeyFigures, RPageBreak, RSection, RTable, RText, Resolved)
 from .flowables import (Caption, CaptionedTable, ChartFlowable, Heading, Placeholder, boxed, carry_notes, font_command,
@@ -60,6 +61,7 @@ class StoryBuilder:
         self.labels = resolved.labels
         self.mark = None          # where the block being laid out came from
         self.path = ""
+        self.source = None        # its text as typed, when it is one text
         self.note_flowables: dict[int, Paragraph] = {}
 
     # -- helpers
@@ -82,7 +84,8 @@ class StoryBuilder:
 
     def report_missing(self):
         for c in self.markup.take_missing():
-            self.diags.warning(self.mark, self.path,
+            mark = self.source.locate(c) if isinstance(self.source, YStr) else self.mark
+            self.diags.warning(mark, self.path,
                                f"character '{c}' (U+{ord(c):04X}) is in no font in fonts/; it may print as a box")
 
     def blocks(self, blocks, style=None) -> list:
@@ -194,7 +197,11 @@ class StoryBuilder:
         return self.note_flowables[number]
 
     def text(self, block: RText) -> list:
-        return self.blocks(block.blocks)
+        self.mark, self.path, self.source = block.mark, block.path, block.source
+        try:
+            return self.blocks(block.blocks)
+        finally:
+            self.source = None
 
     def callout(self, block: RCallout) -> list:
         content = ([self.plain(block.title, self.s.box_title)] if block.title else []) + self.blocks(block.blocks)

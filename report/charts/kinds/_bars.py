@@ -159,7 +159,8 @@ def _settle_value_labels(ax, value_labels, stacked, horizontal, totals) -> list[
             for t in totals:
                 t.set_visible(False)
         # A segment label shows only where the segment is big enough to hold it.
-        c.layout(ax)
+        if not totals:                  # (with totals, the layout above is current)
+            c.layout(ax)
         hidden = 0
         for cont, ts in value_labels:
             for rect, t in zip(cont.patches, ts):

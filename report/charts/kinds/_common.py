@@ -141,9 +141,17 @@ def text_extent(text: str, size: float) -> tuple[float, float]:
     return width, size * LINE_SPACING * len(lines)
 
 
-def wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width, break_long_words=False,
-                                   break_on_hyphens=True)) or text
+def wrap(text: str, width: int, balanced: bool = True) -> str:
+    """Wrap at `width` characters; `balanced`: into lines of even length (no
+    one-word last line when a narrower wrap gives the same number of lines)."""
+    def lines(w):
+        return textwrap.wrap(text, w, break_long_words=False, break_on_hyphens=True)
+    best = lines(width)
+    w = width - 1
+    while balanced and w > 3 and len(lines(w)) == len(best):
+        best = lines(w)
+        w -= 1
+    return "\n".join(best) or text
 
 
 def shorten(text: str, limit: int) -> str:
@@ -157,8 +165,9 @@ def wrap_to_width(text: str, max_pt: float, size: float, max_lines: int = 3) -> 
     if text_extent(text, size)[0] <= max_pt:
         return text
     for chars in range(len(text) - 1, 3, -1):
-        wrapped = wrap(text, chars)
+        wrapped = wrap(text, chars, balanced=False)
         if text_extent(wrapped, size)[0] <= max_pt:
+            wrapped = wrap(text, chars)      # same line count, evener lines
             break
     lines = wrapped.split("\n")
     if len(lines) > max_lines:

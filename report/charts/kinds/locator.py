@@ -45,10 +45,10 @@ def draw(ax, spec, rows, theme) -> list[str]:
     lats = [p[1] for p in places]
     mid_lat = (min(lats) + max(lats)) / 2
     stretch = 1 / max(math.cos(math.radians(mid_lat)), 0.1)     # y units per x unit
-    # A margin around the points (in degrees of longitude); at least a quarter
-    # degree, so a single place is not a dot in a void.
+    # A margin around the points (in degrees of longitude), with a floor so that a
+    # single place still gets a readable graticule around it.
     span = max(max(lons) - min(lons), (max(lats) - min(lats)) * stretch)
-    margin = max(span * 0.18, 0.25)
+    margin = max(span * 0.2, 0.05)
     lat_margin = max(margin / stretch, 0.02)
 
     for axis, hemis in ((ax.xaxis, ("E", "W")), (ax.yaxis, ("N", "S"))):
