@@ -109,7 +109,8 @@ def run_batch(paths: list[Path], output: Path | None, opts, console: Console,
                 (console.problem if stream == "err" else console.info)(line)
             printed += 1
 
-    _preload()
+    if not opts.check_only:
+        _preload()
     ctx = multiprocessing.get_context("fork")     # named explicitly: workers inherit the imports
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:

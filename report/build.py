@@ -31,6 +31,7 @@ class Options:
     export_figures: Path | None = None
     overrides: tuple[str, ...] = ()       # --set key.path=value, applied to the loaded tree
     progress: object = None               # callable(stage, k, n): "load", "charts", "layout", "write"
+    pdfa: bool = True                     # PDF/A-2b (XMP, sRGB output intent); --no-pdfa turns it off
 
 
 @dataclass
@@ -115,6 +116,15 @@ def _epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+def _archive(tmp: Path, resolved, pdfa: bool) -> None:
+    """Structure tree (tagged PDF), XMP and PDF/A-2b, written into the temporary file."""
+    from .layout.tagging import take
+    record = take(tmp)
+    if record is not None or pdfa:
+        from .archive import finish
+        finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language)
+
+
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
     started = time.perf_counter()
@@ -163,8 +173,11 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
                                               progress=progress)
         diags.raise_if_errors()          # --strict: layout warnings stop the build too
         progress("write", 0, 0)
+        _archive(tmp, resolved, opts.pdfa)
         os.replace(tmp, out_path)
     finally:
+        from .layout.tagging import take
+        take(tmp)           # a build stopped before _archive leaves no record behind
         if tmp.exists():
             tmp.unlink()
     timings["layout+write"] = time.perf_counter() - t0

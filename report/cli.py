@@ -44,6 +44,8 @@ def parser() -> argparse.ArgumentParser:
                    help="rebuild whenever the data file, a file it uses or a font changes")
     p.add_argument("--shard", metavar="K/N",
                    help="build only the K-th of N deterministic slices of the data files (CI matrices)")
+    p.add_argument("--no-pdfa", dest="pdfa", action="store_false",
+                   help="skip PDF/A-2b (output intent, pdfaid); the PDF stays tagged (PDF/UA)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
 
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     several = len(inputs) > 1 or shard is not None
     opts = Options(strict=args.strict, check_only=args.check, jobs=args.jobs or 1, use_cache=not args.no_cache,
                    allow_outside=tuple(args.allow_outside), print_edition=args.print_edition,
-                   export_figures=args.export_figures, overrides=tuple(args.overrides))
+                   export_figures=args.export_figures, overrides=tuple(args.overrides), pdfa=args.pdfa)
 
     previous = signal.signal(signal.SIGTERM, _on_term)
     try:
@@ -156,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return build_one(data, args.output or Path("build") / f"{data.stem}.pdf", opts, console)
     except (KeyboardInterrupt, _Stop):
         console.clear()
-        print("interrupted; no PDF written", file=sys.stderr)
+        print(f"{inputs[0] if len(inputs) == 1 else 'make_report.py'}: interrupted; no PDF written", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -36,11 +36,11 @@ def plural(n: int, word: str) -> str:
 
 
 def summary(result) -> str:
-    """`10 pages, 8 figures, 2 tables, 0 warnings, 2.8 s -> build/briefing.pdf`"""
+    """`10 pages, 8 figures, 2 tables, 0 warnings, 2.81 s -> build/briefing.pdf`"""
     warnings = sum(d.severity == "warning" for d in result.diagnostics)
     return (f"{plural(result.pages, 'page')}, {plural(result.figures, 'figure')}, "
             f"{plural(result.tables, 'table')}, {plural(warnings, 'warning')}, "
-            f"{result.seconds:.1f} s -> {result.output}")
+            f"{result.seconds:.2f} s -> {result.output}")
 
 
 class Console:

@@ -11,7 +11,6 @@ build, so a newly named CSV or image is picked up.
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from .progress import Console
@@ -77,7 +76,6 @@ def watch(data: Path, out: Path, opts, console: Console) -> int:
     font_dir = FONT_DIR.resolve()
     keep = f"kept the last good PDF ({out})" if out.exists() else "no PDF written"
     build_one(data, out, opts, console, invalid_note=keep)
-    stop = threading.Event()
     try:
         while True:
             files = inputs_of(data, opts)
@@ -90,7 +88,7 @@ def watch(data: Path, out: Path, opts, console: Console) -> int:
             console.info(f"watching {len(files)} file{'s' if len(files) != 1 else ''} and fonts/; "
                          "Ctrl-C to stop")
             for changes in watch_changes(*folders, watch_filter=wanted, debounce=DEBOUNCE_MS, step=50,
-                                         recursive=False, stop_event=stop, raise_interrupt=True):
+                                         recursive=False, raise_interrupt=True):
                 names = sorted({Path(p).name for _, p in changes})
                 console.info(f"changed: {', '.join(names)}; rebuilding")
                 keep = f"kept the last good PDF ({out})" if out.exists() else "no PDF written"

@@ -11,6 +11,7 @@ from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, Furniture, page_templates
 from .story import StoryBuilder
 from .styles import Styles
+from . import tagging
 
 MAX_PASSES = 6
 CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks
@@ -43,7 +44,8 @@ class BriefingDoc(BaseDocTemplate):
     def handle_pageEnd(self):
         for frame in self.pageTemplate.frames:
             if isinstance(frame, NoteFrame):
-                frame.draw_notes(self.canv)
+                with tagging.artifact(self.canv):      # the rule is an artifact; the notes tag themselves
+                    frame.draw_notes(self.canv)
         super().handle_pageEnd()
 
     def running_section(self, page: int) -> str:
@@ -66,7 +68,7 @@ class BriefingDoc(BaseDocTemplate):
         if isinstance(flowable, Heading):
             level = flowable.level - 1
             if flowable.level <= self.toc_depth:
-                self.notify("TOCEntry", (level, flowable.toc_text, self.page, flowable.anchor))
+                self.notify("TOCEntry", (level, flowable.toc_markup, self.page, flowable.anchor))
             self.canv.addOutlineEntry(flowable.toc_text, flowable.anchor, level, closed=level >= 1)
             if flowable.level == 1:
                 self._h1_on_page.setdefault(self.page, flowable.plain_title)
@@ -74,7 +76,7 @@ class BriefingDoc(BaseDocTemplate):
         elif isinstance(flowable, CaptionedTable):
             self.afterFlowable(flowable.caption)
         elif isinstance(flowable, Caption):
-            self.notify(f"{flowable.kind}Entry", (0, flowable.entry_text, self.page, flowable.anchor))
+            self.notify(f"{flowable.kind}Entry", (0, flowable.entry_markup, self.page, flowable.anchor))
 
     def _allSatisfied(self):
         # Done when the contents are stable and the page count printed is the real one.
@@ -90,6 +92,10 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
     story = StoryBuilder(resolved, styles, geo, recordings, diags).build()
+    tagged = tagging.enabled()
+    if tagged:          # structure elements for a tagged PDF (report/archive.py writes the tree)
+        tagging.install()
+        tagging.tag_story(story, meta.language)
     kw = {}
     if print_edition:
         w, h = geo.page_width, geo.page_height
@@ -114,7 +120,8 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
     if progress:      # ReportLab reports ('PASS', n) as each pass starts
         doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)
     try:
-        passes = doc.multiBuild(story, maxPasses=MAX_PASSES)
+        passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
+                                **({"canvasmaker": tagging.TaggingCanvas} if tagged else {}))
     except LayoutError as e:
         mark, where = doc.last_origin or (None, "")
         message = str(e).split("\n")[0]

@@ -11,17 +11,20 @@ from reportlab.platypus import Flowable, Frame, Paragraph, Table, TableStyle
 class Heading(Paragraph):
     """A numbered section heading; the document template reads its attributes."""
 
-    def __init__(self, markup, style, level: int, anchor: str, toc_text: str, plain_title: str):
+    def __init__(self, markup, style, level: int, anchor: str, toc_text: str, plain_title: str,
+                 toc_markup: str | None = None):
         super().__init__(markup, style)
         self.level, self.anchor, self.toc_text, self.plain_title = level, anchor, toc_text, plain_title
+        self.toc_markup = toc_markup or toc_text      # escaped, for the contents' paragraphs
 
 
 class Caption(Paragraph):
     """A numbered figure or table caption; listed in the list of figures or tables."""
 
-    def __init__(self, markup, style, kind: str, anchor: str, entry_text: str):
+    def __init__(self, markup, style, kind: str, anchor: str, entry_text: str, entry_markup: str | None = None):
         super().__init__(markup, style)
         self.kind, self.anchor, self.entry_text = kind, anchor, entry_text
+        self.entry_markup = entry_markup or entry_text    # escaped, for the list of figures
 
 
 class ChartFlowable(Flowable):

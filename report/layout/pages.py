@@ -13,6 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageTemplate
 
 from .flowables import NoteFrame
+from .tagging import begin_artifact, end_artifact
 
 BLEED = 3 * mm
 
@@ -53,6 +54,7 @@ class Furniture:
         self.print_edition = print_edition
 
     def page(self, canv, doc, cover: bool = False):
+        begin_artifact(canv, "<</Type /Pagination>>")     # tagged PDF: furniture is not content
         canv.saveState()
         n = canv.getPageNumber()
         size = self.theme.size
@@ -83,6 +85,7 @@ class Furniture:
             total = doc.page_total or "?"
             canv.drawRightString(right, fy, f"{self.labels['page']} {n} {self.labels['of']} {total}")
         canv.restoreState()
+        end_artifact(canv)
 
     def footer_left(self) -> str:
         parts = [p for p in (self.meta.organization, long_date(self.meta.date)) if p]

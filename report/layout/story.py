@@ -22,6 +22,7 @@ from .flowables import (Caption, CaptionedTable, ChartFlowable, Heading, Placeho
                         key_figures_box)
 from .pages import Geometry, long_date
 from .styles import Markup, Styles
+from .tagging import group
 
 
 WIDE_TABLE = 7          # more columns than this and the table's text is set smaller
@@ -108,7 +109,7 @@ class StoryBuilder:
         if isinstance(b, md.Code):
             return [Paragraph(self.markup.text(b.text), self.s.code)]
         if isinstance(b, md.Quote):
-            return self.blocks(b.blocks, self.s.quote)
+            return group(self.blocks(b.blocks, self.s.quote), "BlockQuote")
         if isinstance(b, md.ListBlock):
             items = [ListItem(self.blocks(item, self.s.list_item) or [Spacer(0, 0)]) for item in b.items]
             kw = dict(bulletFontName=self.theme.family.regular.name, bulletFontSize=self.theme.size,
@@ -124,7 +125,9 @@ class StoryBuilder:
         meta, s = self.r.doc.report, self.s
         out = [Spacer(0, self.geo.text_height * 0.22)]
         if self.r.logo:
-            out += [self.image(self.r.logo, self.geo.text_width * 0.3, self.geo.text_height * 0.12, "LEFT"),
+            logo = self.image(self.r.logo, self.geo.text_width * 0.3, self.geo.text_height * 0.12, "LEFT")
+            logo._alt = f"{meta.organization} logo" if meta.organization else "Logo"
+            out += [logo,
                     Spacer(0, s.body.fontSize * 2)]
         out.append(self.plain(meta.title, s.cover_title))
         if meta.subtitle:
@@ -173,7 +176,7 @@ class StoryBuilder:
         style = self.s.headings[sec.level]
         text = f"{sec.number}\u2002{sec.title}"
         h = Heading(f'<a name="{sec.anchor}"/>{self.markup.text(text)}',
-                    style, sec.level, sec.anchor, text, sec.title)
+                    style, sec.level, sec.anchor, text, sec.title, self.markup.text(text))
         self.report_missing()
         if sec.level == 1 and not sec.new_page:
             out.append(CondPageBreak(self.geo.text_height * 0.18))
@@ -230,7 +233,8 @@ class StoryBuilder:
             text += f" {self.markup.text(extra)}"
         self.report_missing()
         plain = "".join(r.text for r in runs)
-        return Caption(text, self.s.caption, kind.capitalize(), anchor, f"{label}\u2002{plain}")
+        entry = f"{label}\u2002{plain}"
+        return Caption(text, self.s.caption, kind.capitalize(), anchor, entry, self.markup.text(entry))
 
     def source_line(self, runs):
         if not runs:
@@ -254,6 +258,7 @@ class StoryBuilder:
             text = fig.placeholder or f"Image not found: {self.path}"
             body = Placeholder(w, h, self.markup.text(text), self.s.placeholder, self.theme)
         body._origin = (fig.mark, fig.path, f"{self.labels['figure']} {fig.number}")
+        body._alt = fig.alt or fig.placeholder or ""        # the tagged PDF's /Alt for this Figure
         credit = f"({fig.credit})" if fig.credit else None
         parts = [body, self.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
         src = self.source_line(fig.source)

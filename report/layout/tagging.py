@@ -1,0 +1,495 @@
+"""Tagged PDF, layout side: marked content on the canvas and the logical structure it belongs to.
+
+ReportLab writes no structure tree. This module records one while the final
+layout pass draws, and report/archive.py turns the record into a
+/StructTreeRoot after ReportLab has written the file.
+
+- Every story flowable that draws content gets a `Tag` (its structure element:
+  role, parent, alt text) before layout, from `tag_story()`. A Tag is a stable
+  key: the same object on every multiBuild pass, copied onto both halves when a
+  paragraph splits, so a paragraph over two pages is one element.
+- Drawing a tagged flowable wraps its operators in `/Role <</MCID n>> BDC … EMC`
+  (through the public `canvas.addLiteral`); page furniture, table rules and
+  backgrounds, repeated header rows and crop marks go in `/Artifact BMC … EMC`.
+- What was drawn is kept ON THE CANVAS (`canvas._tags`): multiBuild makes a new
+  canvas per pass, so only the pass that is saved counts. `TaggingCanvas.save`
+  files the record under the output file name for `take()`.
+- Marked-content sequences never nest: a tagged flowable drawn inside another
+  one's sequence (a note drawn inside the artifact around the footnote rule, a
+  paragraph in a box) closes the outer sequence and reopens it afterwards.
+
+Hooks elsewhere: document.py (install, tag_story, canvasmaker, notes as
+artifacts), pages.py (furniture as artifact), story.py (figure alt text,
+block quotes).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, Paragraph, Table
+from reportlab.platypus.flowables import DDIndenter, Image, LIIndenter, ListItem
+from reportlab.platypus.tableofcontents import TableOfContents
+
+RECORDS: dict[str, "TagRecord"] = {}       # output file name -> record of the pass that was saved
+
+
+def enabled() -> bool:
+    """Tagging is on unless REPORT_UNTAGGED=1 (a switch for measuring its cost)."""
+    return os.environ.get("REPORT_UNTAGGED", "") not in ("1", "true", "yes")
+
+
+def take(filename) -> "TagRecord | None":
+    return RECORDS.pop(str(filename), None)
+
+
+class Tag:
+    """One structure element: a role (P, H1, Figure, TD …), its parent and attributes."""
+    __slots__ = ("role", "parent", "alt", "attrs", "anchors", "lang")
+
+    def __init__(self, role: str, parent: "Tag | None" = None, alt: str | None = None, **attrs):
+        self.role, self.parent, self.alt, self.attrs = role, parent, alt, attrs
+        self.anchors = None     # the root only: anchor -> text, for link descriptions
+        self.lang = None        # the root only: the document's language
+
+    def __repr__(self):
+        return f"<Tag {self.role}>"
+
+
+class TagRecord:
+    """What one canvas drew, in drawing order: the raw material of the structure tree."""
+
+    def __init__(self):
+        self.root: Tag | None = None
+        self.kids: dict[Tag, list] = {}      # Tag -> [Tag | ("mcr", page, mcid) | ("objr", page, annot index)]
+        self.mcids: dict[int, int] = {}      # page index -> MCIDs used
+        self.bbox: dict[Tag, tuple] = {}     # Figure -> (page, x0, y0, x1, y1)
+        self.links: dict[Tag, tuple] = {}    # Link -> (kind, target)
+        self.stack: list = []                # open sequences: Tag, or a str for an artifact (its properties)
+        self.state: dict = {}                # per-table drawing state (parts drawn, rows seen)
+
+    # -- structure
+    def touch(self, tag: Tag) -> None:
+        """Make `tag` part of the tree, after its earlier siblings, the first time it draws."""
+        if tag in self.kids:
+            return
+        self.kids[tag] = []
+        if tag.parent is None:
+            self.root = tag
+        else:
+            self.touch(tag.parent)
+            self.kids[tag.parent].append(tag)
+
+    # -- marked content
+    def _open(self, canv, item) -> None:
+        if isinstance(item, Tag):
+            page = canv.getPageNumber() - 1
+            mcid = self.mcids.get(page, 0)
+            self.mcids[page] = mcid + 1
+            self.kids[item].append(("mcr", page, mcid))
+            canv.addLiteral(f"/{item.role} <</MCID {mcid}>> BDC")
+        elif item:
+            canv.addLiteral(f"/Artifact {item} BDC")
+        else:
+            canv.addLiteral("/Artifact BMC")
+
+    def begin(self, canv, tag: Tag) -> None:
+        self.touch(tag)
+        if self.stack:
+            canv.addLiteral("EMC")         # suspend the enclosing sequence
+        self.stack.append(tag)
+        self._open(canv, tag)
+
+    def begin_artifact(self, canv, props: str = "") -> None:
+        if self.stack:
+            canv.addLiteral("EMC")
+        self.stack.append(props)
+        self._open(canv, props)
+
+    def end(self, canv) -> None:
+        canv.addLiteral("EMC")
+        self.stack.pop()
+        if self.stack:
+            self._open(canv, self.stack[-1])     # resume it with a fresh MCID
+
+    def close_all(self, canv) -> None:
+        while self.stack:
+            canv.addLiteral("EMC")
+            self.stack.pop()
+
+    def current(self) -> Tag | None:
+        """The innermost open element (an artifact inside it does not count)."""
+        return next((t for t in reversed(self.stack) if isinstance(t, Tag)), None)
+
+
+class TaggingCanvas(Canvas):
+    """A canvas that carries its TagRecord, marks crop marks as artifacts and tags link annotations."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self._tags = TagRecord()
+        self._in_show_page = False
+        self._link_target = None
+
+    def showPage(self):
+        self._tags.close_all(self)
+        self._in_show_page = True       # crop marks are drawn in here
+        try:
+            super().showPage()
+        finally:
+            self._in_show_page = False
+
+    def lines(self, linelist):
+        if self._in_show_page:
+            self._code.append("/Artifact <</Type /Pagination>> BDC")
+            super().lines(linelist)
+            self._code.append("EMC")
+        else:
+            super().lines(linelist)
+
+    def linkRect(self, contents, destinationname, *a, **kw):
+        self._link_target = ("dest", destinationname)
+        return super().linkRect(contents, destinationname, *a, **kw)
+
+    def linkURL(self, url, *a, **kw):
+        self._link_target = ("uri", url)
+        return super().linkURL(url, *a, **kw)
+
+    def _addAnnotation(self, annotation, name=None, addtopage=1):
+        if addtopage and self._link_target:
+            rec = self._tags
+            owner = rec.current() or rec.root
+            if owner is not None:
+                link = Tag("Link", owner)
+                rec.touch(link)
+                page = self.getPageNumber() - 1
+                rec.kids[link].append(("objr", page, len(self._annotationrefs)))
+                rec.links[link] = self._link_target
+        self._link_target = None
+        return super()._addAnnotation(annotation, name, addtopage)
+
+    def save(self):
+        self._tags.close_all(self)
+        RECORDS[str(self._filename)] = self._tags
+        super().save()
+
+
+# ---------------------------------------------------------------- hooks for furniture and notes
+
+def begin_artifact(canv, props: str = "") -> None:
+    rec = getattr(canv, "_tags", None)
+    if rec is not None:
+        rec.begin_artifact(canv, props)
+
+
+def end_artifact(canv) -> None:
+    rec = getattr(canv, "_tags", None)
+    if rec is not None:
+        rec.end(canv)
+
+
+@contextlib.contextmanager
+def artifact(canv, props: str = ""):
+    begin_artifact(canv, props)
+    try:
+        yield
+    finally:
+        end_artifact(canv)
+
+
+def group(flowables: list, role: str) -> list:
+    """Put these story flowables in one grouping element (BlockQuote, Div …); returns them."""
+    tag = Tag(role)
+    for f in flowables:
+        f.__dict__.setdefault("_tag_group", tag)
+    return flowables
+
+
+# ---------------------------------------------------------------- drawing hooks (ReportLab classes)
+
+_installed = False
+
+
+def install() -> None:
+    """Wrap the three ReportLab methods through which every tagged flowable draws or splits.
+
+    The wrappers do nothing unless the canvas is a TaggingCanvas and the flowable
+    carries a Tag, so other canvases and untagged flowables are untouched.
+    """
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    flowable_draw_on = Flowable.drawOn
+    paragraph_split = Paragraph.split
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        rec = getattr(canvas, "_tags", None)
+        tag = self.__dict__.get("_tag") if rec is not None else None
+        if tag is None:
+            return flowable_draw_on(self, canvas, x, y, _sW)
+        rec.begin(canvas, tag)
+        if tag.role == "Figure":
+            x0 = self._hAlignAdjust(x, _sW)
+            box = canvas._absRect((x0, y, x0 + self.width, y + self.height), 1)
+            rec.bbox.setdefault(tag, (canvas.getPageNumber() - 1, *box))
+        try:
+            return flowable_draw_on(self, canvas, x, y, _sW)
+        finally:
+            rec.end(canvas)
+
+    def split(self, availWidth, availHeight):
+        parts = paragraph_split(self, availWidth, availHeight)
+        tag = self.__dict__.get("_tag")
+        if tag is not None:
+            for p in parts:
+                p.__dict__.setdefault("_tag", tag)
+            lbl = self.__dict__.get("_lbl")
+            if lbl is not None and parts:
+                parts[0].__dict__.setdefault("_lbl", lbl)
+        return parts
+
+    def li_drawOn(self, canv, x, y, _sW=0):
+        rec = getattr(canv, "_tags", None)
+        if self._bullet:
+            if rec is None:
+                self._bullet.drawOn(self, canv, x, y, 0)
+            else:
+                inner = self._flowable
+                lbl = None if isinstance(inner, DDIndenter) else inner.__dict__.get("_lbl")
+                rec.begin(canv, lbl) if lbl is not None else rec.begin_artifact(canv)
+                try:
+                    self._bullet.drawOn(self, canv, x, y, 0)
+                finally:
+                    rec.end(canv)
+        self._flowable.drawOn(canv, x + self._leftIndent, y, max(0, _sW - self._leftIndent - self._rightIndent))
+
+    Flowable.drawOn = drawOn
+    Paragraph.split = split
+    LIIndenter.drawOn = li_drawOn
+
+
+class TableTagger:
+    """A Table's renderCB: rules and backgrounds as artifacts and, by mode,
+    data: rows as TR and cells as TH (first row) / TD, repeated header rows as artifacts;
+    toc: each entry row as TOCI > Reference;
+    layout: boxes whose cells hold tagged flowables; loose strings as artifacts."""
+
+    def __init__(self, tag: Tag, mode: str):
+        self.tag, self.mode = tag, mode
+        self.rows: dict[int, Tag] = {}
+        self.cells: dict[tuple, Tag] = {}
+
+    def row(self, i: int) -> Tag:
+        if i not in self.rows:
+            self.rows[i] = Tag("TOCI" if self.mode == "toc" else "TR", self.tag)
+        return self.rows[i]
+
+    def cell(self, i: int, j: int) -> Tag:
+        if (i, j) not in self.cells:
+            if self.mode == "toc":
+                self.cells[i, j] = Tag("Reference", self.row(i))
+            elif i == 0:
+                self.cells[i, j] = Tag("TH", self.row(i), Scope="Column")
+            else:
+                self.cells[i, j] = Tag("TD", self.row(i))
+        return self.cells[i, j]
+
+    def __call__(self, table, event, *args):
+        canv = table.canv
+        rec = getattr(canv, "_tags", None)
+        if rec is None:
+            return
+        st = rec.state.setdefault(self, {"parts": 0, "next": 0, "row": None, "open": False})
+        if event == "startTable":
+            st["parts"] += 1
+            rr = table.repeatRows
+            st["repeat"] = (rr if isinstance(rr, int) else len(rr)) if st["parts"] > 1 else 0
+        elif event in ("startBG", "startLines"):
+            rec.begin_artifact(canv)
+        elif event in ("endBG", "endLines"):
+            rec.end(canv)
+        elif event == "startRow":
+            if self.mode == "data":
+                if args[0] < st["repeat"]:
+                    st["row"] = None            # a header row repeated on a later page
+                else:
+                    st["row"] = st["next"]
+                    st["next"] += 1
+        elif event == "startCell":
+            row_no, col_no, value = args[0], args[1], args[2]
+            st["open"] = True
+            if self.mode == "data":
+                if st["row"] is None:
+                    rec.begin_artifact(canv, "<</Type /Pagination>>")
+                else:
+                    rec.begin(canv, self.cell(st["row"], col_no))
+            elif self.mode == "toc" and _has(value, Paragraph):
+                rec.begin(canv, self.cell(st["next"], 0))
+                st["next"] += 1
+            elif self.mode == "layout" and isinstance(value, str) and value:
+                rec.begin_artifact(canv)
+            else:
+                st["open"] = False
+        elif event == "endCell":
+            if st["open"]:
+                rec.end(canv)
+                st["open"] = False
+
+
+def _has(value, cls) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, cls) for v in value)
+    return isinstance(value, cls)
+
+
+def _tag_toc(toc, tagger: TableTagger) -> None:
+    """TableOfContents builds its inner table in wrap(): give that table the tagger.
+
+    Its leader dots and page number are drawn by a callback before the entry's
+    text reaches the content stream; read aloud they would come first, so they
+    are an artifact (the entry's link still leads to the page).
+    """
+    wrap = toc.wrap
+
+    def tagged_wrap(aw, ah):
+        size = wrap(aw, ah)
+        toc._table._renderCB = tagger
+        canv = toc.canv
+        cb = canv.getNamedCB("drawTOCEntryEnd")
+        if cb is not None and not getattr(cb, "_tagged", False):
+            def leader(canvas, kind, label):
+                with artifact(canvas):
+                    cb(canvas, kind, label)
+            leader._tagged = True
+            canv.setNamedCB("drawTOCEntryEnd", leader)
+        return size
+    toc.wrap = tagged_wrap
+
+
+# ---------------------------------------------------------------- story -> tags
+
+PARA_ROLES = {"note": "Note", "caption": "Caption"}
+HEADING_STYLES = {"cover_title": 1, "toc_title": 1, "h1": 1, "h2": 2, "h3": 3}
+_ANCHOR = re.compile(r'<a name="([^"]+)"\s*/>')
+
+
+class _Walker:
+    def __init__(self, root: Tag):
+        self.root = root
+        self.level = 0           # the last heading level, so that none is skipped
+        self.notes = 0
+
+    def heading(self, level: int) -> str:
+        level = max(1, min(level, self.level + 1, 6))
+        self.level = level
+        return f"H{level}"
+
+    def leaf(self, f, role: str, parent: Tag, **kw) -> Tag:
+        tag = Tag(role, parent, **kw)
+        f.__dict__["_tag"] = tag
+        return tag
+
+    def walk(self, f, parent: Tag) -> None:
+        grp = f.__dict__.get("_tag_group") if hasattr(f, "__dict__") else None
+        if grp is not None:
+            if grp.parent is None:
+                grp.parent = parent
+            parent = grp
+        for note in getattr(f, "footnotes", ()) or ():
+            self.note(note)
+        from .flowables import Caption, CaptionedTable, ChartFlowable, Heading, Placeholder
+        if "_tag" in getattr(f, "__dict__", {}):
+            return
+        if isinstance(f, KeepTogether):
+            for c in f._content:
+                self.walk(c, parent)
+        elif isinstance(f, ListFlowable):
+            self.list(f, parent)
+        elif isinstance(f, CaptionedTable):
+            table = Tag("Table", parent)
+            self.leaf(f.caption, "Caption", table)
+            f.table._renderCB = TableTagger(table, "data")
+            if f.source is not None:
+                self.walk(f.source, parent)
+        elif isinstance(f, TableOfContents):
+            _tag_toc(f, TableTagger(Tag("TOC", parent), "toc"))
+        elif isinstance(f, Table):
+            self.box(f, parent)
+        elif isinstance(f, Heading):
+            self.leaf(f, self.heading(f.level), parent)
+            self.anchor(f.anchor, f.toc_text)
+        elif isinstance(f, Caption):
+            self.leaf(f, "Caption", parent)
+            self.anchor(f.anchor, f.entry_text)
+        elif isinstance(f, Paragraph):
+            name = getattr(f.style, "name", "")
+            if name in HEADING_STYLES:
+                self.leaf(f, self.heading(HEADING_STYLES[name]), parent)
+            else:
+                self.leaf(f, PARA_ROLES.get(name, "P"), parent)
+        elif isinstance(f, (ChartFlowable, Placeholder, Image)) or _is_drawing(f):
+            alt = (getattr(f, "_alt", None) or "").strip() or "Image"
+            self.leaf(f, "Figure", parent, alt=alt)
+        elif not _draws_nothing(f):
+            self.leaf(f, "P", parent)          # anything else that draws: at least not untagged
+
+    def note(self, note) -> None:
+        if "_tag" in note.__dict__:
+            return
+        self.notes += 1
+        m = _ANCHOR.search(getattr(note, "text", "") or "")
+        ident = m.group(1) if m else f"note-{self.notes}"
+        self.leaf(note, "Note", self.root, ID=ident)
+        self.anchor(ident, note.getPlainText())
+
+    def anchor(self, key, text) -> None:
+        if key:
+            self.root.anchors.setdefault(key, " ".join(str(text).split())[:120])
+
+    def list(self, f, parent: Tag) -> None:
+        lst = Tag("L", parent, ListNumbering="Decimal" if f._bulletType != "bullet" else "Disc")
+        for item in f._flowables:
+            flows = list(item._flowables) if isinstance(item, ListItem) else (
+                list(item) if isinstance(item, (list, tuple)) else [item])
+            if not flows:
+                continue
+            li = Tag("LI", lst)
+            flows[0].__dict__["_lbl"] = Tag("Lbl", li)
+            body = Tag("LBody", li)
+            for c in flows:
+                self.walk(c, body)
+
+    def box(self, t, parent: Tag) -> None:
+        """A shaded box (summary, callout) or the grid of key figures: a Div of what is inside."""
+        div = Tag("Div", parent)
+        t._renderCB = TableTagger(div, "layout")
+        cells = [c for row in t._cellvalues for c in row if isinstance(c, (list, tuple)) and c]
+        keyfigures = any(getattr(getattr(c[0], "style", None), "name", "") == "key_value" for c in cells)
+        for cell in cells:
+            inner = Tag("Div", div) if keyfigures else div
+            for c in cell:
+                self.walk(c, inner)
+
+
+def _is_drawing(f) -> bool:
+    from reportlab.graphics.shapes import Drawing
+    return isinstance(f, Drawing)
+
+
+def _draws_nothing(f) -> bool:
+    from reportlab.platypus import Spacer
+    from reportlab.platypus.doctemplate import ActionFlowable
+    return isinstance(f, (Spacer, ActionFlowable))
+
+
+def tag_story(story: list, language: str) -> Tag:
+    """Give every flowable in the story its structure element; returns the Document root."""
+    root = Tag("Document")
+    root.anchors, root.lang = {}, language
+    walker = _Walker(root)
+    for f in story:
+        walker.walk(f, root)
+    return root
