@@ -75,7 +75,7 @@ def _structure(pdf, rec) -> None:
         if first_page is not None:
             elem.Pg = pages[first_page]
         if kids:
-            elem.K = kids[0] if len(kids) == 1 and not isinstance(kids[0], int) else Array(kids)
+            elem.K = kids[0] if len(kids) == 1 else Array(kids)     # one kid: bare (an MCID or element)
         if tag.alt:
             elem.Alt = String(tag.alt)
         if tag.role == "Figure":

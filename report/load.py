@@ -178,8 +178,9 @@ def parse_yaml(text: str, shown: str, diags: Diagnostics):
         hint = ""
         if "\t" in problem or "'\\t'" in problem:
             hint = "; indent with spaces, not tabs"
-        elif e.context and "quoted" in e.context:
-            hint = "; a quote is not closed"
+        elif e.context and "quoted" in e.context and e.context_mark:
+            mark = _mark(shown, e.context_mark)      # where the quote opens, not the end of the file
+            problem, hint = "this quote is never closed", ""
         raise InputError([_diag(mark, f"YAML syntax: {problem}{hint}")]) from None
     except yaml.YAMLError as e:
         raise InputError([_diag(Mark(shown, 1, 1), f"YAML syntax: {e}")]) from None

@@ -13,6 +13,7 @@ from typing import Any
 
 from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Loaded, YList, YMap, YStr
+from .theme import DEFAULT_PALETTE
 
 REQUIRED = object()
 MAX_DEPTH = 3
@@ -504,8 +505,8 @@ class Style(Model):
     margins = Margins("20mm", "One length, or {top, bottom, inner, outer}.")
     font = Choice(lambda ctx: ctx.font_families, "DejaVu Sans", "A font family found in fonts/.", what="font")
     size = Length("10pt", "Body text size; headings scale from it.")
-    palette = ListOf(Color(), ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6"),
-                     "Chart colours, in series order.", min_items=1)
+    palette = ListOf(Color(), DEFAULT_PALETTE, "Chart colours, in series order (default: colour-blind safe, "
+                     "distinct in greyscale).", min_items=1)
     toc = Bool(True, "Print a table of contents with page numbers.")
     toc_depth = Number(2, "How many heading levels the table of contents lists (1-3).", 1, 3)
     list_of_figures = Bool(True, "Print lists of figures and tables after the table of contents.")

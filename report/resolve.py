@@ -344,7 +344,7 @@ class _Resolve:
         fig.rows = tuple(rows)
         fig.chart = spec
         if not fig.alt:
-            fig.alt = describe_chart(spec, rows)
+            fig.alt = describe_chart(spec, rows, self.doc.report.language)
 
     def check_column(self, ds, rows, column, need, f, required):
         for i, row in enumerate(rows):
@@ -459,32 +459,11 @@ def check_image(path: Path) -> str | None:
     return "not a PNG, JPEG or SVG file (checked by content)"
 
 
-def describe_chart(spec: ChartSpec, rows: list[dict]) -> str:
-    """A short alt text from the chart's data: what is plotted and its extremes."""
-    kind_name = {"bar": "Bar chart", "barh": "Bar chart", "line": "Line chart", "area": "Area chart",
-                 "pie": "Pie chart", "timeline": "Timeline", "locator": "Map of places",
-                 "scatter": "Scatter plot"}.get(spec.kind, "Chart")
-    if spec.kind == "timeline":
-        dates = sorted(r[spec.col("date")] for r in rows if r.get(spec.col("date")))
-        if dates:
-            return f"{kind_name} of {len(rows)} events from {dates[0]:%d %B %Y} to {dates[-1]:%d %B %Y}."
-        return f"{kind_name} of {len(rows)} events."
-    if spec.kind == "locator":
-        names = [str(r.get(spec.col("label"))) for r in rows if r.get(spec.col("label"))]
-        return f"{kind_name}: {', '.join(names[:12])}{'…' if len(names) > 12 else ''}."
-    parts = []
-    for col in spec.y[:3]:
-        values = [(r.get(spec.x), r.get(col)) for r in rows if isinstance(r.get(col), (int, float))]
-        if not values:
-            continue
-        hi = max(values, key=lambda p: p[1])
-        lo = min(values, key=lambda p: p[1])
-        if len(values) <= 6:
-            parts.append(f"{col}: " + ", ".join(f"{k} {v:,}" for k, v in values))
-        else:
-            parts.append(f"{col} from {lo[1]:,} ({lo[0]}) to {hi[1]:,} ({hi[0]})")
-    by = f" by {spec.x}" if spec.x else ""
-    return f"{kind_name} of {', '.join(spec.y)}{by}. " + "; ".join(parts) + "."
+def describe_chart(spec: ChartSpec, rows: list[dict], language: str = "en") -> str:
+    """A short alt text from the chart's data (report/alt_text.py): what is plotted, the range,
+    the largest and smallest values, the trend of a line, in the report's language."""
+    from .alt_text import describe
+    return describe(spec, rows, language)
 
 
 def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:

@@ -14,7 +14,9 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 STYLES = ("regular", "bold", "italic", "bold_italic")
 DEFAULT_FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
-DEFAULT_PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6")
+# Navy, amber, brick, sand, teal: distinct for colour-blind readers (deltaE >= 26 under simulated
+# deuteranopia, protanopia, tritanopia) and in greyscale (lightness 32, 71, 46, 87, 59).
+DEFAULT_PALETTE = ("#1f4e79", "#e69f00", "#b84a32", "#f5d77a", "#3e9b9c")
 
 INK = "#1a1a1a"          # body text: softer than pure black on paper
 MUTED = "#5f6368"        # captions, sources, running heads
