@@ -159,6 +159,13 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     for anchor, note in notes:
         fig = by_anchor[anchor]
         diags.warning(fig.mark, fig.path, note)
+    covered = frozenset().union(*(face.codepoints for face in theme.all_faces()))
+    for anchor, recording in recordings.items():
+        missing = sorted({c for text in recording.texts for c in text if ord(c) not in covered and c.isprintable()})
+        for c in missing:
+            fig = by_anchor[anchor]
+            diags.warning(fig.mark, fig.path, f"character '{c}' (U+{ord(c):04X}) in the chart is in no font "
+                                              f"in fonts/; it may print as a box")
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
 
     t0 = time.perf_counter()

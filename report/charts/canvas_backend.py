@@ -40,6 +40,7 @@ import functools
 import hashlib
 import io
 import math
+import warnings
 from dataclasses import dataclass
 
 from reportlab.pdfbase.pdfdoc import xObjectName
@@ -290,6 +291,7 @@ class _FontMap:
             self.by_path.setdefault(path, (face.name, path))
             ft = font_manager.get_font(path)
             self.by_style.setdefault((ft.family_name, ft.style_name), (face.name, path))
+        self.coverage = {face.name: face.codepoints for face in theme.all_faces()}
         self.cache = {}
 
     @classmethod
@@ -312,6 +314,22 @@ class _FontMap:
                 hit = self._theme_face(prop)
             self.cache[key] = hit
         return hit
+
+    def runs(self, text: str, name: str) -> list[tuple[str, str]]:
+        """`text` split into (run, face) so each glyph comes from a face that has it;
+        a glyph no face has stays with `name` (the build reports it)."""
+        covered = self.coverage.get(name)
+        if covered is None or all(ord(c) in covered for c in text):
+            return [(text, name)]
+        out: list[tuple[str, str]] = []
+        for c in text:
+            face = name if ord(c) in covered else next(
+                (f.name for f in self.theme.fallbacks if ord(c) in f.codepoints), name)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + c, face)
+            else:
+                out.append((c, face))
+        return out
 
     def _theme_face(self, prop):
         # Not one of the theme's files (another family was asked for): keep
@@ -420,15 +438,19 @@ def _recorder_classes():
                 return super().get_text_width_height_descent(s, prop, ismath)
             name, path = self.fonts.lookup(prop)
             size = prop.get_size_in_points()
-            # Width from ReportLab (what gets drawn; no kerning), height and
-            # descent from FreeType, as matplotlib's PDF backend measures them.
+            # Width from ReportLab (what gets drawn; no kerning; fallback faces
+            # for glyphs the face lacks), height and descent from FreeType, as
+            # matplotlib's PDF backend measures them.
             font = font_manager.get_font(path)
             font.clear()
             font.set_size(size, 72)
-            font.set_text(s, 0.0, flags=LoadFlags.NO_HINTING)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")      # missing glyphs are reported by the build
+                font.set_text(s, 0.0, flags=LoadFlags.NO_HINTING)
             _, h = font.get_width_height()
             d = font.get_descent()
-            return stringWidth(s, name, size), h / 64.0, d / 64.0
+            width = sum(stringWidth(run, face, size) for run, face in self.fonts.runs(s, name))
+            return width, h / 64.0, d / 64.0
 
         # -- state ------------------------------------------------------------
         def _keep(self, value):
@@ -676,9 +698,13 @@ def _recorder_classes():
             cos, sin = 1.0, 0.0
             if angle:
                 cos, sin = rnd(math.cos(math.radians(angle)), 6), rnd(math.sin(math.radians(angle)), 6)
-            self.ops.append(("text", s, name, size, cos, sin, rnd(x), rnd(y), fill))
+            # One text op per run of glyphs that one face has: per-glyph fallback.
+            for run, face in self.fonts.runs(s, name):
+                self.ops.append(("text", run, face, size, cos, sin, rnd(x), rnd(y), fill))
+                self.font_names.add(face)
+                advance = stringWidth(run, face, size)
+                x, y = x + advance * cos, y + advance * sin
             self.texts.append(s)
-            self.font_names.add(name)
 
         def draw_image(self, gc, x, y, im, transform=None):
             from PIL import Image

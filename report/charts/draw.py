@@ -94,11 +94,16 @@ class Cache:
 
 
 def draw_one(job: ChartJob):
-    """(recording, notes, export) for one chart: drawn by matplotlib, recorded as vectors."""
+    """(recording, notes, figure) for one chart: drawn by matplotlib, recorded as vectors."""
+    import warnings
+
     from .canvas_backend import record
     from .render import draw_figure
-    fig, notes = draw_figure(job.spec, list(job.rows), job.theme)
-    return record(fig, job.theme), notes, fig
+    with warnings.catch_warnings():
+        # matplotlib warns on stderr about glyphs and layout; the build reports what matters.
+        warnings.simplefilter("ignore")
+        fig, notes = draw_figure(job.spec, list(job.rows), job.theme)
+        return record(fig, job.theme), notes, fig
 
 
 def _draw_in_worker(job: ChartJob):
