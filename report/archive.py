@@ -33,6 +33,8 @@ def finish(path, record, *, pdfa: bool = True, language: str = "en") -> None:
         _metadata(pdf, language, pdfa=pdfa, tagged=record is not None)
         if pdfa:
             _output_intent(pdf)
+        if "/ID" in pdf.trailer:
+            del pdf.trailer.ID       # ReportLab's invariant ID is the same for every file: derive both from content
         pdf.save(path, deterministic_id=True)
 
 

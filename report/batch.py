@@ -89,6 +89,7 @@ def _preload() -> None:
 def run_batch(paths: list[Path], output: Path | None, opts, console: Console,
               workers: int | None = None, shard: tuple[int, int] | None = None) -> int:
     started = time.perf_counter()
+    paths = list(dict.fromkeys(paths))          # a file named twice is built once
     if not paths:
         console.info(f"shard {shard[0]}/{shard[1]}: no data files in this slice; nothing to build" if shard
                      else "no data files given")

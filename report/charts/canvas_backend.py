@@ -324,7 +324,7 @@ class _FontMap:
         out: list[tuple[str, str]] = []
         for c in text:
             face = name if ord(c) in covered else next(
-                (f.name for f in self.theme.fallbacks if ord(c) in f.codepoints), name)
+                (self.theme.ensure(f.name) for f in self.theme.fallbacks if ord(c) in f.codepoints), name)
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + c, face)
             else:

@@ -107,6 +107,7 @@ class StoryBuilder:
         if isinstance(b, md.Para):
             return [self.para(b.runs, style)]
         if isinstance(b, md.Code):
+            self.theme.ensure(self.theme.mono.name)
             return [Paragraph(self.markup.text(b.text), self.s.code)]
         if isinstance(b, md.Quote):
             return group(self.blocks(b.blocks, self.s.quote), "BlockQuote")
@@ -249,6 +250,8 @@ class StoryBuilder:
             rec = self.recordings.get(fig.anchor)
             if rec is None:
                 return []
+            for name in rec.fonts:
+                self.theme.ensure(name)
             body = ChartFlowable(rec)
         elif fig.image is not None:
             body = self.image(fig.image, *self.image_box(fig), "CENTER")

@@ -124,14 +124,15 @@ class Markup:
             face = next((name for name, cps in self.fallbacks if ord(c) in cps), None)
             if face is None:
                 self.missing[c] = None
-                out.append(escape(c))
+                # U+FFFD is a real glyph; the character itself would print as .notdef (not allowed in PDF/A, PDF/UA)
+                out.append("\ufffd" if 0xFFFD in self.main else escape(c))
                 i += 1
                 continue
             j = i
             while j < len(text) and ord(text[j]) not in self.main and any(
                     ord(text[j]) in cps for name, cps in self.fallbacks if name == face):
                 j += 1
-            out.append(f'<font name="{face}">{escape(text[i:j])}</font>')
+            out.append(f'<font name="{self.theme.ensure(face)}">{escape(text[i:j])}</font>')
             i = j
         return "".join(out)
 
@@ -140,7 +141,7 @@ class Markup:
         for r in runs:
             s = self.text(r.text)
             if r.code:
-                s = f'<font name="{self.theme.mono.name}" size="{self.theme.size * 0.9:.1f}">{s}</font>'
+                s = f'<font name="{self.theme.ensure(self.theme.mono.name)}" size="{self.theme.size * 0.9:.1f}">{s}</font>'
             if r.bold:
                 s = f"<b>{s}</b>"
             if r.italic:
