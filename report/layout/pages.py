@@ -64,7 +64,15 @@ class Furniture:
         right = self.geo.page_width - (self.geo.outer if n % 2 == 1 else self.geo.inner)
         if self.meta.marking:
             self.marking(canv, bold, size)
-        if not cover:
+        if cover:
+            # A band of the accent colour over the text block, and a hairline at its foot.
+            top = self.geo.page_height - self.geo.top
+            canv.setFillColor(HexColor(self.theme.accent))
+            canv.rect(left, top - size * 0.5, right - left, size * 0.5, stroke=0, fill=1)
+            canv.setStrokeColor(rule)
+            canv.setLineWidth(0.5)
+            canv.line(left, self.geo.bottom, right, self.geo.bottom)
+        else:
             # Running header: title on the left, current top-level section on the right.
             y = self.geo.page_height - self.geo.top + size * 1.2
             canv.setFont(font, size * 0.78)
