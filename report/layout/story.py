@@ -151,6 +151,8 @@ class StoryBuilder:
             toc = TableOfContents(levelStyles=self.s.toc_levels[:int(style.toc_depth)], dotsMinLevel=0,
                                   rightColumnWidth=self.theme.size * 3, tableStyle=self.toc_table_style())
             toc.tocDepth = int(style.toc_depth)
+            for level, text, anchor in self.headings(self.r.sections, int(style.toc_depth)):
+                toc.addEntry(level, self.markup.text(text), 0, anchor)
             out += [self.plain(self.labels["contents"], self.s.toc_title), toc]
         if style.list_of_figures:
             for kind, items, title in (("Figure", self.r.figures, "list_of_figures"),
@@ -158,10 +160,28 @@ class StoryBuilder:
                 if items:
                     lst = ListOfEntries(kind, levelStyles=[self.s.lof], dotsMinLevel=0,
                                         rightColumnWidth=self.theme.size * 3, tableStyle=self.toc_table_style())
+                    for item in items:
+                        text = self.entry_text(kind.lower(), item.number, item.caption)
+                        lst.addEntry(0, self.markup.text(text), 0, item.anchor)
                     out += [Spacer(0, self.theme.size), self.plain(self.labels[title], self.s.headings[2]), lst]
         if out:
             out.append(PageBreak())
         return out
+
+    # The contents and lists start out holding every entry (page 0), so the first
+    # pass already has their final length: two passes instead of three.
+    def headings(self, sections, depth: int):
+        for sec in sections:
+            if sec.level <= depth:
+                yield sec.level - 1, self.heading_text(sec), sec.anchor
+                yield from self.headings(sec.children, depth)
+
+    @staticmethod
+    def heading_text(sec) -> str:
+        return f"{sec.number}\u2002{sec.title}"
+
+    def entry_text(self, kind: str, number: int, runs) -> str:
+        return f"{self.labels[kind]} {number}\u2002{''.join(r.text for r in runs)}"
 
     def toc_table_style(self) -> TableStyle:
         return TableStyle([*font_command(self.theme), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -175,7 +195,7 @@ class StoryBuilder:
         if sec.new_page:
             out.append(PageBreak())
         style = self.s.headings[sec.level]
-        text = f"{sec.number}\u2002{sec.title}"
+        text = self.heading_text(sec)
         h = Heading(f'<a name="{sec.anchor}"/>{self.markup.text(text)}',
                     style, sec.level, sec.anchor, text, sec.title, self.markup.text(text))
         self.report_missing()
@@ -233,8 +253,7 @@ class StoryBuilder:
         if extra:
             text += f" {self.markup.text(extra)}"
         self.report_missing()
-        plain = "".join(r.text for r in runs)
-        entry = f"{label}\u2002{plain}"
+        entry = self.entry_text(kind, number, runs)
         return Caption(text, self.s.caption, kind.capitalize(), anchor, entry, self.markup.text(entry))
 
     def source_line(self, runs):
