@@ -124,15 +124,14 @@ class _Converter:
             out = YList(self.convert(n) for n in node.value)
             out.mark, out.item_marks = mark, [_mark(self.file, n.start_mark) for n in node.value]
             return out
-        if node.tag.endswith(":str"):
-            s = YStr(node.value)
-            s.mark, s.source, s.span = mark, self.source, (node.start_mark.index, node.end_mark.index)
-            return s
-        try:
-            return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as e:
-            self.diags.error(mark, "", f"cannot read value {node.value!r}: {e}")
-            return None
+        if not node.tag.endswith(":str"):
+            try:
+                return self.constructor.construct_object(node)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                pass     # e.g. 2020-13-45: kept as text, so the key's own check explains it
+        s = YStr(node.value)
+        s.mark, s.source, s.span = mark, self.source, (node.start_mark.index, node.end_mark.index)
+        return s
 
     def _mapping(self, node, mark) -> YMap:
         out = YMap()
