@@ -9,7 +9,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,16 +28,55 @@ TIMEOUT = 120
 
 # ---------------------------------------------------------------- running the command
 
-def run_report(*args, cwd: Path = ROOT, env: dict | None = None, timeout: float = TIMEOUT):
-    """`python make_report.py ARGS` in `cwd`; returns the CompletedProcess (text mode)."""
+def command(args, env=None):
+    """(argv, environment) for `python make_report.py ARGS`."""
     full_env = dict(os.environ)
     full_env.pop("SOURCE_DATE_EPOCH", None)
     full_env.setdefault("PYTHONHASHSEED", "0")
     full_env.setdefault("MPLBACKEND", "Agg")
     if env:
         full_env.update(env)
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], cwd=str(cwd), env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    return [sys.executable, str(SCRIPT), *map(str, args)], full_env
+
+
+def run_report(*args, cwd: Path = ROOT, env: dict | None = None, timeout: float = TIMEOUT):
+    """`python make_report.py ARGS` in `cwd`; returns the CompletedProcess (text mode)."""
+    cmd, full_env = command(args, env)
+    return subprocess.run(cmd, cwd=str(cwd), env=full_env, capture_output=True, text=True, timeout=timeout)
+
+
+def start_report(*args, cwd: Path = ROOT, env: dict | None = None) -> subprocess.Popen:
+    """Start `python make_report.py ARGS` without waiting; finish it with `finish`."""
+    cmd, full_env = command(args, env)
+    return subprocess.Popen(cmd, cwd=str(cwd), env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def run_measured(*args, cwd: Path = ROOT, env: dict | None = None, timeout: float = TIMEOUT):
+    """Like run_report, and also the CPU seconds (user + system) that process used."""
+    cmd, full_env = command(args, env)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, cwd=str(cwd), env=full_env, stdout=out, stderr=err, text=True)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+    return result, usage.ru_utime + usage.ru_stime
+
+
+def finish(proc: subprocess.Popen, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def describe(proc) -> str:
@@ -62,6 +103,16 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- reading PDFs
 
+SOFT_HYPHEN = "\ufffe"
+
+
+def join_lines(first: str, second: str) -> str:
+    """Two lines of text as one: a hyphenated break is closed, else a space."""
+    if first.endswith(SOFT_HYPHEN):
+        return first[:-1] + second
+    return f"{first} {second}".strip()
+
+
 def normalize(text: str) -> str:
     """pdfium text with hyphenation undone and whitespace collapsed to single spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -77,7 +128,7 @@ class PdfText:
 
     def __post_init__(self):
         self.doc = pdfium.PdfDocument(str(self.path))
-        self.raw_pages, self._textpages = [], []
+        self.raw_pages, self._textpages, self._lines = [], [], {}
         for page in self.doc:
             tp = page.get_textpage()
             self._textpages.append(tp)
@@ -94,9 +145,52 @@ class PdfText:
         return " ".join(self.pages)
 
     def lines(self, index: int) -> list[str]:
-        """The text lines of one page (0-based), soft hyphens at line ends joined."""
-        raw = re.sub("[\ufffe\u00ad]\n", "", self.raw_pages[index])
-        return [re.sub(r"\s+", " ", line).strip() for line in raw.split("\n") if line.strip()]
+        """The text lines of one page (0-based) as they are seen: characters grouped by
+        their vertical position and read left to right, whatever order they were drawn
+        in. A line broken with a hyphen ends in SOFT_HYPHEN; see `join_lines`."""
+        if index not in self._lines:
+            self._lines[index] = self._visual_lines(index)
+        return self._lines[index]
+
+    def _visual_lines(self, index: int) -> list[str]:
+        tp = self._textpages[index]
+        count = tp.count_chars()
+        text = tp.get_text_range(0, count) if count else ""
+        chars = []                           # (y centre, x, char)
+        last = None
+        for i in range(min(count, len(text))):
+            ch = text[i]
+            if ch in "\r\n":
+                last = None if ch == "\n" else last
+                continue
+            left, bottom, right, top = tp.get_charbox(i, loose=True)
+            if ch.isspace() or (right - left <= 0 and top - bottom <= 0):
+                if last is None:
+                    continue                 # a generated character with no place
+                y, x = last[0], last[1] + 0.01
+            else:
+                y, x = (bottom + top) / 2, left
+            last = (y, x)
+            chars.append((y, x, "\ufffe" if ch in "\ufffe\u00ad" else ch))
+        chars.sort(key=lambda c: -c[0])
+        groups, current, y0 = [], [], None
+        for c in chars:
+            if y0 is not None and y0 - c[0] > 3.0:
+                groups.append(current)
+                current = []
+            if not current:
+                y0 = c[0]
+            current.append(c)
+        if current:
+            groups.append(current)
+        out = []
+        for g in groups:
+            line = "".join(c[2] for c in sorted(g, key=lambda c: c[1]))
+            line = re.sub(r"\s+", " ", line.replace("\u2002", " ").replace("\u00a0", " ")).strip()
+            line = re.sub("\ufffe(?!$)", "", line)
+            if line:
+                out.append(line)
+        return out
 
     def boxes(self, index: int, needle: str) -> list[tuple[float, float, float, float]]:
         """(left, bottom, right, top) of every occurrence of `needle` on a page (0-based)."""
@@ -138,10 +232,21 @@ def example_yaml() -> dict:
 
 
 @pytest.fixture(scope="session")
-def example_pdf(tmp_path_factory) -> Built:
-    """The example briefing, built once per session, without the chart cache."""
-    out = tmp_path_factory.mktemp("example") / "briefing.pdf"
-    proc = run_report(EXAMPLE, "-o", out, "--no-cache", env={"PYTHONHASHSEED": "1"})
+def example_builds(tmp_path_factory):
+    """The example briefing built twice, side by side, in separate processes with
+    different hash seeds and without the chart cache: (first, second) outputs."""
+    first = tmp_path_factory.mktemp("example") / "briefing.pdf"
+    second = tmp_path_factory.mktemp("example-again") / "briefing.pdf"
+    procs = [start_report(EXAMPLE, "-o", first, "--no-cache", env={"PYTHONHASHSEED": "1"}),
+             start_report(EXAMPLE, "-o", second, "--no-cache", env={"PYTHONHASHSEED": "12345"})]
+    done = [finish(p) for p in procs]
+    return (first, done[0]), (second, done[1])
+
+
+@pytest.fixture(scope="session")
+def example_pdf(example_builds) -> Built:
+    """The example briefing (data/briefing.yaml) as built by the command."""
+    out, proc = example_builds[0]
     assert proc.returncode == 0, describe(proc)
     assert out.is_file(), describe(proc)
     pdf = PdfText(out)
@@ -150,10 +255,8 @@ def example_pdf(tmp_path_factory) -> Built:
 
 
 @pytest.fixture(scope="session")
-def example_rebuilt(tmp_path_factory) -> Path:
-    """The example built a second time in another process with another hash seed and cwd."""
-    folder = tmp_path_factory.mktemp("example-again")
-    out = folder / "briefing.pdf"
-    proc = run_report(EXAMPLE, "-o", out, "--no-cache", env={"PYTHONHASHSEED": "12345"})
+def example_rebuilt(example_builds) -> Path:
+    """The second build of the example: another process, another PYTHONHASHSEED."""
+    out, proc = example_builds[1]
     assert proc.returncode == 0, describe(proc)
     return out

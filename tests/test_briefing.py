@@ -6,16 +6,14 @@ computed from the YAML the test reads or writes, never copied from the program.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 import pikepdf
 import pypdf
 import pypdfium2.raw as pdfium_raw
 import pytest
 
-from conftest import EXAMPLE, PdfText, describe, position, run_report, write
+from conftest import EXAMPLE, PdfText, describe, join_lines, position, run_report, write
 
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 
@@ -61,6 +59,36 @@ def text_fields(sections):
             yield block["callout"]["text"]
 
 
+def numbering(sections) -> tuple[dict, list]:
+    """({id: 'Figure 3' / 'Table 1' / 'Section 2.1'}, [figure specs in order]) as FORMAT.md numbers them."""
+    labels, figures, tables = {}, [], 0
+
+    def walk(secs, prefix=""):
+        nonlocal tables
+        for i, sec in enumerate(secs or [], 1):
+            number = f"{prefix}{i}"
+            if sec.get("id"):
+                labels[sec["id"]] = f"Section {number}"
+            for b in sec.get("content") or []:
+                if isinstance(b, dict) and "figure" in b:
+                    figures.append(b["figure"])
+                    if b["figure"].get("id"):
+                        labels[b["figure"]["id"]] = f"Figure {len(figures)}"
+                if isinstance(b, dict) and "table" in b:
+                    tables += 1
+                    if b["table"].get("id"):
+                        labels[b["table"]["id"]] = f"Table {tables}"
+            walk(sec.get("sections"), number + ".")
+    walk(sections)
+    return labels, figures
+
+
+def references(sections) -> set[str]:
+    """Every @id the text of the sections cites."""
+    return {m.group(1) for t in text_fields(sections)
+            for m in re.finditer(r"@((?:fig|tbl|sec)-[\w.:-]*[\w])", t)}
+
+
 # ---------------------------------------------------------------- helpers on the PDF
 
 def heading_pages(pdf: PdfText, number: str, title: str) -> list[int]:
@@ -71,7 +99,7 @@ def heading_pages(pdf: PdfText, number: str, title: str) -> list[int]:
     for i in range(len(pdf)):
         lines = pdf.lines(i)
         for j, line in enumerate(lines):
-            if line == target or (j + 1 < len(lines) and f"{line} {lines[j + 1]}" == target):
+            if line == target or (j + 1 < len(lines) and join_lines(line, lines[j + 1]) == target):
                 found.append(i)
                 break
     return found
@@ -101,9 +129,11 @@ def toc_entries(pdf: PdfText, contents_word: str = "Contents", stop_words=("Figu
                 continue
             if line in stop_words:
                 return entries
+            if re.search(r"\bPage \d+ of \d+$", line):
+                continue                    # the footer
             if not buffer and not re.match(r"^\d+(?:\.\d+)* \S", line):
-                continue                    # page furniture between entries
-            buffer = f"{buffer} {line}".strip()
+                continue                    # other page furniture between entries
+            buffer = join_lines(buffer, line) if buffer else line
             m = TOC_ENTRY.match(buffer)
             if m:
                 entries.append((m.group("num"), m.group("title").strip(), int(m.group("page"))))
@@ -249,31 +279,12 @@ def test_figures_and_tables_are_numbered_in_order(example_pdf, example_yaml):
 
 def test_cross_references_print_numbers(example_pdf, example_yaml):
     """@fig-x / @tbl-x / @sec-x become 'Figure N' / 'Table N' / 'Section N' (numbered by order)."""
-    numbers, fig, tbl = {}, 0, 0
-
-    def walk(sections, prefix=""):
-        nonlocal fig, tbl
-        for i, sec in enumerate(sections or [], 1):
-            number = f"{prefix}{i}"
-            if sec.get("id"):
-                numbers[sec["id"]] = f"Section {number}"
-            for b in sec.get("content") or []:
-                if isinstance(b, dict) and "figure" in b:
-                    fig += 1
-                    if b["figure"].get("id"):
-                        numbers[b["figure"]["id"]] = f"Figure {fig}"
-                if isinstance(b, dict) and "table" in b:
-                    tbl += 1
-                    if b["table"].get("id"):
-                        numbers[b["table"]["id"]] = f"Table {tbl}"
-            walk(sec.get("sections"), number + ".")
-    walk(example_yaml["sections"])
+    labels, _ = numbering(example_yaml["sections"])
     text = example_pdf.pdf.all
-    used = {m.group(1) for t in text_fields(example_yaml["sections"])
-            for m in re.finditer(r"@((?:fig|tbl|sec)-[\w-]*\w)", t)}
+    used = references(example_yaml["sections"])
     assert used
     for ident in used:
-        assert numbers[ident] in text
+        assert labels[ident] in text, f"@{ident} should print as '{labels[ident]}'"
     assert not re.search(r"@(fig|tbl|sec)-", text)
 
 
@@ -307,7 +318,7 @@ def test_list_of_figures_page_numbers_match_captions(example_pdf):
                 continue
             if not buffer and not line.startswith("Figure "):
                 continue
-            buffer = f"{buffer} {line}".strip()
+            buffer = join_lines(buffer, line) if buffer else line
             m = entry.match(buffer)
             if m:
                 listed[int(m.group(1))] = int(m.group(2))
@@ -401,8 +412,10 @@ def test_cross_reference_links_point_at_their_targets(example_pdf, example_yaml)
             expected = sections[number][0]
         assert target == expected, f"page {page + 1}: link '{text}' goes to page {target + 1}, not {expected + 1}"
         checked.add(text)
-    # Every kind of reference the text makes is a link.
-    assert {"Figure 1", "Figure 8", "Table 1", "Table 2", "Section 2", "Section 4"} <= checked, checked
+    # Every reference the text makes is a link.
+    labels, _ = numbering(example_yaml["sections"])
+    cited = {labels[i] for i in references(example_yaml["sections"])}
+    assert cited <= checked, f"references without a link: {cited - checked}"
 
 
 def test_toc_links_point_at_headings(example_pdf, example_yaml):
@@ -417,20 +430,35 @@ def test_toc_links_point_at_headings(example_pdf, example_yaml):
 
 
 def test_chart_text_is_extractable(example_pdf, example_yaml):
+    """Text in charts (categories, series names, axis titles, place names) is real text,
+    on the page of the figure's caption."""
     pdf = example_pdf.pdf
-    figures = dict(caption_pages(pdf, "Figure"))
-    # Figure 1 is the bar chart of `impact`: its categories, series names and axis title.
-    page = pdf.pages[figures[1]]
-    for row in example_yaml["data"]["impact"]:
-        assert row["category"] in page
-    assert "One attack on Barda" in page and "All reported attacks" in page
-    assert "Number of people" in page
-    # Figure 2 (barh): both category labels and the axis title.
-    page = pdf.pages[figures[2]]
-    assert "Other civilian objects" in page and "Objects destroyed or damaged" in page
-    # The locator map labels its places.
-    page = pdf.pages[figures[7]]
-    assert "Longitude (°E)" in page and "Tovuz" in page and "Ganja" in page
+    pages = dict(caption_pages(pdf, "Figure"))
+    _, figures = numbering(example_yaml["sections"])
+    data = example_yaml["data"]
+    checked = set()
+    for number, fig in enumerate(figures, 1):
+        kind = fig.get("chart")
+        rows = data.get(fig.get("data"))
+        if kind in ("bar", "barh") and isinstance(rows, list):
+            page = pdf.pages[pages[number]]
+            expected = [str(r[fig["x"]]) for r in rows]
+            ys = fig["y"] if isinstance(fig["y"], list) else [fig["y"]]
+            if len(ys) > 1:
+                expected += ys                       # a legend names the series
+            expected += [fig[k] for k in ("x_label", "y_label") if fig.get(k)]
+            for t in expected:
+                assert re.sub(r"\s+", " ", t) in page, f"Figure {number} ({kind}): '{t}' not extractable"
+            checked.add(kind)
+        if kind == "locator":
+            import csv
+            with open(EXAMPLE.parent / data[fig["data"]], encoding="utf-8") as fh:
+                names = [row["label"] for row in csv.DictReader(fh)]
+            page = pdf.pages[pages[number]]
+            for t in names + [fig[k] for k in ("x_label", "y_label") if fig.get(k)]:
+                assert t in page, f"Figure {number} (locator): '{t}' not extractable"
+            checked.add(kind)
+    assert {"bar", "barh", "locator"} <= checked
 
 
 def test_builds_are_byte_identical(example_pdf, example_rebuilt):
@@ -443,7 +471,7 @@ SMALL = """
     report:
       title: Dated build
       date: 2020-11-10
-    style: {cover: false, toc: false}
+    style: {page: A4, margins: 20mm, size: 10pt, cover: false, toc: false}
     sections:
       - title: Only section
         content: ["Some text."]
@@ -467,6 +495,41 @@ def test_date_today_honours_source_date_epoch(tmp_path):
     assert str(pdf.reader.metadata["/CreationDate"]).startswith("D:20231114")
 
 
+def test_a_minimal_file_builds_with_the_default_style(tmp_path):
+    """FORMAT.md: `style` is optional and every key has a default (A4, 20mm, 10pt)."""
+    write(tmp_path / "doc.yaml", """
+        report: {title: Minimal}
+        sections:
+          - title: Only section
+            content: ["Some text."]
+        """)
+    proc = run_report("doc.yaml", "-o", "out.pdf", cwd=tmp_path)
+    assert proc.returncode == 0, describe(proc)
+    reader = pypdf.PdfReader(tmp_path / "out.pdf")
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842), "A4 by default"
+    assert "Only section" in " ".join(p.extract_text() for p in reader.pages)
+
+
+def test_a_partial_style_keeps_the_other_defaults(tmp_path):
+    write(tmp_path / "doc.yaml", """
+        report: {title: Partial style}
+        style: {cover: false}
+        sections:
+          - title: Only section
+            content: ["Some text."]
+        """)
+    proc = run_report("doc.yaml", "-o", "out.pdf", cwd=tmp_path)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(tmp_path / "out.pdf")
+    assert "Only section" in pdf.all
+    # 20mm margins: the body text starts 20mm from the left edge of its page.
+    left = next(b for i in range(len(pdf)) for b in pdf.boxes(i, "Some text."))[0]
+    assert abs(left - 20 / 25.4 * 72) < 1.5, left
+    box = pdf.reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842), "A4 by default"
+
+
 # ================================================================ every block kind
 
 SERIES_CSV = """
@@ -485,6 +548,9 @@ EVERYTHING = """
       marking: TEST MARKING
       keywords: [alpha, beta]
     style:
+      page: A4
+      margins: 20mm
+      size: 10pt
       cover: false
       toc: true
       list_of_figures: true
@@ -710,12 +776,13 @@ def test_everything_table_formats_and_alignment(everything):
 def test_everything_image_placeholders(everything):
     folder, text, proc, pdf = everything
     assert pdf is not None, describe(proc)
-    warnings = [line for line in proc.stderr.splitlines() if ": warning: " in line]
+    warnings = [line for line in proc.stderr.splitlines() if ": warning: " in line and "also-missing.png" in line]
     line, col = position(text, "figures/also-missing.png")
     assert len(warnings) == 1, proc.stderr
     assert warnings[0].startswith(f"doc.yaml:{line}:{col}: warning: "), warnings
-    assert "also-missing.png" in warnings[0]
+    silent_line, _ = position(text, "figures/not-here.png")
     assert "not-here.png" not in proc.stderr, "a missing image with placeholder: is silent"
+    assert not re.search(rf"^doc\.yaml:{silent_line}:", proc.stderr, re.M), "a missing image with placeholder: is silent"
     assert not re.search(r": error: ", proc.stderr)
     # The placeholder text is printed inside a frame of the figure's size (height 4cm).
     figures = dict(caption_pages(pdf, "Figure"))
@@ -733,8 +800,13 @@ def test_everything_image_placeholders(everything):
     height = 4 / 2.54 * 72
     assert any(abs((y1 - y0) - height) < 3 for x0, y0, x1, y1 in frames), \
         f"no {height:.0f}pt frame around the placeholder text: {frames}"
-    # The other placeholder is drawn too, and keeps its caption and number.
-    assert "Loud placeholder caption." in pdf.pages[figures[10]]
+    # The other placeholder is drawn too, a frame of the same height above its caption.
+    page = figures[10]
+    caption_top = pdf.boxes(page, "Loud placeholder caption.")[0][3]
+    frames = [obj.get_bounds() for obj in pdf.doc[page].get_objects(max_depth=5)
+              if obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH]
+    assert any(abs((y1 - y0) - height) < 3 and y0 >= caption_top - 1 for x0, y0, x1, y1 in frames), \
+        f"no {height:.0f}pt frame above 'Loud placeholder caption.': {frames}"
 
 
 def test_everything_links(everything):
@@ -774,7 +846,7 @@ def test_special_characters_print_as_typed_in_every_field(tmp_path):
         report:
           title: "Q&A <i>report</i>"
           marking: "R&D <x>"
-        style: {cover: false, toc: false, list_of_figures: false}
+        style: {page: A4, margins: 20mm, size: 10pt, cover: false, toc: false, list_of_figures: false}
         data:
           rows:
             - {name: "A&B <c>", count: 3}
@@ -823,7 +895,7 @@ def test_long_table_repeats_its_header_on_every_page(tmp_path):
     rows = "".join(f"    - {{code: R-{i:03d}, region: Region {i % 7}, amount: {i * 13}}}\n" for i in range(1, 121))
     (tmp_path / "doc.yaml").write_text(
         "report: {title: Long table}\n"
-        "style: {cover: false, toc: false, list_of_figures: false}\n"
+        "style: {page: A4, margins: 20mm, size: 10pt, cover: false, toc: false, list_of_figures: false}\n"
         "data:\n"
         "  long:\n" + rows +
         "sections:\n"
