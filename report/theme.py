@@ -7,10 +7,14 @@ embedded as a subset. Other families in `fonts/` serve as per-glyph fallbacks.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_CACHE = Path("build/.cache")      # relative to the current folder, like the chart cache
 STYLES = ("regular", "bold", "italic", "bold_italic")
 DEFAULT_FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
@@ -32,9 +36,7 @@ class FontFace:
 
     @functools.cached_property
     def codepoints(self) -> frozenset[int]:
-        from fontTools.ttLib import TTFont
-        with TTFont(self.path, lazy=True) as font:
-            return frozenset(font.getBestCmap())
+        return font_index(self.path.parent)[str(self.path)][2]
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,45 @@ def _style_of(subfamily: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def available_families(font_dir: Path = FONT_DIR) -> dict[str, dict[str, Path]]:
-    """Family name -> {style: path} for every .ttf/.otf file in `font_dir`."""
+def font_index(font_dir: Path = FONT_DIR) -> dict[str, tuple[str, str, frozenset[int]]]:
+    """Path -> (family, style, code points) for every .ttf/.otf in `font_dir`.
+
+    Reading names and character maps costs ~0.3 s for the shipped fonts, so the
+    result is kept in build/.cache, keyed by the files' names, sizes and mtimes.
+    """
+    paths = sorted(font_dir.glob("*.[to]tf"))
+    stamp = hashlib.sha256(repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths]).encode())
+    cached = FONT_CACHE / f"fonts-{stamp.hexdigest()[:24]}.pickle"
+    try:
+        with open(cached, "rb") as fh:
+            return pickle.load(fh)
+    except Exception:           # missing, unreadable or stale: read the fonts
+        pass
     from fontTools.ttLib import TTFont
-    families: dict[str, dict[str, Path]] = {}
-    for path in sorted(font_dir.glob("*.[to]tf")):
+    index = {}
+    for path in paths:
         with TTFont(path, lazy=True) as font:
             names = font["name"]
             family = str(names.getDebugName(16) or names.getDebugName(1))
             sub = str(names.getDebugName(17) or names.getDebugName(2) or "Regular")
-        families.setdefault(family, {}).setdefault(_style_of(sub), path)
+            index[str(path)] = (family, _style_of(sub), frozenset(font.getBestCmap()))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:
+        pass                    # a read-only folder only costs time
+    return index
+
+
+@functools.lru_cache(maxsize=None)
+def available_families(font_dir: Path = FONT_DIR) -> dict[str, dict[str, Path]]:
+    """Family name -> {style: path} for every .ttf/.otf file in `font_dir`."""
+    families: dict[str, dict[str, Path]] = {}
+    for path, (family, style, _) in font_index(font_dir).items():
+        families.setdefault(family, {}).setdefault(style, Path(path))
     return families
 
 

@@ -7,6 +7,7 @@ in a fork-started process pool.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -26,6 +27,7 @@ class ChartJob:
     theme: object
 
 
+@functools.lru_cache(maxsize=None)
 def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
     out = []
@@ -37,6 +39,7 @@ def _versions() -> str:
     return ",".join(out)
 
 
+@functools.lru_cache(maxsize=None)
 def _code_stamp() -> str:
     """Size and mtime of every chart module: editing drawing code invalidates the cache."""
     here = Path(__file__).parent
