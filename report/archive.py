@@ -23,11 +23,17 @@ SRGB_NAME = "sRGB IEC61966-2.1"
 _PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:([+-])(\d\d)'?(\d\d)'?|Z)?")
 
 
-def finish(path, record, *, pdfa: bool = True, language: str = "en") -> None:
-    """Add structure (when `record` is given), metadata and, when `pdfa`, PDF/A-2b; rewrite `path` in place."""
+def finish(path, record, *, pdfa: bool = True, language: str = "en") -> list[str]:
+    """Add structure (when `record` is given), metadata and, when `pdfa`, PDF/A-2b; rewrite `path` in place.
+
+    Returns what keeps the file from being PDF/A-2b that this pass cannot mend
+    (an unembedded font from an SVG's text, a CMYK image), for the build to report."""
     import pikepdf
 
+    problems = []
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if pdfa:
+            problems = _unmendable(pdf)
         if record is not None and record.root is not None:
             _structure(pdf, record)
         _metadata(pdf, language, pdfa=pdfa, tagged=record is not None)
@@ -36,6 +42,24 @@ def finish(path, record, *, pdfa: bool = True, language: str = "en") -> None:
         if "/ID" in pdf.trailer:
             del pdf.trailer.ID       # ReportLab's invariant ID is the same for every file: derive both from content
         pdf.save(path, deterministic_id=True)
+    return problems
+
+
+def _unmendable(pdf) -> list[str]:
+    found = {}
+    for i, page in enumerate(pdf.pages):
+        res = page.obj.get("/Resources", {})
+        for font in res.get("/Font", {}).values():
+            desc = font.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type0":
+                desc = font.DescendantFonts[0].get("/FontDescriptor")
+            if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                found.setdefault(f"font {str(font.get('/BaseFont', '?')).lstrip('/')} is not embedded "
+                                 f"(text in an SVG image?)", i + 1)
+        for xobj in res.get("/XObject", {}).values():
+            if xobj.get("/Subtype") == "/Image" and xobj.get("/ColorSpace") == "/DeviceCMYK":
+                found.setdefault("a CMYK image (convert it to RGB)", i + 1)
+    return [f"{what}, first on page {page}" for what, page in found.items()]
 
 
 # ---------------------------------------------------------------- structure tree

@@ -116,13 +116,22 @@ def _epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _archive(tmp: Path, resolved, pdfa: bool) -> None:
+def _archive(tmp: Path, resolved, pdfa: bool, diags: Diagnostics) -> None:
     """Structure tree (tagged PDF), XMP and PDF/A-2b, written into the temporary file."""
     from .layout.tagging import take
     record = take(tmp)
     if record is not None or pdfa:
         from .archive import finish
-        finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language)
+        for problem in finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language):
+            diags.warning(None, "", f"the PDF is not valid PDF/A-2b: {problem}")
+        diags.raise_if_errors()      # --strict
+
+
+def _readable(path: Path) -> None:
+    """mkstemp makes files only the owner can read; a PDF gets the usual mode (umask applies)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
 
 
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
@@ -180,7 +189,8 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
                                               progress=progress)
         diags.raise_if_errors()          # --strict: layout warnings stop the build too
         progress("write", 0, 0)
-        _archive(tmp, resolved, opts.pdfa)
+        _archive(tmp, resolved, opts.pdfa, diags)
+        _readable(tmp)
         os.replace(tmp, out_path)
     finally:
         from .layout.tagging import take

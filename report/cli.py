@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
                    help="build only the K-th of N deterministic slices of the data files (CI matrices)")
     p.add_argument("--no-pdfa", dest="pdfa", action="store_false",
                    help="skip PDF/A-2b (output intent, pdfaid); the PDF stays tagged (PDF/UA)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also list every figure or table that moved to a later page or was scaled")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
 
@@ -71,7 +73,8 @@ def parse_shard(text: str) -> tuple[int, int] | None:
     return (k, n) if 1 <= k <= n else None
 
 
-def build_one(data: Path, out: Path, opts, console, invalid_note: str = "no PDF written") -> int:
+def build_one(data: Path, out: Path, opts, console, invalid_note: str = "no PDF written",
+              verbose: bool = False) -> int:
     """Build one file, print its problems and summary; returns the exit code.
     KeyboardInterrupt and SIGTERM (_Stop) are left to the caller."""
     from dataclasses import replace
@@ -96,6 +99,10 @@ def build_one(data: Path, out: Path, opts, console, invalid_note: str = "no PDF 
         return EXIT_FAILED
     for d in result.diagnostics:
         console.problem(d)
+    if verbose:
+        from .diagnostics import Diagnostic
+        for mark, path, message in result.layout:
+            console.problem(Diagnostic(mark, path, message, "note"))
     if opts.check_only:
         console.info(f"{data}: valid ({result.figures} figures, {result.tables} tables)")
     else:
@@ -155,7 +162,10 @@ def main(argv: list[str] | None = None) -> int:
             except BatchError as e:
                 return usage_error(str(e))
         data = inputs[0]
-        return build_one(data, args.output or Path("build") / f"{data.stem}.pdf", opts, console)
+        out = args.output or Path("build") / f"{data.stem}.pdf"
+        if out.is_dir():
+            return usage_error(f"-o {out} is a folder; name the PDF to write, e.g. {out / (data.stem + '.pdf')}")
+        return build_one(data, out, opts, console, verbose=args.verbose)
     except (KeyboardInterrupt, _Stop):
         console.clear()
         print(f"{inputs[0] if len(inputs) == 1 else 'make_report.py'}: interrupted; no PDF written", file=sys.stderr)

@@ -95,7 +95,7 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
     tagged = tagging.enabled()
     if tagged:          # structure elements for a tagged PDF (report/archive.py writes the tree)
         tagging.install()
-        tagging.tag_story(story, meta.language)
+        tagging.tag_story(story, meta.language, theme.family.regular.name)
     kw = {}
     if print_edition:
         w, h = geo.page_width, geo.page_height

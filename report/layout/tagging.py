@@ -233,7 +233,8 @@ def install() -> None:
         rec.begin(canvas, tag)
         if tag.role == "Figure":
             x0 = self._hAlignAdjust(x, _sW)
-            box = canvas._absRect((x0, y, x0 + self.width, y + self.height), 1)
+            w, h = (getattr(self, "drawWidth", None) or self.width), (getattr(self, "drawHeight", None) or self.height)
+            box = canvas._absRect((x0, y, x0 + w, y + h), 1)
             rec.bbox.setdefault(tag, (canvas.getPageNumber() - 1, *box))
         try:
             return flowable_draw_on(self, canvas, x, y, _sW)
@@ -381,6 +382,7 @@ class _Walker:
         self.root = root
         self.level = 0           # the last heading level, so that none is skipped
         self.notes = 0
+        self.font = None
 
     def heading(self, level: int) -> str:
         level = max(1, min(level, self.level + 1, 6))
@@ -431,6 +433,8 @@ class _Walker:
             else:
                 self.leaf(f, PARA_ROLES.get(name, "P"), parent)
         elif isinstance(f, (ChartFlowable, Placeholder, Image)) or _is_drawing(f):
+            if _is_drawing(f) and self.font and getattr(f, "initialFontName", None) is None:
+                f.initialFontName = self.font
             alt = (getattr(f, "_alt", None) or "").strip() or "Image"
             self.leaf(f, "Figure", parent, alt=alt)
         elif not _draws_nothing(f):
@@ -485,11 +489,15 @@ def _draws_nothing(f) -> bool:
     return isinstance(f, (Spacer, ActionFlowable))
 
 
-def tag_story(story: list, language: str) -> Tag:
-    """Give every flowable in the story its structure element; returns the Document root."""
+def tag_story(story: list, language: str, font: str | None = None) -> Tag:
+    """Give every flowable in the story its structure element; returns the Document root.
+
+    `font` (an embedded TTF) replaces ReportLab's default graphics font in SVG drawings,
+    which would otherwise add an unembedded Helvetica to the page (not PDF/A)."""
     root = Tag("Document")
     root.anchors, root.lang = {}, language
     walker = _Walker(root)
+    walker.font = font
     for f in story:
         walker.walk(f, root)
     return root
