@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .diagnostics import Diagnostics, Mark, did_you_mean
-from .load import Loaded, YList, YMap, YStr
+from .load import Loaded, YList, YMap
 from .theme import DEFAULT_PALETTE
 
 REQUIRED = object()

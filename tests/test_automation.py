@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE, ROOT, PdfText, describe, run_report, start_report, write
+from conftest import EXAMPLE, ROOT, PdfText, describe, run_report, write
 
 SCHEMA = ROOT / "schema" / "briefing.schema.json"
 WORKFLOW = ROOT / ".github" / "workflows" / "briefing.yml"

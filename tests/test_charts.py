@@ -3,7 +3,6 @@ process pool, and exported figures."""
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium

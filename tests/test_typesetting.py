@@ -238,24 +238,28 @@ def test_print_edition_boxes_and_marks(tmp_path):
     assert media[2] > bleed[2] and media[0] < bleed[0]          # room for the crop marks
 
 
-def test_mirrored_margins_on_facing_pages(tmp_path):
+@pytest.mark.parametrize("cover", [False, True])
+def test_mirrored_margins_on_facing_pages(tmp_path, cover):
     result, pdf = make(tmp_path, f"""
         report: {{title: Margins}}
-        style: {{cover: false, toc: false, margins: {{top: 20mm, bottom: 20mm, inner: 35mm, outer: 12mm}}}}
+        style: {{cover: {str(cover).lower()}, toc: false, margins: {{top: 20mm, bottom: 20mm, inner: 35mm, outer: 12mm}}}}
         sections:
           - title: One
             content:
-        {filler(30, words=40)}
+        {filler(60, words=40)}
         """.replace("\n        ", "\n"))
     doc = pdfium.PdfDocument(str(pdf))
-    lefts = []
-    for page in list(doc)[:2]:
+    assert len(doc) >= 6
+    mm = 72 / 25.4
+    for number, page in enumerate(doc, 1):
+        if cover and number == 1:
+            continue
         tp = page.get_textpage()
         boxes = [tp.get_charbox(i) for i in range(tp.count_chars())]
-        lefts.append(min(b[0] for b in boxes if b[2] > b[0]))
-    mm = 72 / 25.4
-    assert lefts[0] == pytest.approx(35 * mm, abs=3)      # page 1 is odd: inner margin on the left
-    assert lefts[1] == pytest.approx(12 * mm, abs=3)
+        # the body text: characters below the running header
+        left = min(b[0] for b in boxes if b[2] > b[0] and b[3] < page.get_height() - 25 * mm)
+        expected = 35 * mm if number % 2 == 1 else 12 * mm     # odd pages: inner margin on the left
+        assert left == pytest.approx(expected, abs=3), f"page {number}: text starts at {left / mm:.1f} mm"
 
 
 def test_oversize_content_is_scaled_with_a_warning(tmp_path):

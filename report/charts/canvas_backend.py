@@ -223,6 +223,32 @@ HATCH_TILE = 72.0        # matplotlib's PDF backend repeats hatches in 72 pt cel
 _CAPS = {"butt": 0, "round": 1, "projecting": 2}
 _JOINS = {"miter": 0, "round": 1, "bevel": 2}
 _prepared: set[str] = set()
+_GENERIC = frozenset({"serif", "sans-serif", "sans serif", "sans", "cursive", "fantasy", "monospace"})
+# Font height metrics by font properties, shared by every recording renderer of
+# the process (a chart is drawn by a new renderer, in the same few fonts).
+_METRICS: dict = {}
+
+
+def _prop_key(prop) -> tuple:
+    """What decides which font file `prop` finds and how big its text is."""
+    from matplotlib import font_manager
+    family = tuple(prop.get_family())
+    key = (family, prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+           prop.get_size_in_points(), prop.get_file(), len(font_manager.fontManager.ttflist))
+    if any(f.lower() in _GENERIC for f in family):
+        import matplotlib as mpl            # generic names resolve through rcParams
+        key += tuple(tuple(mpl.rcParams[f"font.{g}"])
+                     for g in ("serif", "sans-serif", "cursive", "fantasy", "monospace"))
+    return key
+
+
+def _cached(key, compute):
+    hit = _METRICS.get(key)
+    if hit is None:
+        if len(_METRICS) > 50_000:
+            _METRICS.clear()
+        hit = _METRICS[key] = compute()
+    return hit
 
 
 def prepare_matplotlib(theme) -> None:
@@ -267,14 +293,26 @@ def record(fig, theme) -> Recording:
 
 
 def _has_rasterized(fig) -> bool:
-    if fig.get_rasterized():
-        return True
-    for artist in fig.findobj():
+    """Whether any artist of `fig` asks to be rasterized.
+
+    Walks the artist tree itself: `findobj` would ask each Axis for its
+    children, which runs the tick locators and makes a Tick for every location
+    (hidden axes included), costing more than the search."""
+    from matplotlib.axis import Axis
+    stack = [fig]
+    while stack:
+        artist = stack.pop()
         if artist.get_rasterized():
             return True
         zorder = getattr(artist, "get_rasterization_zorder", None)
         if zorder is not None and zorder() is not None:
             return True
+        if isinstance(artist, Axis):
+            # The ticks made so far (the lazy lists are in __dict__ once made).
+            stack += [artist.label, artist.offsetText,
+                      *artist.__dict__.get("majorTicks", ()), *artist.__dict__.get("minorTicks", ())]
+        else:
+            stack += artist.get_children()
     return False
 
 
@@ -300,6 +338,13 @@ class _FontMap:
         return cls(theme)
 
     def lookup(self, prop):
+        pk = ("lookup", _prop_key(prop))
+        hit = self.cache.get(pk)
+        if hit is None:
+            hit = self.cache[pk] = self._lookup(prop)
+        return hit
+
+    def _lookup(self, prop):
         from pathlib import Path
         from matplotlib import font_manager
         found = font_manager.findfont(prop)
@@ -401,6 +446,19 @@ def _recorder_classes():
         deltas = np.round(np.diff(absolute, axis=0, prepend=[[0.0, 0.0]]), 3).tolist()
         return [f"{_num(dx)} {_num(dy)}" for dx, dy in deltas]
 
+    def _font_height_metrics(prop):
+        # As matplotlib.text.Text._get_layout does when a renderer has no opinion.
+        font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+        for table_name, gap_key, ascent_key, descent_key in (
+                ('OS/2', 'sTypoLineGap', 'sTypoAscender', 'sTypoDescender'),
+                ('hhea', 'lineGap', 'ascent', 'descent')):
+            table = font.get_sfnt_table(table_name)
+            if table is None:
+                continue
+            scale = prop.get_size_in_points() / font.get_sfnt_table('head')['unitsPerEm']
+            return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
+        return None, None, None
+
     class RecordingRenderer(RendererBase):
         def __init__(self, width, height, fonts: _FontMap, image_dpi=RASTER_DPI):
             super().__init__()
@@ -433,9 +491,23 @@ def _recorder_classes():
         def get_image_magnification(self):
             return self.image_dpi / 72.0
 
+        def _get_font_height_metrics(self, prop):
+            """Ascent, descent and line gap for matplotlib's text layout: what it
+            would read from the font's tables itself (at 72 dpi), read once."""
+            return _cached(("height", _prop_key(prop)), lambda: _font_height_metrics(prop))
+
         def get_text_width_height_descent(self, s, prop, ismath):
             if ismath:
                 return super().get_text_width_height_descent(s, prop, ismath)
+            key = ("text", s, _prop_key(prop))     # per font map: widths depend on its faces
+            hit = self.fonts.cache.get(key)
+            if hit is None:
+                if len(self.fonts.cache) > 50_000:
+                    self.fonts.cache.clear()
+                hit = self.fonts.cache[key] = self._measure(s, prop)
+            return hit
+
+        def _measure(self, s, prop):
             name, path = self.fonts.lookup(prop)
             size = prop.get_size_in_points()
             # Width from ReportLab (what gets drawn; no kerning; fallback faces

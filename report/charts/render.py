@@ -46,22 +46,45 @@ def _tick_style(ax, rc) -> None:
                        grid_linewidth=rc["grid.linewidth"], labelfontfamily=rc["font.family"])
 
 
+def _measuring_renderer(theme):
+    """One long-lived renderer per theme that measures chart text as the PDF will
+    draw it (ReportLab's widths); matplotlib caches text sizes per renderer, so
+    every chart after the first measures most of its strings for free."""
+    key = theme.font_key()
+    hit = _renderers.get(key)
+    if hit is None:
+        from .canvas_backend import _FontMap, _recorder_classes, prepare_matplotlib
+        prepare_matplotlib(theme)
+        theme.register()
+        renderer_class, _ = _recorder_classes()
+        hit = _renderers[key] = renderer_class(72.0, 72.0, _FontMap.for_theme(theme))
+    return hit
+
+
+_renderers: dict = {}
+
+
 def draw_figure(spec, rows, theme):
     """(Figure, notes) for one chart spec; notes are short messages for the user."""
     import matplotlib
     from matplotlib.figure import Figure
 
+    from .kinds import _common
+
     kind = KINDS[spec.kind]
     rc = chart_rc(theme)
     with matplotlib.rc_context(rc):
-        # Constrained layout keeps every tick label, title and legend inside the figure.
-        fig = Figure(figsize=(spec.width / 72, spec.height / 72), dpi=72, layout="constrained")
+        # No layout engine: _common.layout() places the axes so that every tick
+        # label, axis title and legend is inside the figure, from measured text
+        # sizes; the positions stay put when the figure is drawn.
+        fig = Figure(figsize=(spec.width / 72, spec.height / 72), dpi=72)
+        fig._report_renderer = _measuring_renderer(theme)
         ax = fig.add_subplot()
         _tick_style(ax, rc)
         notes = list(kind.draw(ax, spec, rows, theme))
         if not rows and not notes:
             notes.append("no rows to draw")
-        fig.draw_without_rendering()   # create lazy artists while the theme is in force
+        _common.layout(ax)      # final placement; also makes the lazy ticks while the theme is in force
     return fig, notes
 
 

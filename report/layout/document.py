@@ -48,6 +48,16 @@ class BriefingDoc(BaseDocTemplate):
                     frame.draw_notes(self.canv)
         super().handle_pageEnd()
 
+    def _setPageTemplate(self):
+        # ReportLab keeps the index an automatic next template set, so every other
+        # page repeated its template and facing-page margins drifted; use it once.
+        if hasattr(self, "_nextPageTemplateIndex"):
+            self.pageTemplate = self.pageTemplates[self._nextPageTemplateIndex]
+            del self._nextPageTemplateIndex
+        elif self.pageTemplate.autoNextPageTemplate:
+            wanted = self.pageTemplate.autoNextPageTemplate
+            self.pageTemplate = next(t for t in self.pageTemplates if t.id == wanted)
+
     def running_section(self, page: int) -> str:
         """The section a page belongs to: the first that starts on it, else the one in force."""
         return self._h1_on_page.get(page) or self._h1_at_start.get(page, "")

@@ -302,11 +302,34 @@ class StoryBuilder:
             return limit
         return height
 
+    def embed_svg_fonts(self, node):
+        """SVG text in a font we do not ship (svglib falls back to Helvetica, which is
+        not embedded) is set in the body family instead, bold kept."""
+        from reportlab.graphics.shapes import String
+        from reportlab.pdfbase.pdfmetrics import getFont
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        def embedded(name: str) -> bool:
+            try:
+                return isinstance(getFont(name), TTFont)
+            except KeyError:
+                return False
+
+        family = self.theme.family
+        for child in getattr(node, "contents", ()):
+            if isinstance(child, String):
+                if not embedded(child.fontName):
+                    child.fontName = family.bold.name if "Bold" in child.fontName else family.regular.name
+            else:
+                self.embed_svg_fonts(child)
+
     def image(self, path, max_w, max_h, align):
         """An image scaled to fit the box, keeping its aspect; never enlarged past its native size."""
         if path.suffix.lower() == ".svg":
             from svglib.svglib import svg2rlg
             drawing = svg2rlg(str(path))
+            self.embed_svg_fonts(drawing)
+            drawing.initialFontName = self.theme.family.regular.name   # not ReportLab's Helvetica
             scale = min(max_w / drawing.width, max_h / drawing.height)
             drawing.scale(scale, scale)
             drawing.width, drawing.height = drawing.width * scale, drawing.height * scale

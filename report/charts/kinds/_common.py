@@ -141,6 +141,7 @@ def text_extent(text: str, size: float) -> tuple[float, float]:
     return width, size * LINE_SPACING * len(lines)
 
 
+@functools.lru_cache(maxsize=4096)
 def wrap(text: str, width: int, balanced: bool = True) -> str:
     """Wrap at `width` characters; `balanced`: into lines of even length (no
     one-word last line when a narrower wrap gives the same number of lines)."""
@@ -182,13 +183,192 @@ def pt_per_px(ax) -> float:
     return 72.0 / ax.figure.dpi
 
 
+PAD = 3.0                   # free space at the figure's edges, points (constrained layout's)
+_BOXES: dict = {}           # text box relative to its anchor, by text and style
+
+
+def measuring_renderer(fig):
+    """The renderer that measures text for `fig`: the one the figure was built
+    with (render.draw_figure attaches a long-lived one, so measurements are
+    cached across charts), else matplotlib's own."""
+    r = getattr(fig, "_report_renderer", None)
+    return r if r is not None else fig._get_renderer()
+
+
+def _relative_box(t, r):
+    """(x0, y0, x1, y1) of text artist `t` around its anchor point, measured once
+    per text, style and renderer."""
+    fp = t.get_fontproperties()
+    key = (t.get_text(), tuple(fp.get_family()), fp.get_style(), fp.get_variant(), fp.get_weight(),
+           fp.get_stretch(), fp.get_size_in_points(), fp.get_file(), t.get_rotation(),
+           t.get_horizontalalignment(), t.get_verticalalignment(), t.get_rotation_mode(),
+           t.get_linespacing() if hasattr(t, "get_linespacing") else t._linespacing,
+           t.get_figure(root=True).dpi, type(r).__name__, id(r) if not hasattr(r, "fonts") else 0)
+    hit = _BOXES.get(key)
+    if hit is None:
+        if len(_BOXES) > 20000:
+            _BOXES.clear()
+        b = t._get_layout(r)[0]
+        hit = _BOXES[key] = (b.x0, b.y0, b.x1, b.y1)
+    return hit
+
+
+def text_box(t, r=None):
+    """Display box (x0, y0, x1, y1) of a Text's (or an Annotation's) text, from
+    its anchor and a cached size: what `get_window_extent` gives, without laying
+    the text out again. None when the text is not drawn."""
+    from matplotlib.text import Annotation
+    if not t.get_visible():
+        return None
+    fig = t.get_figure(root=True)
+    r = r or measuring_renderer(fig)
+    if isinstance(t, Annotation):
+        clip = t.get_annotation_clip()
+        point = None
+        if clip or (clip is None and t.xycoords == "data"):
+            point = px, py = t._get_position_xy(r)
+            bb = t.axes.bbox
+            if not (bb.x0 <= px <= bb.x1 and bb.y0 <= py <= bb.y1):
+                return None     # matplotlib does not draw it
+        if t.anncoords == "offset points":      # the common case, without building transforms
+            px, py = point if point is not None else t._get_position_xy(r)
+            k = fig.dpi / 72
+            x, y = px + t.xyann[0] * k, py + t.xyann[1] * k
+        else:
+            x, y = t._get_xy_transform(r, t.anncoords).transform(t.get_unitless_position())
+    else:
+        x, y = t.get_transform().transform(t.get_unitless_position())
+    if not t.get_text():
+        return (x, y, x, y)
+    b = _relative_box(t, r)
+    return (x + b[0], y + b[1], x + b[2], y + b[3])
+
+
+def _union(boxes):
+    boxes = [b for b in boxes if b is not None and all(math.isfinite(v) for v in b)]
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _tick_out(axis) -> float:
+    """How far the major tick marks reach out of the axes, pixels."""
+    ticks = axis.majorTicks
+    if not ticks or not ticks[0].tick1line.get_visible():
+        return 0.0
+    tick = ticks[0]
+    out = {"out": 1.0, "inout": 0.5}.get(tick._tickdir, 0.0)
+    return out * tick._size * axis.figure.dpi / 72
+
+
+def _axis_decor(ax, axis, r):
+    """Boxes of what `axis` draws outside the plot: tick labels and its title,
+    the title placed where matplotlib will put it (labelpad beyond the labels)."""
+    ticks = axis._update_ticks()
+    first = [text_box(t.label1, r) for t in ticks if t.label1.get_visible()]
+    second = [text_box(t.label2, r) for t in ticks if t.label2.get_visible()]
+    first = [b for b in first if b is not None]     # empty labels count, as points
+    second = [b for b in second if b is not None]
+    out = first + second
+    title = axis.label
+    if not (title.get_visible() and title.get_text()):
+        return out
+    bb = ax.bbox
+    reach = _tick_out(axis)
+    pad = axis.labelpad * axis.figure.dpi / 72
+    x, y = title.get_position()
+    if axis.axis_name == "x":
+        if axis.label_position == "bottom":
+            title.set_position((x, min([bb.y0 - reach] + [b[1] for b in first]) - pad))
+        else:
+            title.set_position((x, max([bb.y1 + reach] + [b[3] for b in second]) + pad))
+    else:
+        if axis.label_position == "left":
+            title.set_position((min([bb.x0 - reach] + [b[0] for b in first]) - pad, y))
+        else:
+            title.set_position((max([bb.x1 + reach] + [b[2] for b in second]) + pad, y))
+    box = text_box(title, r)
+    if box is not None:         # like constrained layout, ignore the title's length
+        if axis.axis_name == "x":
+            mid = (box[0] + box[2]) / 2
+            out.append((mid - 0.5, box[1], mid + 0.5, box[3]))
+        else:
+            mid = (box[1] + box[3]) / 2
+            out.append((box[0], mid - 0.5, box[2], mid + 0.5))
+    return out
+
+
+def _legend_box(legend, r):
+    """The legend's display box; its size is measured once per legend."""
+    size = getattr(legend, "_report_size", None)
+    box = legend._legend_box
+    if size is None:
+        size = legend._report_size = box.get_bbox(r)
+    px, py = box.get_offset(size, r)
+    b = size.translated(px, py)
+    return (b.x0, b.y0, b.x1, b.y1)
+
+
+def decor_extent(ax, r=None):
+    """(x0, y0, x1, y1) pixels covering the axes and what it draws around it:
+    tick labels, axis titles, legend."""
+    r = r or measuring_renderer(ax.figure)
+    bb = ax.bbox
+    boxes = [(bb.x0, bb.y0, bb.x1, bb.y1)]
+    if ax.axison:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_visible():
+                boxes += _axis_decor(ax, axis, r)
+    legend = ax.get_legend()
+    if legend is not None and legend.get_visible() and legend.get_in_layout():
+        boxes.append(_legend_box(legend, r))
+    if ax.title.get_visible() and ax.title.get_text():
+        boxes.append(text_box(ax.title, r))
+    return _union(boxes)
+
+
 def layout(ax):
-    """Run the layout engine once and return the axes box in points
-    (x0, y0, x1, y1), so that a kind can fit its labels to the real plot area."""
-    ax.figure.draw_without_rendering()
+    """Place the axes so that everything it draws around the plot (tick labels,
+    axis titles, legend) fits in the figure with PAD to spare, and return the
+    axes box in points (x0, y0, x1, y1), so that a kind can fit its labels to
+    the real plot area. Text is measured arithmetically from cached sizes, so
+    this costs a few milliseconds (a layout engine draws the figure)."""
+    fig = ax.figure
+    r = measuring_renderer(fig)
+    fw, fh = fig.bbox.width, fig.bbox.height
+    pad = PAD / pt_per_px(ax)
+    pos = ax.get_position(original=True)
+    cur = [pos.x0 * fw, pos.y0 * fh, pos.x1 * fw, pos.y1 * fh]
+    if not getattr(ax, "_report_placed", False):
+        cur = [pad, pad, fw - pad, fh - pad]
+        ax._report_placed = True
+    for _ in range(5):
+        _place(ax, cur, fw, fh)
+        ext = decor_extent(ax, r)
+        orig = ax.get_position(original=True)
+        ox0, oy0, ox1, oy1 = orig.x0 * fw, orig.y0 * fh, orig.x1 * fw, orig.y1 * fh
+        new = [pad + max(0.0, ox0 - ext[0]), pad + max(0.0, oy0 - ext[1]),
+               fw - pad - max(0.0, ext[2] - ox1), fh - pad - max(0.0, ext[3] - oy1)]
+        # Never squeeze the plot to nothing: past a point, decorations may be cut.
+        for lo, hi, full in ((0, 2, fw), (1, 3, fh)):
+            if new[hi] - new[lo] < full * 0.2:
+                mid = (new[lo] + new[hi]) / 2
+                new[lo], new[hi] = mid - full * 0.1, mid + full * 0.1
+        if max(abs(a - b) for a, b in zip(new, cur)) < 0.25:
+            break
+        cur = new
+    else:
+        _place(ax, cur, fw, fh)
     k = pt_per_px(ax)
-    b = ax.get_window_extent()
+    b = ax.bbox
     return b.x0 * k, b.y0 * k, b.x1 * k, b.y1 * k
+
+
+def _place(ax, box, fw, fh) -> None:
+    from matplotlib.transforms import Bbox
+    ax.set_position(Bbox.from_extents(box[0] / fw, box[1] / fh, box[2] / fw, box[3] / fh))
+    ax.apply_aspect()
 
 
 def fill_box(ax, xlo, xhi, ylo, yhi, aspect: float = 1.0) -> None:
@@ -207,8 +387,15 @@ def fill_box(ax, xlo, xhi, ylo, yhi, aspect: float = 1.0) -> None:
 
 
 def extent_pt(artist, ax):
-    b = artist.get_window_extent()
+    """The artist's box in points; a text's box is computed from cached sizes."""
+    from matplotlib.text import Text
     k = pt_per_px(ax)
+    if isinstance(artist, Text):
+        b = text_box(artist)
+        if b is None:
+            return (0.0, 0.0, k, k)     # what get_window_extent gives a text not drawn
+        return b[0] * k, b[1] * k, b[2] * k, b[3] * k
+    b = artist.get_window_extent()
     return b.x0 * k, b.y0 * k, b.x1 * k, b.y1 * k
 
 
