@@ -165,6 +165,25 @@ def test_a_figure_stays_with_its_caption_and_a_footnote_with_its_page(tmp_path, 
     assert page_of(texts, "A cited claim.") == page_of(texts, "The footnote's own words.")
 
 
+def test_footnotes_take_room_only_on_their_own_page(tmp_path):
+    body = """
+        report: {{title: Notes}}
+        style: {{cover: false, toc: false}}
+        sections:
+          - title: One
+            content:
+              - "A claim.{ref}{definition}"
+              @F@
+        """
+    with_note = body.format(ref="[^a]", definition="\\n\\n[^a]: " + "A long footnote. " * 80)   # YAML escapes
+    result_with, _ = make(tmp_path, with_note, name="with.yaml", fill={"F": filler(40, words=40)})
+    result_without, _ = make(tmp_path, body.format(ref="", definition=""), name="without.yaml",
+                             fill={"F": filler(40, words=40)})
+    # The note shortens its own page by a few lines; every later page keeps its full height.
+    assert result_with.pages - result_without.pages <= 1
+    assert result_with.passes == 2
+
+
 def test_page_break_and_new_page(tmp_path):
     result, pdf = make(tmp_path, """
         report: {title: Breaks}

@@ -192,6 +192,7 @@ class NoteFrame(Frame):
     def _reset(self):
         super()._reset()
         self.notes = []
+        self._y1p = self._y1 + self._bottomPadding     # give back the room the last page's notes took
 
     def new_pass(self):
         self.placed = set()
