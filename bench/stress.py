@@ -28,7 +28,7 @@ PLACES = ["Aghdam", "Barda", "Tartar", "Ganja", "Goranboy", "Fuzuli", "Jabrayil"
           "Lachin", "Kalbajar", "Gubadli", "Zangilan", "Khojavend", "Agjabadi", "Beylagan", "Yevlakh",
           "Mingachevir", "Naftalan", "Khojaly", "Askeran", "Martuni", "Hadrut", "Sugovushan"]
 # Per 250 pages: charts, tables, top-level sections, subsections per section, paragraphs.
-FULL = dict(charts=120, tables=25, sections=20, subsections=3, paragraphs=660)
+FULL = dict(charts=120, tables=25, sections=20, subsections=3, paragraphs=860)
 
 
 def sentence(rng: random.Random, words: int) -> str:
@@ -185,7 +185,9 @@ def generate(folder: Path, pages: int = 250, seed: int = 1) -> Path:
                    "date": dt.date(2020, 11, 10), "author": "Benchmark", "organization": "Example Institute",
                    "marking": "PUBLIC", "language": "en",
                    "summary": paragraph(rng, [])},
-        "style": {"toc": True, "list_of_figures": True, "cover": True},
+        # margins spelled out: with the key left out, make_report.py fails (default not normalised).
+        "style": {"page": "A4", "margins": "20mm", "font": "DejaVu Sans", "size": "10pt",
+                  "toc": True, "list_of_figures": True, "cover": True},
         "data": data,
         "sections": sections,
     }
