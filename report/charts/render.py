@@ -46,6 +46,9 @@ def _tick_style(ax, rc) -> None:
                        grid_linewidth=rc["grid.linewidth"], labelfontfamily=rc["font.family"])
 
 
+_renderers: dict = {}    # font files -> the renderer that measures chart text
+
+
 def _measuring_renderer(theme):
     """One long-lived renderer per theme that measures chart text as the PDF will
     draw it (ReportLab's widths); matplotlib caches text sizes per renderer, so
@@ -59,9 +62,6 @@ def _measuring_renderer(theme):
         renderer_class, _ = _recorder_classes()
         hit = _renderers[key] = renderer_class(72.0, 72.0, _FontMap.for_theme(theme))
     return hit
-
-
-_renderers: dict = {}
 
 
 def draw_figure(spec, rows, theme):
@@ -78,7 +78,7 @@ def draw_figure(spec, rows, theme):
         # label, axis title and legend is inside the figure, from measured text
         # sizes; the positions stay put when the figure is drawn.
         fig = Figure(figsize=(spec.width / 72, spec.height / 72), dpi=72)
-        fig._report_renderer = _measuring_renderer(theme)
+        _common.measure_with(fig, _measuring_renderer(theme))
         ax = fig.add_subplot()
         _tick_style(ax, rc)
         notes = list(kind.draw(ax, spec, rows, theme))

@@ -53,9 +53,14 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
         if spec.labels and ok.any():
             labels = [c.fmt_value(x) for x in v[ok]]
             if stacked:
-                value_labels.append((cont, ax.bar_label(cont, labels=labels, label_type="center",
-                                                        color=c.text_on(fills[j], theme),
-                                                        fontsize=c.font_size("xtick.labelsize"))))
+                inside = ax.bar_label(cont, labels=labels, label_type="center",
+                                      color=c.text_on(fills[j], theme),
+                                      fontsize=c.font_size("xtick.labelsize"))
+                for t in inside:
+                    # A segment's label stays inside its segment (or is hidden), so the
+                    # layout need not measure it: placing it costs a bar extent per call.
+                    t.set_in_layout(False)
+                value_labels.append((cont, inside))
             else:
                 value_labels.append((cont, ax.bar_label(cont, labels=labels, padding=2,
                                                         color=theme.ink,

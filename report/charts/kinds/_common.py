@@ -10,6 +10,7 @@ import datetime as _dt
 import functools
 import math
 import textwrap
+import weakref
 
 MINUS = "\u2212"             # a real minus sign, as wide as a digit
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -185,25 +186,35 @@ def pt_per_px(ax) -> float:
 
 PAD = 3.0                   # free space at the figure's edges, points (constrained layout's)
 _BOXES: dict = {}           # text box relative to its anchor, by text and style
+_MEASURERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()    # figure -> renderer
+
+
+def measure_with(fig, renderer) -> None:
+    """Measure `fig`'s text with `renderer` (render.draw_figure gives every figure
+    a long-lived one, so text sizes are cached across charts)."""
+    _MEASURERS[fig] = renderer
 
 
 def measuring_renderer(fig):
-    """The renderer that measures text for `fig`: the one the figure was built
-    with (render.draw_figure attaches a long-lived one, so measurements are
-    cached across charts), else matplotlib's own."""
-    r = getattr(fig, "_report_renderer", None)
+    """The renderer that measures text for `fig`: the one given to
+    `measure_with`, else matplotlib's own."""
+    r = _MEASURERS.get(fig)
     return r if r is not None else fig._get_renderer()
 
 
 def _relative_box(t, r):
     """(x0, y0, x1, y1) of text artist `t` around its anchor point, measured once
-    per text, style and renderer."""
+    per text, style and renderer (matplotlib would look its font up again for
+    every call)."""
+    if t.get_wrap():                    # auto-wrapped text depends on where it sits
+        b = t._get_layout(r)[0]
+        return (b.x0, b.y0, b.x1, b.y1)
     fp = t.get_fontproperties()
     key = (t.get_text(), tuple(fp.get_family()), fp.get_style(), fp.get_variant(), fp.get_weight(),
-           fp.get_stretch(), fp.get_size_in_points(), fp.get_file(), t.get_rotation(),
-           t.get_horizontalalignment(), t.get_verticalalignment(), t.get_rotation_mode(),
-           t.get_linespacing() if hasattr(t, "get_linespacing") else t._linespacing,
-           t.get_figure(root=True).dpi, type(r).__name__, id(r) if not hasattr(r, "fonts") else 0)
+           fp.get_stretch(), fp.get_size_in_points(), fp.get_file(), fp.get_math_fontfamily(),
+           t.get_rotation(), t.get_horizontalalignment(), t.get_verticalalignment(),
+           t.get_rotation_mode(), t.get_linespacing(), t.get_usetex(), t.get_parse_math(),
+           t.get_figure(root=True).dpi, type(r).__name__, id(getattr(r, "fonts", None)))
     hit = _BOXES.get(key)
     if hit is None:
         if len(_BOXES) > 20000:
@@ -311,8 +322,13 @@ def _legend_box(legend, r):
 
 
 def decor_extent(ax, r=None):
-    """(x0, y0, x1, y1) pixels covering the axes and what it draws around it:
-    tick labels, axis titles, legend."""
+    """(x0, y0, x1, y1) pixels covering the axes and whatever it draws around
+    the plot, as constrained layout counts it: tick labels and marks, axis
+    titles, titles, legend, texts and other artists that are not clipped."""
+    from matplotlib.legend import Legend
+    from matplotlib.patches import Patch
+    from matplotlib.spines import Spine
+    from matplotlib.text import Text
     r = r or measuring_renderer(ax.figure)
     bb = ax.bbox
     boxes = [(bb.x0, bb.y0, bb.x1, bb.y1)]
@@ -320,11 +336,24 @@ def decor_extent(ax, r=None):
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_visible():
                 boxes += _axis_decor(ax, axis, r)
-    legend = ax.get_legend()
-    if legend is not None and legend.get_visible() and legend.get_in_layout():
-        boxes.append(_legend_box(legend, r))
-    if ax.title.get_visible() and ax.title.get_text():
-        boxes.append(text_box(ax.title, r))
+                reach = _tick_out(axis)
+                if reach and axis.get_ticks_position() in ("bottom", "left", "default"):
+                    boxes.append((bb.x0, bb.y0 - reach, bb.x1, bb.y1) if axis.axis_name == "x"
+                                 else (bb.x0 - reach, bb.y0, bb.x1, bb.y1))
+    for title in (ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)):
+        if title is not None and title.get_visible() and title.get_text():
+            boxes.append(text_box(title, r))
+    for artist in ax.get_default_bbox_extra_artists():
+        if isinstance(artist, Text):
+            boxes.append(text_box(artist, r))
+        elif isinstance(artist, Legend):
+            boxes.append(_legend_box(artist, r))
+        elif isinstance(artist, Spine) or artist is ax.patch:
+            continue                    # the axes box and tick marks are counted above
+        else:
+            b = artist.get_tightbbox(r)
+            if b is not None and 0 < b.width < math.inf and 0 < b.height < math.inf:
+                boxes.append((b.x0, b.y0, b.x1, b.y1))
     return _union(boxes)
 
 
@@ -350,11 +379,14 @@ def layout(ax):
         ox0, oy0, ox1, oy1 = orig.x0 * fw, orig.y0 * fh, orig.x1 * fw, orig.y1 * fh
         new = [pad + max(0.0, ox0 - ext[0]), pad + max(0.0, oy0 - ext[1]),
                fw - pad - max(0.0, ext[2] - ox1), fh - pad - max(0.0, ext[3] - oy1)]
-        # Never squeeze the plot to nothing: past a point, decorations may be cut.
+        # Never squeeze the plot to nothing (past a point, decorations may be
+        # cut), and keep what is left of it on the figure.
         for lo, hi, full in ((0, 2, fw), (1, 3, fh)):
-            if new[hi] - new[lo] < full * 0.2:
-                mid = (new[lo] + new[hi]) / 2
-                new[lo], new[hi] = mid - full * 0.1, mid + full * 0.1
+            least = min(full * 0.05, max(full - 2 * pad, 1.0))
+            if new[hi] - new[lo] < least:
+                mid = min(max((new[lo] + new[hi]) / 2, least / 2 + min(pad, (full - least) / 2)),
+                          full - least / 2 - min(pad, (full - least) / 2))
+                new[lo], new[hi] = mid - least / 2, mid + least / 2
         if max(abs(a - b) for a, b in zip(new, cur)) < 0.25:
             break
         cur = new
