@@ -80,6 +80,9 @@ def draw(ax, spec, rows, theme) -> list[str]:
         texts = [c.wrap(label, chars) for *_, label, _ in events]
         plans.append((texts, _levels(texts, sx, ex, width, size)))
     fit = [p for p in plans if p[1]["height"] <= height - 4]
+    # A stem through a label reads as a wrong date: prefer the wrappings that have none.
+    clean = [p for p in fit if not p[1]["crossings"]]
+    fit = clean or fit
     if fit:
         fewest = min(p[1]["levels"] for p in fit)
         texts, plan = next(p for p in fit if p[1]["levels"] <= fewest + 1)
@@ -117,37 +120,51 @@ def draw(ax, spec, rows, theme) -> list[str]:
 
 def _levels(texts, sx, ex, width, size) -> dict:
     """Give each label the lowest level where it touches no label and no stem
-    crosses it. Labels are placed right to left: a stem under an earlier
-    label's text must stay below that label, so its event is settled first."""
+    crosses it, trying it on either side of its stem. Labels are placed right to
+    left: a stem under an earlier label's text must stay below that label, so its
+    event is settled first."""
     n = len(texts)
-    heights, boxes, flips = [], [], []
+    heights, sides = [], []
     for k, text in enumerate(texts):
         w, h = c.text_extent(text, size)
         heights.append(h)
         w += 3 + c.LABEL_GAP            # offset from the stem, and renderer slack
         if ex[k] is None:
-            flip = sx[k] + w > width and sx[k] - w >= 0   # no room on the right: hang left
-            left, right = (sx[k] - w, sx[k]) if flip else (sx[k], sx[k] + w)
+            right_box, left_box = (sx[k], sx[k] + w), (sx[k] - w, sx[k])
         else:
-            # A span's label sits on its bar, from the start, or ending at the end
-            # when there is no room; its stem stops at the bar.
-            flip = sx[k] + w > width and ex[k] - w >= 0
-            left, right = (min(sx[k], ex[k] - w), ex[k]) if flip else (sx[k], max(ex[k], sx[k] + w))
-        boxes.append((left, right))
-        flips.append(flip)
-    levels = [0] * n
-    placed = []                         # (level, left, right, stem)
-    for k in sorted(range(n), key=lambda k: (-boxes[k][0], -k)):
-        left, right = boxes[k]
-        # Strict first; if no level is free (labels that cover each other's stems),
-        # accept a stem through a label rather than text on text.
-        for strict in (True, False):
-            free = [lv for lv in range(n + 1)
-                    if not any(_clash(lv, left, right, sx[k], p, strict) for p in placed)]
-            if free:
-                break
-        levels[k] = free[0]
-        placed.append((free[0], left, right, sx[k]))
+            # A span's label sits on its bar, from the start, or ending at the end;
+            # its stem stops at the bar.
+            right_box, left_box = (sx[k], max(ex[k], sx[k] + w)), (min(sx[k], ex[k] - w), ex[k])
+        fits_right, fits_left = right_box[1] <= width, left_box[0] >= 0
+        options = [(False, right_box)] if fits_right or not fits_left else []
+        if fits_left:
+            options.append((True, left_box))
+        sides.append(options)
+    order = sorted(range(n), key=lambda k: (-sx[k], -k))
+    levels, flips, boxes = [0] * n, [False] * n, [None] * n
+    crossings = 0                       # labels a stem had to pass through
+    found = _clean_plan(order, sides, sx, n)
+    if found is not None:
+        for k, (lv, flip, box) in found.items():
+            levels[k], flips[k], boxes[k] = lv, flip, box
+    else:
+        # Crowded: the greedy plan, accepting a stem through a label where it must.
+        placed = []                     # (level, left, right, stem)
+        for k in order:
+            best = None
+            for rank, (flip, (left, right)) in enumerate(sides[k]):
+                free = next((lv for lv in range(n + 1)
+                             if not any(_clash(lv, left, right, sx[k], p) for p in placed)), n + 1)
+                if best is None or (free, rank) < best[:2]:
+                    best = (free, rank, flip, (left, right))
+            if best[0] > n:
+                crossings += 1
+                flip, (left, right) = sides[k][0]
+                lv = next(lv for lv in range(n + 1)
+                          if not any(_clash(lv, left, right, sx[k], p, strict=False) for p in placed))
+                best = (lv, 0, flip, (left, right))
+            levels[k], _, flips[k], boxes[k] = best
+            placed.append((levels[k], *boxes[k], sx[k]))
     # Each level is as tall as its tallest label (plus a span bar, if it has one).
     tall = [0.0] * (max(levels) + 1)
     for k, lv in enumerate(levels):
@@ -156,7 +173,41 @@ def _levels(texts, sx, ex, width, size) -> dict:
     for t in tall:
         floor.append(floor[-1] + t)
     return {"y": [floor[lv] for lv in levels], "flip": flips, "h": heights,
-            "height": floor[-1], "levels": len(tall)}
+            "height": floor[-1], "levels": len(tall), "crossings": crossings}
+
+
+def _clean_plan(order, sides, sx, n, budget=20_000):
+    """{label: (level, flip, box)} with no label on a label and no stem through a label,
+    on as few levels as possible; None when the search budget finds none."""
+    nodes = 0
+    for top in range(1, n + 1):         # iterative deepening on the number of levels
+        plan: dict = {}
+        placed: list = []
+
+        def place(i) -> bool:
+            nonlocal nodes
+            if i == len(order):
+                return True
+            k = order[i]
+            for lv in range(top):
+                for flip, (left, right) in sides[k]:
+                    nodes += 1
+                    if nodes > budget:
+                        return False
+                    if any(_clash(lv, left, right, sx[k], p) for p in placed):
+                        continue
+                    plan[k] = (lv, flip, (left, right))
+                    placed.append((lv, left, right, sx[k]))
+                    if place(i + 1):
+                        return True
+                    placed.pop()
+            return False
+
+        if place(0):
+            return plan
+        if nodes > budget:
+            return None
+    return None
 
 
 def _clash(level, left, right, stem, other, strict=True) -> bool:
