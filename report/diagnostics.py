@@ -16,9 +16,6 @@ class Mark:
     line: int
     col: int
 
-    def shifted(self, lines: int = 0, col: int | None = None) -> "Mark":
-        return Mark(self.file, self.line + lines, self.col if col is None else col)
-
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -56,10 +53,6 @@ class Diagnostics:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
 
     def raise_if_errors(self) -> None:
         if self.errors:

@@ -19,8 +19,6 @@ from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Places, YMap, YStr
 from .model import Document, Figure, Percent, Table, format_spec_problem
 
-ASPECT_IMAGE = 0.62        # placeholder frames without a height
-MIN_PRINT_DPI = 150
 MAX_IMAGE_PIXELS = 60_000_000
 
 

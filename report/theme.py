@@ -10,7 +10,7 @@ import functools
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
@@ -144,7 +144,6 @@ class Theme:
     muted: str = MUTED
     rule: str = RULE
     tint: str = TINT
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def accent(self) -> str:

@@ -320,7 +320,7 @@ class TableTagger:
                     st["row"] = st["next"]
                     st["next"] += 1
         elif event == "startCell":
-            row_no, col_no, value = args[0], args[1], args[2]
+            col_no, value = args[1], args[2]
             st["open"] = True
             if self.mode == "data":
                 if st["row"] is None:

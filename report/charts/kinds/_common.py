@@ -326,7 +326,6 @@ def decor_extent(ax, r=None):
     the plot, as constrained layout counts it: tick labels and marks, axis
     titles, titles, legend, texts and other artists that are not clipped."""
     from matplotlib.legend import Legend
-    from matplotlib.patches import Patch
     from matplotlib.spines import Spine
     from matplotlib.text import Text
     r = r or measuring_renderer(ax.figure)

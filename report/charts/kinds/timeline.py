@@ -8,7 +8,6 @@ crosses a label; long labels are wrapped, more tightly if the chart is crowded.
 """
 from __future__ import annotations
 
-import math
 
 from . import _common as c
 
