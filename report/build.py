@@ -127,6 +127,21 @@ def _archive(tmp: Path, resolved, pdfa: bool, diags: Diagnostics) -> None:
         diags.raise_if_errors()      # --strict
 
 
+def chart_warnings(resolved, charts, theme, diags: Diagnostics) -> None:
+    """The charts' own notes, and characters in chart text that no font has, at each figure."""
+    by_anchor = {f.anchor: f for f in resolved.figures}
+    for anchor, note in charts.notes:
+        fig = by_anchor[anchor]
+        diags.warning(fig.mark, fig.path, note)
+    covered = frozenset().union(*(face.codepoints for face in theme.all_faces()))
+    for anchor, recording in charts.recordings.items():
+        missing = sorted({c for text in recording.texts for c in text if ord(c) not in covered and c.isprintable()})
+        for c in missing:
+            fig = by_anchor[anchor]
+            diags.warning(fig.mark, fig.path, f"character '{c}' (U+{ord(c):04X}) in the chart is in no font "
+                                              f"in fonts/; it may print as a box")
+
+
 def _readable(path: Path) -> None:
     """mkstemp makes files only the owner can read; a PDF gets the usual mode (umask applies)."""
     mask = os.umask(0)
@@ -149,7 +164,7 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
         result.seconds = time.perf_counter() - started
         return result
 
-    from .charts.draw import Cache, draw_all
+    from .charts.draw import Cache, start_drawing
     from .layout.pages import geometry
     from .theme import make_theme
 
@@ -161,42 +176,36 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     cache = Cache(opts.cache_dir if opts.use_cache else None)
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
-    recordings, notes = draw_all(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,
-                                 progress=progress)
-    timings["charts"] = time.perf_counter() - t0
-    by_anchor = {f.anchor: f for f in resolved.figures}
-    for anchor, note in notes:
-        fig = by_anchor[anchor]
-        diags.warning(fig.mark, fig.path, note)
-    covered = frozenset().union(*(face.codepoints for face in theme.all_faces()))
-    for anchor, recording in recordings.items():
-        missing = sorted({c for text in recording.texts for c in text if ord(c) not in covered and c.isprintable()})
-        for c in missing:
-            fig = by_anchor[anchor]
-            diags.warning(fig.mark, fig.path, f"character '{c}' (U+{ord(c):04X}) in the chart is in no font "
-                                              f"in fonts/; it may print as a box")
+    charts = start_drawing(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,
+                           progress=progress)
+    timings["charts (cached, or started)"] = time.perf_counter() - t0
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
 
     t0 = time.perf_counter()
-    from .layout.document import write_pdf
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.stem}.", suffix=".pdf.tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = None
     try:
+        from .layout.document import write_pdf
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.stem}.", suffix=".pdf.tmp")
+        os.close(fd)
+        tmp = Path(tmp_name)
         with _epoch(source_epoch(resolved.doc.report.date)):
-            pages, passes, layout = write_pdf(tmp, resolved, recordings, theme, geo, diags, opts.print_edition,
+            pages, passes, layout = write_pdf(tmp, resolved, charts, theme, geo, diags, opts.print_edition,
                                               progress=progress)
-        diags.raise_if_errors()          # --strict: layout warnings stop the build too
+        charts.wait()
+        chart_warnings(resolved, charts, theme, diags)
+        diags.raise_if_errors()          # --strict: layout and chart warnings stop the build too
         progress("write", 0, 0)
         _archive(tmp, resolved, opts.pdfa, diags)
         _readable(tmp)
         os.replace(tmp, out_path)
     finally:
-        from .layout.tagging import take
-        take(tmp)           # a build stopped before _archive leaves no record behind
-        if tmp.exists():
-            tmp.unlink()
+        charts.close()
+        if tmp is not None:
+            from .layout.tagging import take
+            take(tmp)           # a build stopped before _archive leaves no record behind
+            if tmp.exists():
+                tmp.unlink()
     timings["layout+write"] = time.perf_counter() - t0
     result.output, result.pages, result.passes, result.layout = out_path, pages, passes, layout
     result.seconds = time.perf_counter() - started

@@ -168,3 +168,93 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         recordings[job.anchor] = recording
         notes.extend((job.anchor, n) for n in job_notes)
     return recordings, notes
+
+
+class ChartSource:
+    """The briefing's chart recordings. Charts that are not cached are drawn in a
+    background process started before layout: importing matplotlib and drawing
+    overlap the first layout pass, which needs only the charts' sizes (the first
+    pass is never the last: "Page X of Y" needs a second)."""
+
+    def __init__(self, recordings: dict, notes: list, process=None, pipe=None, progress=None, total=0):
+        self.recordings, self.notes = recordings, notes
+        self._process, self._pipe = process, pipe
+        self._progress, self._total = progress, total
+
+    @property
+    def pending(self) -> bool:
+        return self._process is not None
+
+    def get(self, anchor: str, wait: bool = True):
+        if self.pending:
+            if not wait:
+                return None
+            self.wait()
+        return self.recordings.get(anchor)
+
+    def wait(self) -> None:
+        """Collect what the background process drew; raises if it failed."""
+        if not self.pending:
+            return
+        try:
+            status, payload = self._pipe.recv()
+        except EOFError:
+            status, payload = "error", "the chart process ended without a result"
+        # (An interruption while waiting leaves the process to close(), which stops it.)
+        self._process.join()
+        self._pipe.close()
+        self._process = None
+        if status != "ok":
+            raise RuntimeError(f"drawing the charts failed: {payload}")
+        recordings, notes = payload
+        self.recordings.update(recordings)
+        self.notes.extend(notes)
+        if self._progress:
+            self._progress("charts", self._total, self._total)
+
+    def close(self) -> None:
+        """Stop a background process that is no longer wanted (a failed or stopped build)."""
+        if self.pending:
+            self._process.terminate()
+            self._process.join()
+            self._pipe.close()
+            self._process = None
+
+
+def _draw_in_background(jobs, cache, jobs_n, pipe):
+    quiet_worker()
+    try:
+        recordings, notes = draw_all(jobs, cache, jobs_n)
+        pipe.send(("ok", (recordings, notes)))
+    except BaseException as e:     # reported by the parent as one line
+        pipe.send(("error", f"{e.__class__.__name__}: {e}"))
+    finally:
+        pipe.close()
+
+
+def start_drawing(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None,
+                  progress=None) -> ChartSource:
+    """Cached charts now; the others in a background process (or here, when exporting)."""
+    if export_dir is not None:
+        return ChartSource(*draw_all(jobs, cache, jobs_n, export_dir, progress=progress))
+    ready, notes, todo = {}, [], []
+    for job in jobs:
+        hit = cache.get(cache_key(job))
+        if hit is not None:
+            cache.hits += 1
+            ready[job.anchor] = hit[0]
+            notes.extend((job.anchor, n) for n in hit[1])
+        else:
+            cache.misses += 1
+            todo.append(job)
+    if progress:
+        progress("charts", len(ready), len(jobs))
+    if not todo:
+        return ChartSource(ready, notes)
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_draw_in_background, args=(todo, cache, jobs_n, send), daemon=False)
+    process.start()
+    send.close()
+    return ChartSource(ready, notes, process, receive, progress, len(jobs))

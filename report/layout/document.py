@@ -22,11 +22,17 @@ class BriefingDoc(BaseDocTemplate):
 
     def __init__(self, filename, **kw):
         self.page_total = None         # pages of the previous pass, printed as "of Y"
+        self.charts = kw.pop("charts", None)
         self.toc_depth = kw.pop("toc_depth", 2)
         self.last_origin = None        # (mark, path) of the latest block laid out, for errors
         super().__init__(filename, **kw)
 
     def beforeDocument(self):
+        # Charts may still be drawing in the background during the first pass; every
+        # later pass (the one written is never the first) draws them, so wait here.
+        self._pass = getattr(self, "_pass", 0) + 1
+        if self._pass >= 2 and self.charts is not None:
+            self.charts.wait()
         for template in self.pageTemplates:
             for frame in template.frames:
                 if isinstance(frame, NoteFrame):
@@ -96,12 +102,12 @@ class BriefingDoc(BaseDocTemplate):
         return super()._allSatisfied() and stable
 
 
-def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
+def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
     """Lay out and write; returns (pages, passes). Layout problems become diagnostics."""
     meta = resolved.doc.report
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
-    story = StoryBuilder(resolved, styles, geo, recordings, diags).build()
+    story = StoryBuilder(resolved, styles, geo, charts, diags).build()
     tagged = tagging.enabled()
     if tagged:          # structure elements for a tagged PDF (report/archive.py writes the tree)
         tagging.install()
@@ -122,7 +128,7 @@ def write_pdf(path, resolved, recordings, theme, geo, diags: Diagnostics, print_
         keywords=list(meta.keywords), creator="briefing-report (make_report.py)",
         lang=meta.language, displayDocTitle=True, invariant=1,
         initialFontName=theme.family.regular.name, initialFontSize=theme.size,
-        toc_depth=int(style.toc_depth), **kw)
+        toc_depth=int(style.toc_depth), charts=charts, **kw)
     furniture = Furniture(doc, geo, theme, meta, resolved.labels, print_edition)
     doc.addPageTemplates(page_templates(geo, furniture, style.cover))
     if style.cover:

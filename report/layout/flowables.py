@@ -28,19 +28,28 @@ class Caption(Paragraph):
 
 
 class ChartFlowable(Flowable):
-    """A recorded matplotlib chart, replayed as vectors at its final size."""
+    """A recorded matplotlib chart, replayed as vectors at its final size.
 
-    def __init__(self, recording, align: str = "CENTER"):
+    Its size is known before the chart is drawn; the recording is fetched when the
+    flowable is drawn, and a first layout pass that comes before the chart is ready
+    leaves the space blank (that pass is never the one written)."""
+
+    def __init__(self, width, height, charts, anchor: str, theme, align: str = "CENTER"):
         super().__init__()
-        self.recording = recording
-        self.width, self.height = recording.width, recording.height
+        self.width, self.height = width, height
+        self.charts, self.anchor, self.theme = charts, anchor, theme
         self.hAlign = align
 
     def wrap(self, aw, ah):
         return self.width, self.height
 
     def draw(self):
-        self.recording.replay(self.canv, 0, 0)
+        recording = self.charts.get(self.anchor, wait=False)
+        if recording is None:
+            return
+        for name in recording.fonts:
+            self.theme.ensure(name)
+        recording.replay(self.canv, 0, 0)
 
 
 class Placeholder(Flowable):

@@ -54,9 +54,8 @@ def max_figure_height(geo: Geometry, theme) -> float:
 
 
 class StoryBuilder:
-    def __init__(self, resolved: Resolved, styles: Styles, geo: Geometry, recordings: dict,
-                 diags: Diagnostics):
-        self.r, self.s, self.geo, self.recordings, self.diags = resolved, styles, geo, recordings, diags
+    def __init__(self, resolved: Resolved, styles: Styles, geo: Geometry, charts, diags: Diagnostics):
+        self.r, self.s, self.geo, self.charts, self.diags = resolved, styles, geo, charts, diags
         self.theme = styles.theme
         self.markup = Markup(self.theme, self.theme.accent)
         self.labels = resolved.labels
@@ -266,12 +265,7 @@ class StoryBuilder:
     def figure(self, fig: RFigure) -> list:
         self.mark, self.path = fig.mark, fig.path
         if fig.chart is not None:
-            rec = self.recordings.get(fig.anchor)
-            if rec is None:
-                return []
-            for name in rec.fonts:
-                self.theme.ensure(name)
-            body = ChartFlowable(rec)
+            body = ChartFlowable(fig.chart.width, fig.chart.height, self.charts, fig.anchor, self.theme)
         elif fig.image is not None:
             body = self.image(fig.image, *self.image_box(fig), "CENTER")
         else:
