@@ -122,12 +122,12 @@ def _draw_in_worker(job: ChartJob):
     return recording, notes
 
 
-def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None):
-    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done."""
+def from_cache(jobs: list[ChartJob], cache: Cache, use: bool = True):
+    """({anchor: recording}, [(anchor, note)]) of the cached jobs, and [(key, job)] of the others."""
     recordings, notes, todo = {}, [], []
     for job in jobs:
         key = cache_key(job)
-        hit = None if export_dir else cache.get(key)
+        hit = cache.get(key) if use else None
         if hit is not None:
             cache.hits += 1
             recordings[job.anchor] = hit[0]
@@ -135,6 +135,12 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         else:
             cache.misses += 1
             todo.append((key, job))
+    return recordings, notes, todo
+
+
+def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None):
+    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done."""
+    recordings, notes, todo = from_cache(jobs, cache, use=export_dir is None)
     tick = (lambda done: progress("charts", done, len(jobs))) if progress else (lambda done: None)
     tick(len(jobs) - len(todo))
     if not todo:
@@ -237,16 +243,8 @@ def start_drawing(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_di
     """Cached charts now; the others in a background process (or here, when exporting)."""
     if export_dir is not None:
         return ChartSource(*draw_all(jobs, cache, jobs_n, export_dir, progress=progress))
-    ready, notes, todo = {}, [], []
-    for job in jobs:
-        hit = cache.get(cache_key(job))
-        if hit is not None:
-            cache.hits += 1
-            ready[job.anchor] = hit[0]
-            notes.extend((job.anchor, n) for n in hit[1])
-        else:
-            cache.misses += 1
-            todo.append(job)
+    ready, notes, todo = from_cache(jobs, cache)
+    todo = [job for _, job in todo]
     if progress:
         progress("charts", len(ready), len(jobs))
     if not todo:
