@@ -113,15 +113,21 @@ def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
     return blocks, builder.notes
 
 
-def parse_inline(text: str, resolver: Resolver) -> list[Run]:
-    """One paragraph's runs (captions, labels); block structure is flattened."""
-    blocks, _ = parse(text, resolver)
+def parse_inline(text: str, resolver: Resolver) -> tuple[list[Run], list[Footnote]]:
+    """One paragraph's runs (captions, labels), block structure flattened, and the
+    footnotes defined in the text."""
+    blocks, notes = parse(text, resolver)
     runs: list[Run] = []
     for block in _flatten(blocks):
         if runs:
             runs.append(Run(" "))
         runs.extend(block.runs)
-    return runs
+    return runs, notes
+
+
+def cited(runs: list[Run]) -> list[int]:
+    """The footnote numbers that runs cite, in order."""
+    return [int(r.text) for r in runs if r.sup and r.link and r.link.startswith("#fn-") and r.text.isdigit()]
 
 
 def _flatten(blocks):

@@ -255,7 +255,9 @@ class _Resolve:
     def inline(self, text, mark, path) -> list:
         if text is None:
             return []
-        return markdown.parse_inline(str(text), _Resolver(self, text, mark, path))
+        runs, notes = markdown.parse_inline(str(text), _Resolver(self, text, mark, path))
+        self.notes.update((n.number, n) for n in notes)     # a caption may have a footnote too
+        return runs
 
     # -- sections
     def sections(self, sections, prefix="", level=1) -> list[RSection]:

@@ -184,6 +184,33 @@ def test_footnotes_take_room_only_on_their_own_page(tmp_path):
     assert result_with.passes == 2
 
 
+def test_footnotes_in_captions_print_on_the_page_of_their_figure_or_table(tmp_path):
+    result, pdf = make(tmp_path, """
+        report: {title: Caption notes}
+        style: {cover: false}
+        data:
+          rows: [{k: a, v: 1}, {k: b, v: 2}]
+        sections:
+          - title: One
+            content:
+              - figure:
+                  chart: bar
+                  data: rows
+                  x: k
+                  y: v
+                  caption: "A chart.[^f]\\n\\n[^f]: Note of the figure."
+              - page_break
+              - table:
+                  data: rows
+                  caption: "A table.[^t]\\n\\n[^t]: Note of the table."
+        """)
+    texts = pages_text(pdf)
+    assert page_of(texts, "Note of the figure.") == page_of(texts, "Figure 1. A chart.")
+    assert page_of(texts, "Note of the table.") == page_of(texts, "Table 1. A table.")
+    contents = texts[page_of(texts, "Figures") - 1]
+    assert "A chart.1" not in contents       # the note's number stays out of the list of figures
+
+
 def test_page_break_and_new_page(tmp_path):
     result, pdf = make(tmp_path, """
         report: {title: Breaks}

@@ -69,7 +69,14 @@ class StoryBuilder:
         text = self.markup.runs(runs)
         self.report_missing()
         self.check_long_words(runs, style, width or self.geo.text_width)
-        return Paragraph(text, style)
+        return self.cite(Paragraph(text, style), runs)
+
+    def cite(self, flowable, runs):
+        """Footnotes cited in `runs` go to the foot of the page where `flowable` lands."""
+        numbers = md.cited(runs)
+        if numbers:
+            flowable.footnotes = [self.note(n) for n in dict.fromkeys(numbers)]
+        return flowable
 
     def check_long_words(self, runs, style, width: float):
         """ReportLab breaks a word longer than the line anywhere; say so, since it reads badly."""
@@ -180,7 +187,7 @@ class StoryBuilder:
         return f"{sec.number}\u2002{sec.title}"
 
     def entry_text(self, kind: str, number: int, runs) -> str:
-        return f"{self.labels[kind]} {number}\u2002{''.join(r.text for r in runs)}"
+        return f"{self.labels[kind]} {number}\u2002{''.join(r.text for r in runs if not r.sup)}"
 
     def toc_table_style(self) -> TableStyle:
         return TableStyle([*font_command(self.theme), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -237,7 +244,8 @@ class StoryBuilder:
             if note:
                 cell.append(self.para(note, self.s.key_note))
             cells.append(cell)
-        return [key_figures_box(cells, self.theme, self.geo.text_width), Spacer(0, self.theme.size * 1.2)]
+        box = key_figures_box(cells, self.theme, self.geo.text_width)
+        return [carry_notes(box, [p for cell in cells for p in cell]), Spacer(0, self.theme.size * 1.2)]
 
     def page_break(self, block: RPageBreak) -> list:
         return [PageBreak()]
@@ -253,14 +261,15 @@ class StoryBuilder:
             text += f" {self.markup.text(extra)}"
         self.report_missing()
         entry = self.entry_text(kind, number, runs)
-        return Caption(text, self.s.caption, kind.capitalize(), anchor, entry, self.markup.text(entry))
+        return self.cite(Caption(text, self.s.caption, kind.capitalize(), anchor, entry, self.markup.text(entry)),
+                         runs)
 
     def source_line(self, runs):
         if not runs:
             return None
         text = f"{self.markup.text(self.labels['source'])}: {self.markup.runs(runs)}"
         self.report_missing()
-        return Paragraph(text, self.s.source)
+        return self.cite(Paragraph(text, self.s.source), runs)
 
     def figure(self, fig: RFigure) -> list:
         self.mark, self.path = fig.mark, fig.path
@@ -377,7 +386,8 @@ class StoryBuilder:
         table.setStyle(TableStyle(commands))
         caption = self.caption("table", t.number, t.anchor, t.caption)
         caption.style = s.caption
-        captioned = CaptionedTable(caption, table, self.source_line(t.source))
+        source = self.source_line(t.source)
+        captioned = carry_notes(CaptionedTable(caption, table, source), [caption, source])
         captioned._origin = (t.mark, t.path, f"{self.labels['table']} {t.number}")
         return [Spacer(0, self.theme.size * 0.3), captioned]
 
