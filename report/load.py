@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostics, InputError, Mark, did_you_mean
+from .diagnostics import Diagnostic, Diagnostics, InputError, Mark, did_you_mean
 
 # libyaml's parser when PyYAML was built with it (10x faster), else the pure-Python one;
 # both give nodes with the same marks, and nothing is constructed by either.
@@ -100,7 +100,6 @@ def read_text(path: Path, shown: str) -> str:
 
 
 def _diag(mark, message):
-    from .diagnostics import Diagnostic
     return Diagnostic(mark, "", message)
 
 

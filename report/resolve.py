@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import markdown
+from . import alt_text, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
 from .diagnostics import Diagnostics, Mark, did_you_mean
@@ -344,7 +344,7 @@ class _Resolve:
         fig.rows = tuple(rows)
         fig.chart = spec
         if not fig.alt:
-            fig.alt = describe_chart(spec, rows, self.doc.report.language)
+            fig.alt = alt_text.describe(spec, rows, self.doc.report.language)
 
     def check_column(self, ds, rows, column, need, f, required):
         for i, row in enumerate(rows):
@@ -457,13 +457,6 @@ def check_image(path: Path) -> str | None:
     if text.startswith(b"<?xml") or text.startswith(b"<svg"):
         return None
     return "not a PNG, JPEG or SVG file (checked by content)"
-
-
-def describe_chart(spec: ChartSpec, rows: list[dict], language: str = "en") -> str:
-    """A short alt text from the chart's data (report/alt_text.py): what is plotted, the range,
-    the largest and smallest values, the trend of a line, in the report's language."""
-    from .alt_text import describe
-    return describe(spec, rows, language)
 
 
 def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:

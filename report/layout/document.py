@@ -6,7 +6,7 @@ from reportlab.platypus import BaseDocTemplate, NextPageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
-from ..diagnostics import Diagnostics, InputError
+from ..diagnostics import Diagnostic, Diagnostics, InputError
 from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, Furniture, page_templates
 from .story import StoryBuilder
@@ -146,5 +146,4 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
 
 
 def _layout_diag(mark, path, message):
-    from ..diagnostics import Diagnostic
     return Diagnostic(mark, path, f"cannot lay this out ({message[:160]}); make it smaller or split it")
