@@ -173,6 +173,26 @@ class Theme:
                 pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
         return name
 
+    def font_runs(self, text: str, name: str | None = None) -> list[tuple[str, str | None]]:
+        """`text` split into runs that one face prints: `name` (default: the regular face)
+        where it has the glyph, else the first fallback that has it (registered on first
+        use), else None: no font in fonts/ has it. Control characters stay with `name`."""
+        name = name or self.family.regular.name
+        covered = next((f.codepoints for f in self.all_faces() if f.name == name), frozenset())
+        if all(ord(c) in covered or ord(c) < 32 for c in text):
+            return [(text, name)]          # the common case: one face has it all
+        out: list[tuple[str, str | None]] = []
+        for c in text:
+            if ord(c) in covered or ord(c) < 32:
+                face = name
+            else:
+                face = next((self.ensure(f.name) for f in self.fallbacks if ord(c) in f.codepoints), None)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + c, face)
+            else:
+                out.append((c, face))
+        return out
+
     def font_key(self) -> tuple:
         """What identifies the fonts for caching: names, sizes and mtimes of the files."""
         return tuple((f.name, f.path.stat().st_size, int(f.path.stat().st_mtime))

@@ -363,18 +363,9 @@ class _FontMap:
     def runs(self, text: str, name: str) -> list[tuple[str, str]]:
         """`text` split into (run, face) so each glyph comes from a face that has it;
         a glyph no face has stays with `name` (the build reports it)."""
-        covered = self.coverage.get(name)
-        if covered is None or all(ord(c) in covered for c in text):
-            return [(text, name)]
-        out: list[tuple[str, str]] = []
-        for c in text:
-            face = name if ord(c) in covered else next(
-                (self.theme.ensure(f.name) for f in self.theme.fallbacks if ord(c) in f.codepoints), name)
-            if out and out[-1][1] == face:
-                out[-1] = (out[-1][0] + c, face)
-            else:
-                out.append((c, face))
-        return out
+        if all(ord(c) in self.coverage.get(name, ()) for c in text):
+            return [(text, name)]          # the common case, on a hot path
+        return [(run, face or name) for run, face in self.theme.font_runs(text, name)]
 
     def _theme_face(self, prop):
         # Not one of the theme's files (another family was asked for): keep

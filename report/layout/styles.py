@@ -107,33 +107,21 @@ class Markup:
         self.theme = theme
         self.link_color = link_color
         self.main = theme.family.regular.codepoints
-        self.fallbacks = [(face.name, face.codepoints) for face in theme.fallbacks]
         self.missing: dict[str, None] = {}
 
     def text(self, text: str) -> str:
         """Escaped text, with runs of uncovered characters in a fallback font."""
-        if all(ord(c) in self.main or c in "\n\t" for c in text):
-            return escape(text).replace("\n", "<br/>")
-        out, i = [], 0
-        while i < len(text):
-            c = text[i]
-            if ord(c) in self.main or c in "\n\t":
-                out.append(escape(c) if c != "\n" else "<br/>")
-                i += 1
-                continue
-            face = next((name for name, cps in self.fallbacks if ord(c) in cps), None)
-            if face is None:
-                self.missing[c] = None
+        main = self.theme.family.regular.name
+        out = []
+        for run, face in self.theme.font_runs(text, main):
+            if face == main:
+                out.append(escape(run).replace("\n", "<br/>"))
+            elif face is None:
+                self.missing.update(dict.fromkeys(run))
                 # U+FFFD is a real glyph; the character itself would print as .notdef (not allowed in PDF/A, PDF/UA)
-                out.append("\ufffd" if 0xFFFD in self.main else escape(c))
-                i += 1
-                continue
-            j = i
-            while j < len(text) and ord(text[j]) not in self.main and any(
-                    ord(text[j]) in cps for name, cps in self.fallbacks if name == face):
-                j += 1
-            out.append(f'<font name="{self.theme.ensure(face)}">{escape(text[i:j])}</font>')
-            i = j
+                out.append("\ufffd" * len(run) if 0xFFFD in self.main else escape(run))
+            else:
+                out.append(f'<font name="{face}">{escape(run)}</font>')
         return "".join(out)
 
     def runs(self, runs: list[Run]) -> str:
