@@ -327,8 +327,7 @@ class _Resolve:
         if ds is None:
             return
         rows = [dict(r) for r in ds.rows]
-        for key, column, need, required in kind.columns(spec):
-            fkey = key if key in Figure._options else "data"
+        for key, column, need, required in kind.columns(spec):     # key: the figure key naming the column
             if column is None:
                 if required:
                     self.diags.error(f.mark, f"{f.path}.{key}", f"a {f.chart} chart needs '{key}': a column of {ds.name}"
@@ -336,7 +335,7 @@ class _Resolve:
                 continue
             if column not in ds.columns:
                 if required or getattr(f, key, None):
-                    self.diags.error(f.mark_of(fkey) if getattr(f, fkey, None) else f.mark, f"{f.path}.{fkey}",
+                    self.diags.error(f.mark_of(key) if getattr(f, key, None) else f.mark, f"{f.path}.{key}",
                                      f"dataset '{ds.name}' has no column '{column}'{did_you_mean(column, ds.columns)}"
                                      f" (columns: {', '.join(ds.columns)})")
                 continue
