@@ -32,6 +32,11 @@ class Options:
     overrides: tuple[str, ...] = ()       # --set key.path=value, applied to the loaded tree
     progress: object = None               # callable(stage, k, n): "load", "charts", "layout", "write"
     pdfa: bool = True                     # PDF/A-2b (XMP, sRGB output intent); --no-pdfa turns it off
+    offline: bool = False                 # URL datasets from the cache only (--offline)
+    data_cache: Path | None = Path("build/.cache/data")    # HTTP responses of URL datasets
+    attach: bool = True                   # embed each dataset as CSV (PDF/A-3b); --no-attach turns it off
+    changes_since: Path | None = None     # the previous edition: add "What changed since ..." (--changes-since)
+    changes_summary: Path | None = None   # also write that section as Markdown (--changes-summary)
 
 
 @dataclass
@@ -61,9 +66,11 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     if opts.overrides:
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
+    from .sources import Settings, load_sources
+    load_sources(loaded, Settings(opts.offline, opts.data_cache), diags)
     ctx = model.Ctx(diags, KINDS, available_families())
     doc = model.validate(loaded, ctx)
-    if doc is None:
+    if doc is None or diags.errors:      # a dataset that failed to load would only add "unknown dataset" below
         diags.raise_if_errors()
     resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()

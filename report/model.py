@@ -482,6 +482,8 @@ class Labels(Model):
     of = Str("of", "'Page 3 of 12'.")
     summary = Str("Summary", "Title of the executive-summary box.")
     notes = Str("Notes", "Heading of footnotes printed at the end of a section.")
+    as_of = Str("Data as of", "Words before a dataset's as_of date in source lines.")
+    changes = Str("What changed since the edition of", "Title of the --changes-since section, before the date.")
 
 
 class Report(Model):
@@ -695,6 +697,7 @@ class DataOption(Option):
     json = {"type": "object", "additionalProperties": {"anyOf": [
         {"type": "string", "description": "A CSV or YAML file next to the data file."},
         {"type": "array", "items": {"type": "object"}, "description": "Rows: a list of mappings."},
+        {"$ref": "#/$defs/Source"},
         {"type": "object", "description": "A mapping of values; may nest."}]}}
 
     def __init__(self, files: dict, doc=""):
@@ -713,10 +716,10 @@ class DataOption(Option):
                 ctx.error(value.key_mark(name), ep, f"dataset name '{name}' must start with a letter and hold only "
                                                     "letters, digits, '_' or '-'")
                 continue
-            if isinstance(entry, str):
+            if isinstance(entry, str) or _is_source(entry):
                 entry = self.files.get(name)
                 if entry is None:
-                    continue      # the load stage reported the file
+                    continue      # the load stage reported the file or the source's problem
                 em = entry.mark
             ds = Dataset.of(name, entry, em, ep, ctx)
             if ds is not None:
@@ -724,11 +727,23 @@ class DataOption(Option):
         return out
 
 
+def _is_source(entry) -> bool:
+    return isinstance(entry, dict) and any(k in entry for k in Source.KINDS)
+
+
 class Dataset:
-    """Rows (a list of mappings) or values (a nested mapping of scalars)."""
+    """Rows (a list of mappings) or values (a nested mapping of scalars); `as_of` and
+    `cell_name` (where a cell came from) when read from a source."""
 
     def __init__(self, name, rows, values, mark, path):
         self.name, self.rows, self.values, self.mark, self.path = name, rows, values, mark, path
+        self.as_of = getattr(rows, "as_of", None)
+        self.describe = getattr(rows, "describe", "")
+
+    def cell_name(self, i: int, column: str) -> str | None:
+        """'sheet 'Sales', cell B4' for a cell read from a source, else None (its mark says where)."""
+        find = getattr(self.rows, "cell_name", None)
+        return find(i, column) if find else None
 
     @property
     def columns(self) -> list[str]:
@@ -759,6 +774,110 @@ class Dataset:
         return None
 
 
+class AsOf(Option):
+    """A date (2026-11-30), `today`, or `max(column)`: the latest date in that column."""
+    json = {"anyOf": [{"type": "string", "format": "date"}, {"const": "today"},
+                      {"type": "string", "pattern": r"^max\(\s*[^()]+?\s*\)$"}]}
+
+    def check(self, value, mark, path, ctx):
+        m = re.fullmatch(r"max\(\s*([^()]+?)\s*\)", value.strip()) if isinstance(value, str) else None
+        if m:
+            return ("max", m.group(1))
+        if isinstance(value, (dt.date, str)):
+            quiet = Diagnostics()
+            when = Date().check(value, mark, path, Ctx(quiet, (), ()))
+            if when is not INVALID:
+                return when
+        ctx.error(mark, path, f"'{value}' is not a date or max(column); write e.g. 2026-11-30, today or max(date)")
+        return INVALID
+
+
+class Age(Option):
+    """`7d` (days) or `2w` (weeks); kept as a number of days."""
+    json = {"type": "string", "pattern": r"^\s*\d+\s*[dw]\s*$"}
+
+    def check(self, value, mark, path, ctx):
+        m = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value) if isinstance(value, str) else None
+        if not m:
+            ctx.error(mark, path, f"'{value}' is not an age; write days or weeks, e.g. 7d or 2w")
+            return INVALID
+        return int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+
+
+class Scalars(Option):
+    """A mapping of names to single values (text, number, date, true/false)."""
+    json = {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}
+
+    def check(self, value, mark, path, ctx):
+        if not isinstance(value, dict):
+            ctx.error(mark, path, f"expected a mapping of name: value, found {_type_name(value)}")
+            return INVALID
+        for key, v in value.items():
+            if isinstance(v, (list, dict)):
+                vm = value.value_mark(key) if isinstance(value, YMap) else mark
+                ctx.error(vm, _join(path, key), f"expected one value, found {_type_name(v)}")
+                return INVALID
+        return {str(k): (str(v) if isinstance(v, str) else v) for k, v in value.items()}
+
+
+class Source(Model):
+    """A dataset read from where the data lives: a mapping under `data:` with one of the keys
+    file, url, sql, xlsx or json. Its rows are checked like a CSV's; errors point here."""
+    file = Str(None, "A CSV or YAML file beside the data file (as `name: file.csv`), here so that as_of applies.")
+    url = Str(None, "An http(s) URL returning CSV, JSON or XLSX; cached in the build folder, revalidated "
+                    "with ETag / Last-Modified, used from the cache with a warning when unreachable or --offline.")
+    sql = Str(None, "A SELECT query; write :name for a value from `params`.")
+    database = Str(None, "sql: an SQLite file beside the data file, or an SQLAlchemy URL "
+                         "(postgresql+psycopg://user:${DB_PASSWORD}@host/db; credentials only as ${ENV_VAR}).")
+    params = Scalars(None, "sql: values bound to the query's :name placeholders (also --set data.NAME.params.KEY=V).")
+    xlsx = Str(None, "An Excel workbook (.xlsx) beside the data file.")
+    json = Str(None, "A JSON file beside the data file.")
+    format = Choice(("csv", "json", "xlsx"), None, "url: what the response is (default: from the URL or its "
+                    "Content-Type).")
+    sheet = Str(None, "xlsx (or an XLSX url): the sheet to read (default: the first).")
+    range = Str(None, "xlsx: the cells to read, e.g. A1:D20 (default: the whole sheet); the first row names "
+                      "the columns.", pattern=r"[A-Za-z]{1,3}[0-9]+:[A-Za-z]{1,3}[0-9]+", hint="write a range like A1:D20")
+    records = Str(None, "json (or a JSON url): dotted path to the list of records, e.g. data.items "
+                        "(default: the top level).")
+    headers = Scalars(None, "url: extra request headers; a token only as ${ENV_VAR}, e.g. "
+                            "Authorization: Bearer ${API_TOKEN}.")
+    timeout = Number(30, "url, sql: seconds to wait before giving up.", 0.1, 600)
+    max_mb = Number(20, "url: the largest response accepted, in MB.", 0.001, 1000)
+    as_of = AsOf(None, "The date the data is as of: a date, today, or max(column); printed in the source line "
+                       "of every figure and table that uses the dataset.")
+    max_age = Age(None, "With as_of: data older than this (7d, 2w) is a warning, an error under --strict.")
+
+    KINDS = ("file", "url", "sql", "xlsx", "json")
+    ONLY = {"database": ("sql",), "params": ("sql",), "format": ("url",), "headers": ("url",),
+            "max_mb": ("url",), "sheet": ("xlsx", "url"), "range": ("xlsx", "url"), "records": ("json", "url"),
+            "timeout": ("url", "sql")}
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in self.KINDS if self._values[k] is not None)
+
+    def check_whole(self, ctx):
+        kinds = [k for k in self.KINDS if self._values[k] is not None]
+        if len(kinds) != 1:
+            ctx.error(self.mark, self.path, f"a dataset source names one of {', '.join(self.KINDS)}; "
+                                            f"this one names {', '.join(kinds)}")
+            return False
+        ok = True
+        for key, kinds_ok in self.ONLY.items():
+            if self._values[key] not in (None, self._options[key].default) and self.kind not in kinds_ok:
+                ctx.error(self.mark_of(key), _join(self.path, key), f"'{key}' applies to {' and '.join(kinds_ok)} "
+                                                                    f"datasets, not {self.kind}")
+                ok = False
+        if self.kind == "sql" and self.database is None:
+            ctx.error(self.mark, _join(self.path, "database"), "an sql dataset needs 'database': an SQLite file "
+                                                               "beside the data file or a database URL")
+            ok = False
+        if self.max_age is not None and self.as_of is None:
+            ctx.error(self.mark_of("max_age"), _join(self.path, "max_age"), "max_age needs as_of: the date to judge")
+            ok = False
+        return ok
+
+
 class Document(Model):
     """A briefing: metadata, style, data and sections in reading order."""
     report = Nested(Report, REQUIRED, "Metadata: title, date, author, marking, summary.")
@@ -776,7 +895,7 @@ class Document(Model):
         return out
 
 
-MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout)
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout, Source)
 
 
 def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
@@ -851,13 +970,14 @@ def _cell(text: str) -> str:
 def _where(model) -> str:
     return {"Document": "top level", "Report": "report", "Style": "style", "Labels": "style.labels",
             "Section": "sections[]", "Figure": "figure", "Table": "table", "Column": "table.columns[]",
-            "KeyFigure": "key_figures[]", "Callout": "callout"}[model.__name__]
+            "KeyFigure": "key_figures[]", "Callout": "callout", "Source": "data.NAME (a source)"}[model.__name__]
 
 
 def _kind(option: Option) -> str:
     names = {Str: "text", Markdown: "Markdown", Id: "id", Bool: "true/false", Number: "number",
              Length: "length", Color: "colour", Date: "date", PageSize: "page size", Margins: "length(s)",
-             FormatSpec: "format", Raw: "list", DataOption: "mapping of datasets"}
+             FormatSpec: "format", Raw: "list", DataOption: "mapping of datasets", AsOf: "date or max(column)",
+             Age: "age (7d, 2w)", Scalars: "mapping of values"}
     if isinstance(option, Choice):
         return "one of: " + (", ".join(option.choices) if not callable(option.choices) else "see doc")
     if isinstance(option, ListOf):

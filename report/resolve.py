@@ -305,10 +305,22 @@ class _Resolve:
             return None
         return ds
 
+    def as_of(self, runs: list, name: str | None) -> list:
+        """The source line with 'Data as of 30 November 2026' when the dataset says its date."""
+        ds = self.doc.data.get(name) if name else None
+        when = getattr(ds, "as_of", None)
+        if when is None:
+            return runs
+        text = f"{self.labels.get('as_of', 'Data as of')} {when.day} {when.strftime('%B')} {when.year}"
+        if not runs:
+            return [markdown.Run(text)]
+        ends = runs[-1].text.rstrip()
+        return [*runs, markdown.Run(" " if ends.endswith((".", "!", "?")) else ". "), markdown.Run(text)]
+
     def figure(self, f: Figure) -> RFigure:
         number = len(self.figures) + 1
         caption = self.inline(f.caption, f.mark_of("caption"), f"{f.path}.caption")
-        source = self.inline(f.source, f.mark_of("source"), f"{f.path}.source")
+        source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
                       f.width, f.height, None, mark=f.mark, path=f.path)
         self.figures.append(fig)
@@ -351,10 +363,13 @@ class _Resolve:
             src = ds.rows[i]
             mark = src.value_mark(column) if isinstance(src, YMap) else ds.mark
             where = f"{ds.path}[{i}].{column}"
+            cell = ds.cell_name(i, column)
+            cell = f" ({cell})" if cell else ""
             if value is None or (isinstance(value, float) and math.isnan(value)):
                 row[column] = None
                 if required:     # an optional column (a timeline's `end`) is meant to be blank
-                    self.diags.warning(mark, where, f"missing value in row {i + 1} of '{ds.name}'; the chart shows a gap")
+                    self.diags.warning(mark, where, f"missing value in row {i + 1} of '{ds.name}'{cell}; "
+                                                    "the chart shows a gap")
                 continue
             if need in ("date", "date_or_number") and isinstance(value, str):
                 try:
@@ -371,7 +386,8 @@ class _Resolve:
                 want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
                         "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
                 hint = " (write numbers without thousands separators)" if isinstance(value, str) and re.fullmatch(r"[\d,. ]+", value) else ""
-                self.diags.error(mark, where, f"'{value}' is not {want}; {f.chart} charts need {want} in '{column}'{hint}")
+                self.diags.error(mark, where, f"'{value}'{cell} is not {want}; {f.chart} charts need {want} in "
+                                              f"'{column}'{hint}")
             elif need == "text":
                 row[column] = str(value)
 
@@ -401,7 +417,7 @@ class _Resolve:
     def table(self, t: Table) -> RTable:
         number = len(self.tables) + 1
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
-        source = self.inline(t.source, t.mark_of("source"), f"{t.path}.source")
+        source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
         table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
         self.tables.append(table)
         ds = self.rows_of(t.data, t)
