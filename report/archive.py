@@ -23,7 +23,7 @@ SRGB_NAME = "sRGB IEC61966-2.1"
 _PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:([+-])(\d\d)'?(\d\d)'?|Z)?")
 
 
-def finish(path, record, *, pdfa: bool = True, language: str = "en") -> list[str]:
+def finish(path, record, *, pdfa: bool = True, language: str = "en", attachments=()) -> list[str]:
     """Add structure (when `record` is given), metadata and, when `pdfa`, PDF/A-2b; rewrite `path` in place.
 
     Returns what keeps the file from being PDF/A-2b that this pass cannot mend
@@ -36,7 +36,10 @@ def finish(path, record, *, pdfa: bool = True, language: str = "en") -> list[str
             problems = _unmendable(pdf)
         if record is not None and record.root is not None:
             _structure(pdf, record)
-        _metadata(pdf, language, pdfa=pdfa, tagged=record is not None)
+        if attachments:           # the datasets as CSV (report/attachments.py): PDF/A-3b instead of 2b
+            from .attachments import embed
+            embed(pdf, list(attachments), str(pdf.trailer.get("/Info", {}).get("/CreationDate", "")))
+        _metadata(pdf, language, pdfa=pdfa, tagged=record is not None, part=3 if attachments else 2)
         if pdfa:
             _output_intent(pdf)
         if "/ID" in pdf.trailer:
@@ -172,7 +175,7 @@ def _xmp_date(value) -> str | None:
     return f"{y}-{mo}-{d}T{h}:{mi}:{s}{tz}"
 
 
-def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool) -> None:
+def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool, part: int = 2) -> None:
     from pikepdf import Dictionary, Name
 
     info = pdf.trailer.get("/Info")
@@ -183,8 +186,8 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool) -> None:
             text = str(value)
             if key == "/Trapped":
                 text = text.lstrip("/")
-            if not text.strip():
-                del info[key]                # an empty entry would have to be mirrored too
+            if not text.strip() or (key == "/Trapped" and part >= 3):
+                del info[key]                # empty: it would have to be mirrored too; PDF/A-3 has no pdf:Trapped
                 continue
             fields[key[1:]] = text
     x = escape
@@ -212,7 +215,7 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool) -> None:
     if modified:
         props += [f"<xmp:ModifyDate>{modified}</xmp:ModifyDate>", f"<xmp:MetadataDate>{modified}</xmp:MetadataDate>"]
     if pdfa:
-        props += ["<pdfaid:part>2</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>"]
+        props += [f"<pdfaid:part>{part}</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>"]
     if tagged:
         props.append("<pdfuaid:part>1</pdfuaid:part>")
         if pdfa:        # PDF/A wants every property outside its predefined schemas described

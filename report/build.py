@@ -77,6 +77,32 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     return loaded, resolved
 
 
+def add_changes(loaded, resolved, previous: Path):
+    """The briefing again, with "What changed since the edition of <date>" as its first section;
+    and that section as Markdown, for --changes-summary."""
+    from . import model
+    from .attachments import collect
+    from .changes import compare, markdown, read_previous, summary, title
+    from .charts.kinds import KINDS
+    from .load import YList, YMap
+    from .resolve import resolve
+    from .theme import available_families
+
+    changes = compare(read_previous(previous), collect(resolved), resolved)
+    where = Mark("--changes-since", 1, 1)
+    section = YMap({"title": title(changes, resolved.labels), "content": [markdown(changes)]})
+    section.mark, section.key_marks, section.value_marks = where, {}, {}
+    sections = YList([section, *loaded.tree["sections"]])
+    sections.mark, sections.item_marks = loaded.tree["sections"].mark, [where, *loaded.tree["sections"].item_marks]
+    loaded.tree["sections"] = sections
+    diags = Diagnostics()        # the first pass reported the briefing's own problems
+    doc = model.validate(loaded, model.Ctx(diags, KINDS, available_families()))
+    if doc is not None:
+        resolved = resolve(doc, loaded.places, diags)
+    diags.raise_if_errors()
+    return resolved, summary(changes, resolved.labels)
+
+
 def chart_jobs(resolved, geo, theme, diags: Diagnostics):
     """One job per chart, at its final size; a chart taller than the page can take is reduced."""
     from dataclasses import replace
@@ -123,14 +149,19 @@ def _epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _archive(tmp: Path, resolved, pdfa: bool, diags: Diagnostics) -> None:
-    """Structure tree (tagged PDF), XMP and PDF/A-2b, written into the temporary file."""
+def _archive(tmp: Path, resolved, pdfa: bool, diags: Diagnostics, attach: bool = True) -> None:
+    """Structure tree (tagged PDF), XMP, the attached datasets and PDF/A-2b (3b with attachments),
+    written into the temporary file."""
     from .layout.tagging import take
     record = take(tmp)
-    if record is not None or pdfa:
+    files = ()
+    if attach:
+        from .attachments import collect
+        files = collect(resolved)
+    if record is not None or pdfa or files:
         from .archive import finish
-        for problem in finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language):
-            diags.warning(None, "", f"the PDF is not valid PDF/A-2b: {problem}")
+        for problem in finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language, attachments=files):
+            diags.warning(None, "", f"the PDF is not valid PDF/A-{3 if files else 2}b: {problem}")
         diags.raise_if_errors()      # --strict
 
 
@@ -149,6 +180,16 @@ def chart_warnings(resolved, charts, theme, diags: Diagnostics) -> None:
                                               f"in fonts/; it may print as a box")
 
 
+def _write_text(path: Path, text: str) -> None:
+    """Written beside its target and renamed into place, like the PDF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    _readable(Path(tmp))
+    os.replace(tmp, path)
+
+
 def _readable(path: Path) -> None:
     """mkstemp makes files only the owner can read; a PDF gets the usual mode (umask applies)."""
     mask = os.umask(0)
@@ -164,6 +205,9 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     progress = opts.progress or (lambda stage, k=0, n=0: None)
     progress("load", 0, 0)
     loaded, resolved = prepare(data_path, opts, diags)
+    changes_text = None
+    if opts.changes_since:
+        resolved, changes_text = add_changes(loaded, resolved, opts.changes_since)
     timings["load+resolve"] = time.perf_counter() - started
     result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
     if opts.check_only:
@@ -203,9 +247,11 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
         chart_warnings(resolved, charts, theme, diags)
         diags.raise_if_errors()          # --strict: layout and chart warnings stop the build too
         progress("write", 0, 0)
-        _archive(tmp, resolved, opts.pdfa, diags)
+        _archive(tmp, resolved, opts.pdfa, diags, opts.attach)
         _readable(tmp)
         os.replace(tmp, out_path)
+        if changes_text is not None and opts.changes_summary:
+            _write_text(opts.changes_summary, changes_text)
     finally:
         charts.close()
         if tmp is not None:

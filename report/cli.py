@@ -46,6 +46,14 @@ def parser() -> argparse.ArgumentParser:
                    help="build only the K-th of N deterministic slices of the data files (CI matrices)")
     p.add_argument("--no-pdfa", dest="pdfa", action="store_false",
                    help="skip PDF/A-2b (output intent, pdfaid); the PDF stays tagged (PDF/UA)")
+    p.add_argument("--offline", action="store_true",
+                   help="read URL datasets from the build cache only (no network)")
+    p.add_argument("--no-attach", dest="attach", action="store_false",
+                   help="do not attach the datasets as CSV files (the PDF stays PDF/A-2b)")
+    p.add_argument("--changes-since", type=Path, metavar="PREVIOUS.pdf",
+                   help="add a section on what changed since that edition (read from its attached data)")
+    p.add_argument("--changes-summary", type=Path, metavar="FILE",
+                   help="with --changes-since, also write that section as Markdown to FILE")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="also list every figure or table that moved to a later page or was scaled")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
@@ -131,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         shard = parse_shard(args.shard)
         if shard is None:
             return usage_error(f"--shard takes K/N with 1 <= K <= N, e.g. 2/4 (got '{args.shard}')")
+    if args.changes_summary and not args.changes_since:
+        return usage_error("--changes-summary needs --changes-since PREVIOUS.pdf")
+    if args.changes_since and not args.attach:
+        return usage_error("--changes-since compares attached data; it cannot be used with --no-attach")
     for item in args.overrides:
         if "=" not in item:
             return usage_error(f"--set takes KEY.PATH=VALUE, e.g. report.date=2020-11-10 (got '{item}')")
@@ -142,7 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     several = len(inputs) > 1 or shard is not None
     opts = Options(strict=args.strict, check_only=args.check, jobs=args.jobs or 1, use_cache=not args.no_cache,
                    allow_outside=tuple(args.allow_outside), print_edition=args.print_edition,
-                   export_figures=args.export_figures, overrides=tuple(args.overrides), pdfa=args.pdfa)
+                   export_figures=args.export_figures, overrides=tuple(args.overrides), pdfa=args.pdfa,
+                   offline=args.offline, attach=args.attach, changes_since=args.changes_since,
+                   changes_summary=args.changes_summary)
 
     previous = signal.signal(signal.SIGTERM, _on_term)
     try:

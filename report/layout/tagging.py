@@ -411,7 +411,8 @@ class _Walker:
         elif isinstance(f, ListFlowable):
             self.list(f, parent)
         elif isinstance(f, CaptionedTable):
-            table = Tag("Table", parent)
+            anchor = getattr(f.caption, "anchor", None)     # the ID the attached data files point at
+            table = Tag("Table", parent, **({"ID": anchor} if anchor else {}))
             self.leaf(f.caption, "Caption", table)
             f.table._renderCB = TableTagger(table, "data")
             if f.source is not None:
@@ -436,7 +437,8 @@ class _Walker:
             if _is_drawing(f) and self.font and getattr(f, "initialFontName", None) is None:
                 f.initialFontName = self.font
             alt = (getattr(f, "_alt", None) or "").strip() or "Image"
-            self.leaf(f, "Figure", parent, alt=alt)
+            anchor = getattr(f, "_anchor", None)
+            self.leaf(f, "Figure", parent, alt=alt, **({"ID": anchor} if anchor else {}))
         elif not _draws_nothing(f):
             self.leaf(f, "P", parent)          # anything else that draws: at least not untagged
 
