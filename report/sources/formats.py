@@ -126,9 +126,10 @@ def read_xlsx(data: bytes, what: str, sheet: str | None, cells: str | None):
     for c, h in enumerate(header[:width]):
         text = "" if h is None else str(h).strip()
         if not text:
-            raise error(f"{what}: {cell(header_at, c)} is blank; the first row holds the column names")
+            raise error(f"{what}: {cell(header_at, c)} is blank; the first row holds the column names",
+                        "range" if cells else None)
         if text in columns:
-            raise error(f"{what}: {cell(header_at, c)}: column name '{text}' appears twice")
+            raise error(f"{what}: {cell(header_at, c)}: column name '{text}' appears twice", "range" if cells else None)
         columns.append(text)
     rows, where = [], []
     for r in used[1:]:

@@ -14,7 +14,7 @@ import urllib.parse
 import urllib.request
 
 from .env import expand, mask
-from .formats import read
+from .formats import read as parse
 from .http_cache import Entry, HttpCache
 
 KEY = "url"
@@ -62,7 +62,7 @@ def read(spec, at):
     if fmt is None:
         raise SourceError(f"cannot tell whether {url} is CSV, JSON or XLSX (Content-Type "
                           f"'{entry.content_type or 'none'}'); say format: csv, json or xlsx", KEY)
-    return read(entry.body, fmt, url, spec)
+    return parse(entry.body, fmt, url, spec)
 
 
 def _format(url: str, content_type: str) -> str | None:
