@@ -200,6 +200,10 @@ class Places:
     cwd: Path
     allowed: tuple[Path, ...] = ()     # --allow-outside
 
+    def roots(self) -> tuple[Path, ...]:
+        """Every folder files may come from, resolved."""
+        return tuple(dict.fromkeys(p.resolve() for p in (self.data_dir, self.cwd, *self.allowed)))
+
     def find(self, value: str) -> tuple[Path | None, str | None]:
         """(path, None) when found and allowed, (None, problem) otherwise; a missing
         file gives (candidate, 'missing')."""

@@ -100,6 +100,7 @@ class Resolved:
     labels: dict = field(default_factory=dict)
     logo: Path | None = None
     footnotes: dict = field(default_factory=dict)   # number -> markdown.Footnote
+    places: Places | None = None                      # where files may come from (SVG references too)
 
 
 # ---------------------------------------------------------------- values
@@ -392,10 +393,12 @@ class _Resolve:
         if found.is_dir():
             self.diags.error(mark, path, f"'{f.image}' is a folder; expected an image file")
             return
-        problem = check_image(found)
+        problem, warnings = check_image(found, self.places)
         if problem:
             self.diags.error(mark, path, f"'{f.image}': {problem}")
             return
+        for warning in warnings:
+            self.diags.warning(mark, path, f"'{f.image}': {warning}")
         fig.image = found
 
     def table(self, t: Table) -> RTable:
@@ -438,24 +441,50 @@ class _Resolve:
         return table
 
 
-def check_image(path: Path) -> str | None:
-    """Why the file cannot be placed as an image, or None. Checks content, not the name."""
+IMAGE_KINDS = {"png": (".png",), "jpeg": (".jpg", ".jpeg"), "svg": (".svg",)}
+
+
+def image_kind(head: bytes) -> str | None:
+    """png, jpeg or svg, from the file's first bytes; None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml") or text.startswith(b"<svg") or text.startswith(b"<!--") or text.startswith(b"<!doctype svg"):
+        return "svg"
+    return None
+
+
+def check_image(path: Path, places: Places | None = None) -> tuple[str | None, list[str]]:
+    """(why the file cannot be placed as an image, warnings), checking its content,
+    not its name: the whole picture is decoded, so a truncated file is found here."""
     with open(path, "rb") as fh:
         head = fh.read(512)
-    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
-        from PIL import Image
-        try:
-            with Image.open(path) as im:
-                w, h = im.size
-        except Exception as e:         # Pillow raises many kinds for a broken file
-            return f"cannot read the image ({e.__class__.__name__})"
-        if w * h > MAX_IMAGE_PIXELS:
-            return f"{w}x{h} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
-        return None
-    text = head.lstrip().lower()
-    if text.startswith(b"<?xml") or text.startswith(b"<svg"):
-        return None
-    return "not a PNG, JPEG or SVG file (checked by content)"
+    kind = image_kind(head)
+    if kind is None:
+        return "not a PNG, JPEG or SVG file (checked by content)", []
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_KINDS[kind]:
+        return (f"the file holds {kind.upper()} data but is named '{path.name}'; rename it to "
+                f"{path.stem}{IMAGE_KINDS[kind][0]}"), []
+    if kind == "svg":
+        from . import svg
+        roots = places.roots() if places else (path.parent.resolve(),)
+        return svg.check(path, roots)
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h > MAX_IMAGE_PIXELS:
+                return f"{w}x{h} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)", []
+            if w == 0 or h == 0:
+                return "the image has no pixels", []
+            im.load()         # decodes every pixel: a truncated or corrupt file fails here
+    except Exception as e:         # Pillow raises many kinds for a broken file
+        detail = str(e).split("\n")[0][:80]
+        return f"cannot read the {kind.upper()} image ({detail or e.__class__.__name__}); is the file complete?", []
+    return None, []
 
 
 def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
@@ -472,8 +501,12 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
             diags.warning(doc.report.mark_of("logo"), "report.logo", f"{doc.report.logo} not found; no logo printed")
         elif problem:
             diags.error(doc.report.mark_of("logo"), "report.logo", problem)
-        elif (why := check_image(found)):
-            diags.error(doc.report.mark_of("logo"), "report.logo", why)
         else:
-            logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes)
+            why, warnings = check_image(found, places)
+            for warning in warnings:
+                diags.warning(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {warning}")
+            if why:
+                diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
+            else:
+                logo = found
+    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places)

@@ -329,8 +329,9 @@ class StoryBuilder:
     def image(self, path, max_w, max_h, align):
         """An image scaled to fit the box, keeping its aspect; never enlarged past its native size."""
         if path.suffix.lower() == ".svg":
-            from svglib.svglib import svg2rlg
-            drawing = svg2rlg(str(path))
+            from .. import svg
+            roots = self.r.places.roots() if self.r.places else (path.parent.resolve(),)
+            drawing = svg.drawing(path, roots)
             self.embed_svg_fonts(drawing)
             drawing.initialFontName = self.theme.family.regular.name   # not ReportLab's Helvetica
             scale = min(max_w / drawing.width, max_h / drawing.height)
