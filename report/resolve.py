@@ -20,6 +20,7 @@ from .load import Places, YMap, YStr
 from .model import Document, Figure, Percent, Table, format_spec_problem
 
 MAX_IMAGE_PIXELS = 60_000_000
+LINK_SCHEMES = ("http", "https", "mailto")
 
 
 @dataclass
@@ -189,10 +190,36 @@ class _Resolver(markdown.Resolver):
         target = self.res.targets.get(ident)
         if target is None:
             known = [k for k in self.res.targets if k.split("-")[0] == ident.split("-")[0]]
-            self.res.diags.error(self.where("@" + ident), self.path,
-                                 f"unknown id '@{ident}'{did_you_mean(ident, known)}")
+            hint = did_you_mean(ident, known)
+            if not hint:      # the same name under another kind: @fig-impact for a table tbl-impact
+                name = ident.split("-", 1)[-1]
+                other = [k for k in self.res.targets if k.split("-", 1)[-1] == name]
+                kinds = {"fig": "a figure", "tbl": "a table", "sec": "a section"}
+                hint = f" (did you mean '@{other[0]}'? that is {kinds.get(other[0].split('-')[0], 'an')} id)" if other else ""
+            self.res.diags.error(self.where("@" + ident), self.path, f"unknown id '@{ident}'{hint}")
             return "@" + ident, ident
         return target
+
+    def link(self, href: str) -> str | None:
+        """http, https and mailto links stay live, and `#id` ones that exist; any other
+        scheme prints as plain text with a warning; an unknown `#id` is an error."""
+        shown = href if len(href) <= 60 else href[:57] + "…"
+        if href.startswith("#"):
+            ident = href[1:]
+            if ident in self.res.anchors:
+                return href
+            known = sorted(self.res.anchors)
+            self.res.diags.error(self.where(href), self.path,
+                                 f"link to '#{ident}', which is no id in this briefing{did_you_mean(ident, known)}")
+            return None
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", href)
+        if scheme and scheme.group(1).lower() in LINK_SCHEMES:
+            return href
+        what = f"uses the '{scheme.group(1)}:' scheme" if scheme else "has no scheme"
+        self.res.diags.warning(self.where(href), self.path,
+                               f"link '{shown}' {what}; printed as plain text (links may be http, https, "
+                               f"mailto or #id)")
+        return None
 
     def footnote(self, label: str) -> tuple[int, str]:
         key = (id(self.text), label)
@@ -211,6 +238,7 @@ class _Resolve:
             k: o.default for k, o in type(style).labels.model._options.items()}
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
+        self.anchors: set[str] = set()      # every `#name` a link may point at
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
         self.tables: list[RTable] = []
@@ -238,6 +266,7 @@ class _Resolve:
         walk(self.doc.sections, "", 1)
 
     def claim(self, ident, text, anchor, mark):
+        self.anchors.add(ident or anchor)
         if not ident:
             return
         if ident in self.targets:
