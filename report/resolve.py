@@ -17,7 +17,7 @@ from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
 from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Places, YMap, YStr
-from .model import Document, Figure, Percent, Table, format_spec_problem
+from .model import Document, Figure, Percent, Table, format_spec_problem, number_hint, show
 
 MAX_IMAGE_PIXELS = 60_000_000
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -400,8 +400,8 @@ class _Resolve:
             if not ok:
                 want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
                         "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
-                hint = " (write numbers without thousands separators)" if isinstance(value, str) and re.fullmatch(r"[\d,. ]+", value) else ""
-                self.diags.error(mark, where, f"'{value}' is not {want}; {f.chart} charts need {want} in '{column}'{hint}")
+                self.diags.error(mark, where, f"'{show(value)}' is not {want}; {f.chart} charts need {want} in "
+                                              f"'{column}'{number_hint(value)}")
             elif need == "text":
                 row[column] = str(value)
 
