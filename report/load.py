@@ -483,12 +483,13 @@ def load_dataset_file(value: str, places: Places, mark: Mark, keypath: str, diag
     try:
         text = read_text(found, shown)
     except InputError as e:
-        diags.items.extend(e.diagnostics)
+        diags.items.extend(Diagnostic(d.mark, d.path or keypath, d.message, d.severity) for d in e.diagnostics)
         return None
     if value.lower().endswith(".csv"):
         return parse_csv(text, shown, diags, keypath)
     try:
         return parse_yaml(text, shown, diags)
     except InputError as e:
-        diags.items.extend(e.diagnostics)
+        diags.items.extend(Diagnostic(d.mark, f"{keypath}.{d.path}" if d.path else keypath, d.message, d.severity)
+                           for d in e.diagnostics)
         return None

@@ -21,6 +21,13 @@ from .model import Document, Figure, Percent, Table, format_spec_problem, number
 
 MAX_IMAGE_PIXELS = 60_000_000
 LINK_SCHEMES = ("http", "https", "mailto")
+# Limits (README: "Limits"): what a briefing can hold and still build in seconds.
+MAX_TABLE_ROWS = 2_000          # about 55 pages of table
+MAX_TABLE_COLUMNS = 20
+MAX_CHART_POINTS = 10_000       # rows a chart draws
+MAX_CATEGORIES = 1_000          # rows of a chart with a bar, slice or label for each
+MAX_CHART_VALUE = 1e18
+MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
 
 
 @dataclass
@@ -170,6 +177,8 @@ class _Resolver(markdown.Resolver):
                                  f"'{raw}' is not a value; write {{{{ name.path }}}} or {{{{ name.path | format }}}}")
             return raw
         name, spec = m.group(1), m.group(2)
+        if name.split(".")[0] not in self.res.doc.data and self.res.failed(name.split(".")[0]):
+            return raw
         try:
             value = lookup(self.res.doc.data, name)
         except KeyError as e:
@@ -319,8 +328,14 @@ class _Resolve:
         raise AssertionError(kind)
 
     # -- datasets
+    def failed(self, name: str) -> bool:
+        """The dataset `name` was reported already (a missing or broken file): say nothing more."""
+        return any(re.match(rf"data\.{re.escape(name)}($|[.\[])", d.path) for d in self.diags.errors)
+
     def rows_of(self, name: str, owner, key: str = "data"):
         ds = self.doc.data.get(name)
+        if self.failed(name):
+            return None
         if ds is None:
             self.diags.error(owner.mark_of(key), f"{owner.path}.{key}",
                              f"unknown dataset '{name}'{did_you_mean(name, self.doc.data)}"
@@ -354,7 +369,9 @@ class _Resolve:
         spec = ChartSpec(kind=f.chart, width=0, height=0, x=f.x, y=tuple(f.y), stacked=f.stacked,
                          labels=f.labels, x_label=f.x_label, y_label=f.y_label, roles=roles)
         ds = self.rows_of(f.data, f)
-        if ds is None:
+        categorical = any(key == "x" and need == "any" for key, _, need, _ in kind.columns(spec))
+        limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
+        if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart"):
             return
         rows = [dict(r) for r in ds.rows]
         for key, column, need, required in kind.columns(spec):     # key: the figure key naming the column
@@ -397,6 +414,10 @@ class _Resolve:
                   "date": lambda v: isinstance(v, dt.date),
                   "date_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
                   "text": lambda v: True, "any": lambda v: True}[need](value)
+            if ok:
+                ok = self.drawable(value, mark, where, f)
+                if not ok:
+                    continue
             if not ok:
                 want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
                         "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
@@ -404,6 +425,33 @@ class _Resolve:
                                               f"'{column}'{number_hint(value)}")
             elif need == "text":
                 row[column] = str(value)
+
+    def drawable(self, value, mark, where, f) -> bool:
+        """A number or date a chart can place on an axis; else an error at its cell."""
+        if isinstance(value, dt.date):
+            if not MIN_CHART_YEAR <= value.year <= MAX_CHART_YEAR:
+                self.diags.error(mark, where, f"{value.isoformat()} is outside the dates a chart can draw "
+                                              f"(years {MIN_CHART_YEAR} to {MAX_CHART_YEAR})")
+                return False
+            return True
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, float) and math.isinf(value):
+                self.diags.error(mark, where, f"an infinite value ({value}); {f.chart} charts need finite numbers "
+                                              f"(1e999 is beyond what a number can hold)")
+                return False
+            if abs(value) > MAX_CHART_VALUE:
+                self.diags.error(mark, where, f"{show(value)} is too large to draw (the limit is ±{MAX_CHART_VALUE:.0e})")
+                return False
+        return True
+
+    def too_many_rows(self, ds, owner, limit: int, what: str) -> bool:
+        """More rows than `what` can take in bounded time: an error at the dataset and the block."""
+        if len(ds.rows) <= limit:
+            return False
+        self.diags.error(ds.mark, ds.path, f"{len(ds.rows):,} rows; a {what} takes at most {limit:,} "
+                                           f"(used at line {owner.mark_of('data').line if owner.mark_of('data') else '?'} "
+                                           f"as {owner.path}.data); summarise or split the data")
+        return True
 
     def image(self, f: Figure, fig: RFigure):
         fig.placeholder = f.placeholder
@@ -437,9 +485,14 @@ class _Resolve:
         table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
         self.tables.append(table)
         ds = self.rows_of(t.data, t)
-        if ds is None:
+        if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
             return table
         columns = t.columns or ()
+        if len(columns or ds.columns) > MAX_TABLE_COLUMNS:
+            self.diags.error(t.mark_of("columns") if columns else t.mark_of("data"), f"{t.path}.columns",
+                             f"{len(columns or ds.columns)} columns; a table takes at most {MAX_TABLE_COLUMNS} on a "
+                             f"page (choose them with 'columns:')")
+            return table
         if not columns:
             from .model import Column
             columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None}, t.mark, {},

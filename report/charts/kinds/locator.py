@@ -12,6 +12,7 @@ import math
 from . import _common as c
 
 NAME = "locator"
+MAX_ROWS = 300         # each label is kept clear of every other
 ASPECT = 0.75
 
 

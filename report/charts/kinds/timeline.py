@@ -12,6 +12,7 @@ from __future__ import annotations
 from . import _common as c
 
 NAME = "timeline"
+MAX_ROWS = 100         # labels are placed by a search that grows fast with the number of events
 ASPECT = 0.4
 BAR = 4.0             # span bar thickness, points
 GAP = 6.0             # free space between labels on one level, points
