@@ -70,7 +70,7 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     load_sources(loaded, Settings(opts.offline, opts.data_cache), diags)
     ctx = model.Ctx(diags, KINDS, available_families())
     doc = model.validate(loaded, ctx)
-    if doc is None or diags.errors:      # a dataset that failed to load would only add "unknown dataset" below
+    if doc is None:
         diags.raise_if_errors()
     resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()
@@ -197,6 +197,18 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
+def _check_outputs(data_path: Path, out_path: Path, opts: Options) -> None:
+    """-o and --export-figures name places the program may write (report/output.py)."""
+    from .output import check_export_folder, check_output
+
+    def inputs():
+        from .watch import inputs_of
+        return inputs_of(data_path, opts)
+    check_output(out_path, data_path, inputs)
+    if opts.export_figures:
+        check_export_folder(opts.export_figures)
+
+
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
     started = time.perf_counter()
@@ -204,6 +216,8 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     diags = Diagnostics(strict=opts.strict)
     progress = opts.progress or (lambda stage, k=0, n=0: None)
     progress("load", 0, 0)
+    if not opts.check_only:
+        _check_outputs(data_path, out_path, opts)
     loaded, resolved = prepare(data_path, opts, diags)
     changes_text = None
     if opts.changes_since:

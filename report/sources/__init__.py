@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, Mark
-from ..load import Loaded, Places, YList, YMap
+from ..load import MAX_ROWS, Loaded, Places, YList, YMap
 from . import file_source, json_source, sql, url, xlsx
 
 SOURCES = {m.KEY: m for m in (file_source, url, sql, xlsx, json_source)}
-MAX_ROWS = 200_000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

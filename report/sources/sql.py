@@ -13,10 +13,10 @@ import re
 import time
 import urllib.parse
 
+from ..load import MAX_ROWS
 from .env import expand, mask
 
 KEY = "sql"
-MAX_ROWS = 200_000
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 # Statements that make a transaction read-only, per SQLAlchemy dialect name.
 READ_ONLY = {"postgresql": ("SET TRANSACTION READ ONLY",), "mysql": ("SET TRANSACTION READ ONLY",),
