@@ -197,8 +197,8 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool, part: int = 2) ->
             text = str(value)
             if key == "/Trapped":
                 text = text.lstrip("/")
-            if not text.strip() or (key == "/Trapped" and part >= 3):
-                del info[key]                # empty: it would have to be mirrored too; PDF/A-3 has no pdf:Trapped
+            if not text.strip() or (key == "/Trapped" and pdfa):
+                del info[key]                # empty: it would be mirrored too; veraPDF knows no pdf:Trapped in PDF/A
                 continue
             fields[key[1:]] = text
     x = escape
