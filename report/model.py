@@ -932,8 +932,7 @@ class Scalars(Option):
 
 
 class Source(Model):
-    """A dataset read from where the data lives: a mapping under `data:` with one of the keys
-    file, url, sql, xlsx or json. Its rows are checked like a CSV's; errors point here."""
+    """A dataset from where the data lives: a mapping under `data:` with one of file, url, sql, xlsx, json."""
     file = Str(None, "A CSV or YAML file beside the data file (as `name: file.csv`), here so that as_of applies.")
     url = Str(None, "An http(s) URL returning CSV, JSON or XLSX; cached in the build folder, revalidated "
                     "with ETag / Last-Modified, used from the cache with a warning when unreachable or --offline.")

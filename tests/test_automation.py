@@ -28,6 +28,7 @@ from conftest import EXAMPLE, ROOT, PdfText, describe, run_report, write
 
 SCHEMA = ROOT / "schema" / "briefing.schema.json"
 WORKFLOW = ROOT / ".github" / "workflows" / "briefing.yml"
+BATCH_WORKFLOW = ROOT / ".github" / "workflows" / "briefing-batch.yml"
 WAIT = 20.0
 
 SMALL = """
@@ -309,7 +310,9 @@ def _actionlint() -> str:
 
 
 def test_workflow_passes_actionlint():
-    proc = subprocess.run([_actionlint(), "-no-color", str(WORKFLOW.relative_to(ROOT))], cwd=ROOT,
+    flows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert WORKFLOW in flows and BATCH_WORKFLOW in flows
+    proc = subprocess.run([_actionlint(), "-no-color", *(str(f.relative_to(ROOT)) for f in flows)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -325,10 +328,28 @@ def test_workflow_triggers_reproducibility_and_publishing():
     runs = "\n".join(s.get("run", "") for s in steps)
     assert "pip install -c constraints.txt -e '.[test]'" in runs
     assert "python -m pytest" in runs
-    assert 'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"' in runs
+    assert 'SOURCE_DATE_EPOCH="$(date -u -d "$(date -u +%F)" +%s)"' in runs     # dated by the day it is built
     assert "sha256sum" in runs and "gh release upload latest" in runs
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in steps)
-    assert "--shard ${{ matrix.shard }}/4" in WORKFLOW.read_text()     # the commented matrix example
+
+
+def test_workflow_compares_with_the_previous_edition_and_publishes_only_changes():
+    flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    steps = flow["jobs"]["build"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "gh release download latest" in runs
+    assert '--changes-since "$PREVIOUS" --changes-summary build/changes.md' in runs
+    assert 'grep -q "^No data changed" build/changes.md' in runs     # test_editions checks the program says so
+    assert "--notes-file build/changes.md" in runs and 'build/changes.md >> "$GITHUB_STEP_SUMMARY"' in runs
+
+
+def test_batch_workflow_builds_a_folder_over_a_matrix_of_shards():
+    flow = yaml.safe_load(BATCH_WORKFLOW.read_text(encoding="utf-8"))
+    job = flow["jobs"]["build"]
+    shards = job["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, len(shards) + 1)) and flow["env"]["SHARDS"] == str(len(shards))
+    runs = "\n".join(s.get("run", "") for s in job["steps"])
+    assert '--shard "${{ matrix.shard }}/$SHARDS"' in runs and "-o build/out" in runs
 
 
 def test_dependencies_are_bounded_and_pinned_in_constraints():
