@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import alt_text, markdown
@@ -331,6 +331,12 @@ class _Resolve:
                          x_label=f.x_label, y_label=f.y_label, roles=roles,
                          options=tuple(sorted((k, plain(v)) for k, v in own.items())),
                          names=tuple((col, name) for col, name in series if name))
+        if hasattr(kind, "prepare"):        # options that name files or other datasets
+            env = _ChartEnv(self, f, spec)
+            prepared = kind.prepare(dict(spec.options), env)
+            if env.failed:
+                return
+            spec = replace(spec, options=tuple(sorted(prepared.items())))
         ds = self.rows_of(f.data, f)
         if ds is None:
             return
@@ -444,6 +450,48 @@ class _Resolve:
                     cells.append(str(value))
             table.cells.append(cells)
         return table
+
+
+class _ChartEnv:
+    """What a chart kind's prepare(options, env) may use: the figure's role columns,
+    files beside the data file, other datasets, and errors at the figure's keys."""
+    MAX_FILE_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, res: "_Resolve", f: Figure, spec: ChartSpec):
+        self.res, self.f, self.spec, self.failed = res, f, spec, False
+
+    def role(self, key: str) -> str | None:
+        return dict(self.spec.roles).get(key)
+
+    def error(self, key: str, message: str) -> None:
+        self.failed = True
+        self.res.diags.error(self.f.mark_of(key), f"{self.f.path}.{key}", message)
+
+    def read_text(self, key: str, name: str) -> str | None:
+        found, problem = self.res.places.find(name)
+        if problem == "missing":
+            problem = f"'{name}' not found next to the data file"
+        elif not problem and found.is_dir():
+            problem = f"'{name}' is a folder; expected a file"
+        elif not problem and found.stat().st_size > self.MAX_FILE_BYTES:
+            problem = f"'{name}' is larger than {self.MAX_FILE_BYTES // 2 ** 20} MB"
+        if problem:
+            self.error(key, problem)
+            return None
+        try:
+            return found.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self.error(key, f"cannot read '{name}' ({e.__class__.__name__})")
+            return None
+
+    def rows(self, key: str, name: str):
+        """The rows of another dataset, or None after an error."""
+        ds = self.res.doc.data.get(name)
+        if ds is None or ds.rows is None:
+            self.error(key, f"unknown dataset '{name}'{did_you_mean(name, self.res.doc.data)}"
+                       if ds is None else f"dataset '{name}' is a mapping of values, not rows")
+            return None
+        return ds
 
 
 def plain(value):

@@ -48,7 +48,7 @@ sections:
 EXPECTED = [("bar", ["North", "South", "East", "Regionbar"]), ("barh", ["North", "South", "East"]),
             ("line", ["2019", "2020", "Valueline"]), ("area", ["2019", "2021"]), ("pie", ["North", "South"]),
             ("timeline", ["Border clashes", "Offensive begins", "Statement signed"]),
-            ("locator", ["Ganja", "Barda", "°E"]), ("scatter", ["Alpha", "Beta", "Gamma"])]
+            ("locator", ["Ganja", "Barda", "km", "AZERBAIJAN"]), ("scatter", ["Alpha", "Beta", "Gamma"])]
 
 
 @pytest.fixture(scope="module")
