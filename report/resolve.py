@@ -15,6 +15,7 @@ from pathlib import Path
 from . import alt_text, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
+from .charts.kinds._annotate import parse_period
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Places, YMap, YStr
@@ -353,13 +354,18 @@ class _Resolve:
                                      f"dataset '{ds.name}' has no column '{column}'{did_you_mean(column, ds.columns)}"
                                      f" (columns: {', '.join(ds.columns)})")
                 continue
-            self.check_column(ds, rows, column, need, f, required)
+            blank_ok = getattr(kind, "blank_is_na", lambda spec: False)(spec)
+            period = self.check_column(ds, rows, column, need, f, required and not blank_ok)
+            if period and key == "x":
+                spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
         fig.rows = tuple(rows)
         fig.chart = spec
         if not fig.alt:
             fig.alt = alt_text.describe(spec, rows, self.doc.report.language)
 
-    def check_column(self, ds, rows, column, need, f, required):
+    def check_column(self, ds, rows, column, need, f, required) -> str | None:
+        """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""
+        periods = set()
         for i, row in enumerate(rows):
             value = row.get(column)
             src = ds.rows[i]
@@ -370,24 +376,31 @@ class _Resolve:
                 if required:     # an optional column (a timeline's `end`) is meant to be blank
                     self.diags.warning(mark, where, f"missing value in row {i + 1} of '{ds.name}'; the chart shows a gap")
                 continue
-            if need in ("date", "date_or_number") and isinstance(value, str):
+            if need in ("date", "date_or_number", "period_or_number") and isinstance(value, str):
                 try:
                     row[column] = value = dt.date.fromisoformat(value.strip())
                 except ValueError:
-                    pass
+                    period = parse_period(value) if need == "period_or_number" else None
+                    if period:
+                        row[column] = value = period[0]
+                        periods.add(period[1])
             if isinstance(value, dt.datetime):
                 row[column] = value = value.date()
             ok = {"number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
                   "date": lambda v: isinstance(v, dt.date),
                   "date_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
+                  "period_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
                   "text": lambda v: True, "any": lambda v: True}[need](value)
             if not ok:
                 want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
-                        "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
+                        "date_or_number": "a date (YYYY-MM-DD) or a number",
+                        "period_or_number": "a date, a period (2024-03, 2024Q4) or a number"}[need]
                 hint = " (write numbers without thousands separators)" if isinstance(value, str) and re.fullmatch(r"[\d,. ]+", value) else ""
                 self.diags.error(mark, where, f"'{value}' is not {want}; {f.chart} charts need {want} in '{column}'{hint}")
             elif need == "text":
                 row[column] = str(value)
+        # The finest kind of period decides the ticks (months, then quarters, then years).
+        return next((k for k in ("M", "Q", "Y") if k in periods), None)
 
     def image(self, f: Figure, fig: RFigure):
         fig.placeholder = f.placeholder
