@@ -12,6 +12,7 @@ from . import _common as c
 from . import _map
 
 NAME = "locator"
+MAX_ROWS = 300         # each label is kept clear of every other
 ASPECT = 0.75
 TITLE = {"en": "Map of places", "de": "Karte der Orte", "fr": "Carte des lieux", "es": "Mapa de lugares",
          "ru": "Карта мест"}
