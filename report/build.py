@@ -154,6 +154,18 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
+def _check_outputs(data_path: Path, out_path: Path, opts: Options) -> None:
+    """-o and --export-figures name places the program may write (report/output.py)."""
+    from .output import check_export_folder, check_output
+
+    def inputs():
+        from .watch import inputs_of
+        return inputs_of(data_path, opts)
+    check_output(out_path, data_path, inputs)
+    if opts.export_figures:
+        check_export_folder(opts.export_figures)
+
+
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
     started = time.perf_counter()
@@ -161,6 +173,8 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     diags = Diagnostics(strict=opts.strict)
     progress = opts.progress or (lambda stage, k=0, n=0: None)
     progress("load", 0, 0)
+    if not opts.check_only:
+        _check_outputs(data_path, out_path, opts)
     loaded, resolved = prepare(data_path, opts, diags)
     timings["load+resolve"] = time.perf_counter() - started
     result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))

@@ -154,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
                 return usage_error("--watch takes one data file")
             if args.check:
                 return usage_error("--watch builds the PDF; it cannot be used with --check")
+            if not inputs[0].is_file():     # nothing to build, so nothing to wait for
+                what = "is not a file" if inputs[0].exists() else "no such file"
+                print(f"{inputs[0]}: error: {what}; --watch needs the data file to exist", file=sys.stderr)
+                return EXIT_INVALID
             from .watch import watch
             return watch(inputs[0], args.output or Path("build") / f"{inputs[0].stem}.pdf", opts, console)
         if several:

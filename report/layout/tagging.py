@@ -45,6 +45,13 @@ def take(filename) -> "TagRecord | None":
     return RECORDS.pop(str(filename), None)
 
 
+class TaggingError(RuntimeError):
+    """A bug in tagging: the structure tree would not cover what was drawn. The build stops (exit 1)."""
+
+    def __init__(self, message: str):
+        super().__init__(f"internal error in tagging (please report it): {message}")
+
+
 class Tag:
     """One structure element: a role (P, H1, Figure, TD …), its parent and attributes."""
     __slots__ = ("role", "parent", "alt", "attrs", "anchors", "lang")
@@ -56,6 +63,21 @@ class Tag:
 
     def __repr__(self):
         return f"<Tag {self.role}>"
+
+    # A Tag IS one structure element. ReportLab deep-copies flowables when it splits
+    # a list inside a table cell (a callout or summary box over a page break); the
+    # copy must stay in the same element, not start a second tree with its own root.
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def root(self) -> "Tag":
+        tag = self
+        while tag.parent is not None:
+            tag = tag.parent
+        return tag
 
 
 class TagRecord:
@@ -69,6 +91,7 @@ class TagRecord:
         self.links: dict[Tag, tuple] = {}    # Link -> (kind, target)
         self.stack: list = []                # open sequences: Tag, or a str for an artifact (its properties)
         self.state: dict = {}                # per-table drawing state (parts drawn, rows seen)
+        self.what: dict[Tag, str] = {}       # Tag -> what drew it first (for error messages)
 
     # -- structure
     def touch(self, tag: Tag) -> None:
@@ -95,7 +118,11 @@ class TagRecord:
         else:
             canv.addLiteral("/Artifact BMC")
 
-    def begin(self, canv, tag: Tag) -> None:
+    def begin(self, canv, tag: Tag, flowable=None) -> None:
+        if tag not in self.kids:
+            self.what[tag] = describe(flowable, tag, canv.getPageNumber())
+            if self.root is not None and tag.root() is not self.root:
+                raise TaggingError(f"{self.what[tag]} belongs to no element of the document's structure tree")
         self.touch(tag)
         if self.stack:
             canv.addLiteral("EMC")         # suspend the enclosing sequence
@@ -122,6 +149,32 @@ class TagRecord:
     def current(self) -> Tag | None:
         """The innermost open element (an artifact inside it does not count)."""
         return next((t for t in reversed(self.stack) if isinstance(t, Tag)), None)
+
+
+def describe(flowable, tag: Tag, page: int) -> str:
+    """`<P> "The source reports…" on page 3`: names an element in an internal error."""
+    if isinstance(flowable, (list, tuple)):
+        flowable = flowable[0] if flowable else None
+    text = ""
+    if isinstance(flowable, Paragraph):
+        text = " ".join(_plain_text(flowable).split())
+    elif isinstance(flowable, str):
+        text = " ".join(flowable.split())
+    elif flowable is not None:
+        text = type(flowable).__name__
+    if len(text) > 40:
+        text = text[:40] + "…"
+    return f"<{tag.role}>" + (f' "{text}"' if text else "") + f" on page {page}"
+
+
+def _plain_text(p: Paragraph) -> str:
+    """A paragraph's text; a split part has no frags, only its lines."""
+    text = p.getPlainText()
+    lines = getattr(getattr(p, "blPara", None), "lines", None)
+    if text.strip() or not lines:
+        return text
+    return " ".join(" ".join(line[1]) if isinstance(line, tuple)
+                    else "".join(getattr(w, "text", "") for w in getattr(line, "words", ())) for line in lines)
 
 
 class TaggingCanvas(Canvas):
@@ -230,7 +283,7 @@ def install() -> None:
         tag = self.__dict__.get("_tag") if rec is not None else None
         if tag is None:
             return flowable_draw_on(self, canvas, x, y, _sW)
-        rec.begin(canvas, tag)
+        rec.begin(canvas, tag, self)
         if tag.role == "Figure":
             x0 = self._hAlignAdjust(x, _sW)
             w, h = (getattr(self, "drawWidth", None) or self.width), (getattr(self, "drawHeight", None) or self.height)
@@ -260,7 +313,7 @@ def install() -> None:
             else:
                 inner = self._flowable
                 lbl = None if isinstance(inner, DDIndenter) else inner.__dict__.get("_lbl")
-                rec.begin(canv, lbl) if lbl is not None else rec.begin_artifact(canv)
+                rec.begin(canv, lbl, inner) if lbl is not None else rec.begin_artifact(canv)
                 try:
                     self._bullet.drawOn(self, canv, x, y, 0)
                 finally:
@@ -326,9 +379,9 @@ class TableTagger:
                 if st["row"] is None:
                     rec.begin_artifact(canv, "<</Type /Pagination>>")
                 else:
-                    rec.begin(canv, self.cell(st["row"], col_no))
+                    rec.begin(canv, self.cell(st["row"], col_no), value)
             elif self.mode == "toc" and _has(value, Paragraph):
-                rec.begin(canv, self.cell(st["next"], 0))
+                rec.begin(canv, self.cell(st["next"], 0), value)
                 st["next"] += 1
             elif self.mode == "layout" and isinstance(value, str) and value:
                 rec.begin_artifact(canv)

@@ -163,9 +163,10 @@ def shorten(text: str, limit: int) -> str:
 def wrap_to_width(text: str, max_pt: float, size: float, max_lines: int = 3) -> str:
     """Wrap `text` at the widest line length that fits `max_pt`; shorten if it needs
     more than `max_lines` lines."""
-    text = " ".join(text.split())
+    text = shorten(" ".join(text.split()), 80 * max_lines)     # bounded work for any label
     if text_extent(text, size)[0] <= max_pt:
         return text
+    wrapped = text                            # nothing narrower fits: keep one line, shortened below
     for chars in range(len(text) - 1, 3, -1):
         wrapped = wrap(text, chars, balanced=False)
         if text_extent(wrapped, size)[0] <= max_pt:
