@@ -25,7 +25,7 @@ class Options:
     check_only: bool = False
     jobs: int = 1
     use_cache: bool = True
-    cache_dir: Path = Path("build/.cache/charts")
+    cache_dir: Path | None = None         # caches' root (charts/, fonts/); None: the user's cache folder
     allow_outside: tuple[Path, ...] = ()
     print_edition: bool = False
     export_figures: Path | None = None
@@ -33,7 +33,6 @@ class Options:
     progress: object = None               # callable(stage, k, n): "load", "charts", "layout", "write"
     pdfa: bool = True                     # PDF/A-2b (XMP, sRGB output intent); --no-pdfa turns it off
     offline: bool = False                 # URL datasets from the cache only (--offline)
-    data_cache: Path | None = Path("build/.cache/data")    # HTTP responses of URL datasets
     attach: bool = True                   # embed each dataset as CSV (PDF/A-3b); --no-attach turns it off
     changes_since: Path | None = None     # the previous edition: add "What changed since ..." (--changes-since)
     changes_summary: Path | None = None   # also write that section as Markdown (--changes-summary)
@@ -67,8 +66,8 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
     from .sources import Settings, load_sources
-    load_sources(loaded, Settings(opts.offline, opts.data_cache), diags)
-    ctx = model.Ctx(diags, KINDS, available_families())
+    load_sources(loaded, Settings(opts.offline, cache_root(opts)), diags)   # kept under --no-cache: the fallback
+    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)))
     doc = model.validate(loaded, ctx)
     if doc is None:
         diags.raise_if_errors()
@@ -77,7 +76,7 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     return loaded, resolved
 
 
-def add_changes(loaded, resolved, previous: Path):
+def add_changes(loaded, resolved, previous: Path, opts: Options):
     """The briefing again, with "What changed since the edition of <date>" as its first section;
     and that section as Markdown, for --changes-summary."""
     from . import model
@@ -96,11 +95,16 @@ def add_changes(loaded, resolved, previous: Path):
     sections.mark, sections.item_marks = loaded.tree["sections"].mark, [where, *loaded.tree["sections"].item_marks]
     loaded.tree["sections"] = sections
     diags = Diagnostics()        # the first pass reported the briefing's own problems
-    doc = model.validate(loaded, model.Ctx(diags, KINDS, available_families()))
+    doc = model.validate(loaded, model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts))))
     if doc is not None:
         resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()
     return resolved, summary(changes, resolved.labels)
+
+
+def cache_root(opts: Options) -> Path:
+    from .cache import default_root
+    return opts.cache_dir if opts.cache_dir is not None else default_root()
 
 
 def chart_jobs(resolved, geo, theme, diags: Diagnostics):
@@ -221,7 +225,7 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     loaded, resolved = prepare(data_path, opts, diags)
     changes_text = None
     if opts.changes_since:
-        resolved, changes_text = add_changes(loaded, resolved, opts.changes_since)
+        resolved, changes_text = add_changes(loaded, resolved, opts.changes_since, opts)
     timings["load+resolve"] = time.perf_counter() - started
     result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
     if opts.check_only:
@@ -234,11 +238,12 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     from .theme import make_theme
 
     style = resolved.doc.style
-    theme = make_theme(style.font, style.size, tuple(style.palette))
+    theme = make_theme(style.font, style.size, tuple(style.palette), cache_root=cache_root(opts))
     theme.register()
     geo = geometry(style)
     t0 = time.perf_counter()
-    cache = Cache(opts.cache_dir if opts.use_cache else None)
+    cache = Cache(cache_root(opts) / "charts" if opts.use_cache else None,
+                  fonts=frozenset(face.name for face in theme.all_faces()))
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
     charts = start_drawing(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,

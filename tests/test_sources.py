@@ -169,8 +169,14 @@ def briefing(folder: Path, dataset: str, *, table: bool = True, chart: bool = Tr
 
 
 def build(folder: Path, *args, check: bool = False):
+    """The command in `folder`, with its caches in folder/cache (the HTTP copies in cache/http)."""
     extra = ("--check",) if check else ("-o", "out.pdf")
-    return run_report("brief.yaml", *extra, *args, cwd=folder)
+    return run_report("brief.yaml", *extra, "--cache-dir", "cache", *args, cwd=folder)
+
+
+def cached(folder: Path) -> list[dict]:
+    """The HTTP cache's entries, as stored (data-only JSON)."""
+    return [json.loads(p.read_text()) for p in sorted((folder / "cache" / "http").glob("*.json"))]
 
 
 def attached(pdf: Path) -> dict:
@@ -200,8 +206,10 @@ def test_url_csv_is_drawn_cached_and_revalidated_with_its_etag(server, tmp_path)
     text = PdfText(tmp_path / "out.pdf").all
     assert "North" in text and "South" in text
     assert "Data as of 30 November 2026" in text
-    cached = list((tmp_path / "build" / ".cache" / "data" / "http").glob("*.body"))
-    assert [p.read_bytes() for p in cached] == [SALES_CSV]
+    import base64
+    entries = cached(tmp_path)
+    assert [base64.b64decode(e["data"]["body"]["$bytes"]) for e in entries] == [SALES_CSV]
+    assert entries[0]["data"]["etag"] and entries[0]["data"]["url"] == f"{server.url}/sales.csv"
     second = build(tmp_path)
     assert second.returncode == 0, describe(second)
     assert server.revalidated == before + 1          # asked with If-None-Match, answered 304
@@ -243,15 +251,12 @@ def test_unreachable_source_uses_the_cached_copy_with_its_age(server, tmp_path):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    cache = tmp_path / "build" / ".cache" / "data" / "http"
-    meta_path = next(cache.glob("*.json"))
-    meta = json.loads(meta_path.read_text())
     dead = f"http://127.0.0.1:{port}/sales.csv"
     import hashlib
+    entry = cached(tmp_path)[0]
     key = hashlib.sha256(dead.encode()).hexdigest()[:32]
-    meta["url"], meta["fetched"] = dead, meta["fetched"] - 3 * 3600
-    (cache / f"{key}.json").write_text(json.dumps(meta))
-    (cache / f"{key}.body").write_bytes(next(cache.glob("*.body")).read_bytes())
+    entry["key"], entry["data"]["url"], entry["data"]["fetched"] = key, dead, entry["data"]["fetched"] - 3 * 3600
+    (tmp_path / "cache" / "http" / f"{key}.json").write_text(json.dumps(entry))
     data = briefing(tmp_path, f"url: {dead}")
     proc = build(tmp_path)
     assert proc.returncode == 0, describe(proc)
@@ -274,6 +279,17 @@ def test_failed_requests_are_clear_errors_at_the_dataset(server, tmp_path, route
     assert time.monotonic() - started < 60
     error_at(proc, data, "url:", *words)
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_corrupt_cache_entry_is_a_miss(server, tmp_path):
+    briefing(tmp_path, f"url: {server.url}/sales.csv")
+    assert build(tmp_path, check=True).returncode == 0
+    entry = next((tmp_path / "cache" / "http").glob("*.json"))
+    entry.write_bytes(b"\x80\x04\x95 not json, perhaps a pickle")
+    proc = build(tmp_path, "--offline", check=True)
+    assert proc.returncode == 2 and "no copy" in proc.stderr, describe(proc)
+    assert build(tmp_path, check=True).returncode == 0          # fetched again, and cached again
+    assert cached(tmp_path)[0]["data"]["url"] == f"{server.url}/sales.csv"
 
 
 def test_redirect_is_followed(server, tmp_path):

@@ -34,7 +34,7 @@ class SourceError(Exception):
 class Settings:
     """What the command line says about reading sources."""
     offline: bool = False
-    cache_dir: Path | None = Path("build/.cache/data")
+    cache_dir: Path | None = None          # the caches' root; URL responses go in its http/ folder
 
 
 @dataclass
