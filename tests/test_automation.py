@@ -333,6 +333,28 @@ def test_workflow_triggers_reproducibility_and_publishing():
     assert "--shard ${{ matrix.shard }}/4" in WORKFLOW.read_text()     # the commented matrix example
 
 
+def test_constraints_min_holds_every_lower_bound():
+    """constraints-min.txt installs each dependency at its lower bound, so that the
+    suite can be run there (README: Installing)."""
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = {}
+    for line in (ROOT / "constraints-min.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    for text in project["dependencies"] + project["optional-dependencies"]["test"]:
+        req = Requirement(text)
+        lower = [s.version for s in req.specifier if s.operator == ">="]
+        assert lower, f"{text}: no lower bound"
+        name = req.name.lower().replace("_", "-")
+        assert name in pins and Version(pins[name]) == Version(lower[0]), (
+            f"constraints-min.txt must pin {req.name}=={lower[0]} (the lower bound in pyproject.toml), "
+            f"and the suite must pass with it")
+
+
 def test_dependencies_are_bounded_and_pinned_in_constraints():
     from packaging.requirements import Requirement
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
