@@ -76,7 +76,7 @@ def chart_jobs(resolved, geo, theme, diags: Diagnostics):
 
     from .charts.draw import ChartJob
     from .charts.kinds import KINDS
-    from .layout.story import figure_size, max_figure_height
+    from .layout.pages import figure_size, max_figure_height
     jobs = []
     for fig in resolved.figures:
         if fig.chart is None:

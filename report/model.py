@@ -538,23 +538,63 @@ def _chart_kinds() -> list[str]:
     return list(KINDS)
 
 
+class SeriesName(Model):
+    """A value column with the name its legend and description use."""
+    WHERE = "figure.y[]"
+    column = Str(REQUIRED, "The dataset column.")
+    label = Str(None, "The series' display name (default: the column name).")
+
+
+class Series(Option):
+    """A column name, or {column, label}; validated as (column, label or None)."""
+    json = {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/SeriesName"}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, dict):
+            named = SeriesName.validate(value, mark, path, ctx)
+            return INVALID if named is INVALID else (named.column, named.label)
+        column = Str().check(value, mark, path, ctx)
+        return INVALID if column is INVALID else (column, None)
+
+
+def chart_keys() -> dict[str, tuple[Option, tuple[str, ...]]]:
+    """Every figure key a chart kind declares (its data roles and its options):
+    {key: (option, the kinds that take it)}, from the registry's declarations."""
+    import sys
+
+    from .charts.kinds import KINDS
+    here = sys.modules[__name__]
+    out: dict[str, tuple[Option, dict[str, list[str]]]] = {}    # key -> (option, {doc: kinds})
+    for name, kind in KINDS.items():
+        declared = {}
+        for role in kind.ROLES:
+            doc = role.doc + (f" (default '{role.default}')" if role.default else "")
+            declared[role.key] = (ListOf(Series(), (), doc, single_ok=True) if role.many else Str(None, doc))
+        declared.update(kind.options(here))
+        for key, option in declared.items():
+            first, docs = out.setdefault(key, (option, {}))
+            if type(option) is not type(first):
+                raise TypeError(f"chart kinds declare '{key}' with two types ({name}: {type(option).__name__})")
+            docs.setdefault(option.doc, []).append(name)
+    merged = {}
+    for key, (option, docs) in out.items():
+        kinds = tuple(k for names in docs.values() for k in names)
+        if len(docs) == 1 and len(kinds) == len(KINDS):
+            option.doc = next(iter(docs))
+        else:
+            option.doc = " ".join(f"{', '.join(names)}: {doc}" for doc, names in docs.items())
+        merged[key] = (option, tuple(k for k in KINDS if k in kinds))
+    return merged
+
+
 class Figure(Model):
     """A chart drawn from a dataset, or an image."""
     id = Id("fig-", "Id for cross-references (@fig-...); figures are numbered in order.")
-    chart = Choice(lambda ctx: ctx.chart_kinds, None, "Chart kind: bar, barh, line, area, pie, timeline, locator, scatter.",
+    chart = Choice(lambda ctx: ctx.chart_kinds, None, "Chart kind: " + ", ".join(_chart_kinds()) + ".",
                    what="chart", listed=_chart_kinds)
     data = Str(None, "The dataset a chart draws (a key of `data`).")
-    x = Str(None, "Column of categories or x values.")
-    y = ListOf(Str(), (), "A value column, or a list of them (one series each).", single_ok=True)
-    stacked = Bool(False, "bar/barh/area: stack the series.")
-    labels = Bool(False, "Value labels on bars and points.")
     x_label = Str(None, "Title of the x axis.")
     y_label = Str(None, "Title of the y axis.")
-    date = Str(None, "timeline: the column of dates (default 'date').")
-    end = Str(None, "timeline: the column of span ends (default 'end').")
-    label = Str(None, "timeline, locator, scatter: the column of labels (default 'label').")
-    lat = Str(None, "locator: the latitude column (default 'lat').")
-    lon = Str(None, "locator: the longitude column (default 'lon').")
     image = Str(None, "An image file (PNG, JPEG or SVG) instead of a chart.")
     credit = Str(None, "Image credit, printed after the caption.")
     placeholder = Str(None, "Text printed in a frame when the image is expected to be absent.")
@@ -564,8 +604,20 @@ class Figure(Model):
     width = Length(Percent(1.0), "Width, as a share of the text width (80%) or a length.", percent=True)
     height = Length(None, "Height; default: a good aspect ratio for the chart kind.")
 
-    CHART_ONLY = ("data", "x", "y", "stacked", "labels", "x_label", "y_label", "date", "end", "label", "lat", "lon")
     IMAGE_ONLY = ("image", "credit", "placeholder")
+
+    @classmethod
+    def declare_chart_keys(cls):
+        """Add the keys the chart kinds declare (after the common ones, in registry order)."""
+        cls.CHART_KEYS = chart_keys()
+        for key, (option, _) in cls.CHART_KEYS.items():
+            setattr(cls, key, option)
+        cls._options = {**cls._options, **{k: o for k, (o, _) in cls.CHART_KEYS.items()}}
+        cls.CHART_ONLY = ("data", "x_label", "y_label", *cls.CHART_KEYS)
+
+    def chart_values(self) -> dict:
+        """The values of the keys this figure's chart kind declares (defaults filled in)."""
+        return {k: self._values[k] for k, (_, kinds) in self.CHART_KEYS.items() if self.chart in kinds}
 
     def check_whole(self, ctx):
         if (self.chart is None) == (self.image is None):
@@ -578,10 +630,18 @@ class Figure(Model):
                 what = "charts" if self.image else "images"
                 ctx.error(self.mark_of(key), _join(self.path, key), f"'{key}' only applies to {what}")
                 ok = False
+        for key, (_, kinds) in (self.CHART_KEYS.items() if self.chart else ()):
+            if self.chart not in kinds and self._values[key] not in (None, False, ()):
+                ctx.error(self.mark_of(key), _join(self.path, key),
+                          f"'{key}' does not apply to {self.chart} charts; it applies to: {', '.join(kinds)}")
+                ok = False
         if self.chart and not self.data:
             ctx.error(self.mark, _join(self.path, "data"), f"a {self.chart} chart needs 'data': the dataset to draw")
             ok = False
         return ok
+
+
+Figure.declare_chart_keys()
 
 
 class KeyFigure(Model):
@@ -779,6 +839,23 @@ class Document(Model):
 MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout)
 
 
+def _nested_models(option) -> list:
+    """The models nested in `option` (a chart kind's keys may bring their own)."""
+    if isinstance(option, Nested):
+        return [option.model] + [m for o in option.model._options.values() for m in _nested_models(o)]
+    if isinstance(option, ListOf):
+        return _nested_models(option.item)
+    if isinstance(option, Series):
+        return [SeriesName]
+    return []
+
+
+def all_models() -> tuple:
+    """MODELS and, after them, the models the chart kinds' keys use."""
+    extra = [m for o in Figure._options.values() for m in _nested_models(o)]
+    return MODELS + tuple(dict.fromkeys(m for m in extra if m not in MODELS))
+
+
 def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
     """The typed document, or None when errors were reported."""
     tree = loaded.tree
@@ -822,13 +899,13 @@ def json_schema() -> dict:
     schema = Document.json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": "Briefing data file", **schema,
-            "$defs": {m.__name__: m.json_schema() for m in MODELS if m is not Document}}
+            "$defs": {m.__name__: m.json_schema() for m in all_models() if m is not Document}}
 
 
 def reference_markdown() -> str:
     """The data-file reference for the README, generated from the declarations above."""
     lines = []
-    for model in MODELS:
+    for model in all_models():
         lines += [f"### `{_where(model)}`", "", (model.__doc__ or "").strip(), "",
                   "| key | type | default | what it is |", "|---|---|---|---|"]
         for key, option in model._options.items():
@@ -851,13 +928,14 @@ def _cell(text: str) -> str:
 def _where(model) -> str:
     return {"Document": "top level", "Report": "report", "Style": "style", "Labels": "style.labels",
             "Section": "sections[]", "Figure": "figure", "Table": "table", "Column": "table.columns[]",
-            "KeyFigure": "key_figures[]", "Callout": "callout"}[model.__name__]
+            "KeyFigure": "key_figures[]", "Callout": "callout"}.get(model.__name__, getattr(model, "WHERE", model.__name__))
 
 
 def _kind(option: Option) -> str:
     names = {Str: "text", Markdown: "Markdown", Id: "id", Bool: "true/false", Number: "number",
              Length: "length", Color: "colour", Date: "date", PageSize: "page size", Margins: "length(s)",
-             FormatSpec: "format", Raw: "list", DataOption: "mapping of datasets"}
+             FormatSpec: "format", Raw: "list", DataOption: "mapping of datasets",
+             Series: "column or {column, label}"}
     if isinstance(option, Choice):
         return "one of: " + (", ".join(option.choices) if not callable(option.choices) else "see doc")
     if isinstance(option, ListOf):

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import alt_text, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
+from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Places, YMap, YStr
 from .model import Document, Figure, Percent, Table, format_spec_problem
@@ -320,14 +321,21 @@ class _Resolve:
 
     def chart(self, f: Figure, fig: RFigure):
         kind = KINDS[f.chart]
-        roles = tuple(sorted((r, getattr(f, r)) for r in ("date", "end", "label", "lat", "lon") if getattr(f, r)))
-        spec = ChartSpec(kind=f.chart, width=0, height=0, x=f.x, y=tuple(f.y), stacked=f.stacked,
-                         labels=f.labels, x_label=f.x_label, y_label=f.y_label, roles=roles)
+        values = f.chart_values()
+        series = values.get("y", ())
+        roles = tuple(sorted((r.key, values[r.key]) for r in kind.ROLES
+                             if r.key not in ("x", "y") and values.get(r.key)))
+        own = {k: v for k, v in values.items() if k not in {r.key for r in kind.ROLES}}
+        spec = ChartSpec(kind=f.chart, width=0, height=0, x=values.get("x"), y=tuple(col for col, _ in series),
+                         stacked=bool(own.pop("stacked", False)), labels=bool(own.pop("labels", False)),
+                         x_label=f.x_label, y_label=f.y_label, roles=roles,
+                         options=tuple(sorted((k, plain(v)) for k, v in own.items())),
+                         names=tuple((col, name) for col, name in series if name))
         ds = self.rows_of(f.data, f)
         if ds is None:
             return
         rows = [dict(r) for r in ds.rows]
-        for key, column, need, required in kind.columns(spec):     # key: the figure key naming the column
+        for key, column, need, required in chart_columns(kind, spec):     # key: the figure key naming the column
             if column is None:
                 if required:
                     self.diags.error(f.mark, f"{f.path}.{key}", f"a {f.chart} chart needs '{key}': a column of {ds.name}"
@@ -436,6 +444,16 @@ class _Resolve:
                     cells.append(str(value))
             table.cells.append(cells)
         return table
+
+
+def plain(value):
+    """An option's value as plain data (nested models as dicts), for the chart stage and its cache."""
+    from .model import Model
+    if isinstance(value, Model):
+        return {k: plain(v) for k, v in value._values.items()}
+    if isinstance(value, (tuple, list)):
+        return tuple(plain(v) for v in value)
+    return value
 
 
 def check_image(path: Path) -> str | None:

@@ -20,7 +20,8 @@ from matplotlib.text import Text  # noqa: E402
 
 from report.charts.kinds import KINDS  # noqa: E402
 from report.charts.render import draw_figure, export_figure  # noqa: E402
-from report.charts.spec import ChartSpec  # noqa: E402
+from report import model  # noqa: E402
+from report.charts.spec import NEEDS, ChartSpec, columns  # noqa: E402
 from report.theme import make_theme  # noqa: E402
 
 CM = 72 / 2.54
@@ -102,14 +103,14 @@ def test_registry_order_and_interface():
     assert list(KINDS) == ["bar", "barh", "line", "area", "pie", "timeline", "locator", "scatter"]
     spec = ChartSpec("bar", W, H, x="c", y=("a", "b"))
     for name, kind in KINDS.items():
-        assert kind.NAME == name and 0.2 < kind.ASPECT < 1.5
-        cols = kind.columns(ChartSpec(name, W, H, x="c", y=("a", "b")))
-        assert cols and all(len(c) == 4 and c[2] in {"number", "date", "text", "any",
-                                                     "date_or_number"} for c in cols)
-    assert KINDS["bar"].columns(spec) == [("x", "c", "any", True), ("y", "a", "number", True),
-                                         ("y", "b", "number", True)]
+        assert kind.NAME == name and 0.2 < kind.ASPECT < 1.5 and kind.TITLE["en"]
+        assert callable(kind.draw) and callable(kind.describe) and isinstance(kind.options(model), dict)
+        cols = columns(kind, ChartSpec(name, W, H, x="c", y=("a", "b")))
+        assert cols and all(len(c) == 4 and c[2] in NEEDS for c in cols)
+    assert columns(KINDS["bar"], spec) == [("x", "c", "any", True), ("y", "a", "number", True),
+                                           ("y", "b", "number", True)]
     renamed = ChartSpec("timeline", W, H, roles=(("date", "when"),))
-    assert KINDS["timeline"].columns(renamed) == [
+    assert columns(KINDS["timeline"], renamed) == [
         ("date", "when", "date", True), ("label", "label", "text", True), ("end", "end", "date", False)]
 
 
@@ -319,3 +320,14 @@ def test_export_is_deterministic_and_keeps_text(theme, tmp_path):
     with Image.open(tmp_path / "a" / "fig-1.png") as im:
         assert abs(im.info["dpi"][0] - 300) < 1
         assert abs(im.width - W / 72 * 300) <= 1
+
+
+def test_series_display_names_in_legend_and_alt_text(theme):
+    from report.alt_text import describe
+    rows = [{"m": D(2024, i, 1), "cpi": 2 + i / 10, "core": 3 - i / 10} for i in range(1, 7)]
+    names = (("cpi", "Headline inflation"), ("core", "Core inflation"))
+    fig, _ = draw(theme, "line", rows, x="m", y=("cpi", "core"), names=names)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["Headline inflation", "Core inflation"]
+    alt = describe(ChartSpec("line", W, H, x="m", y=("cpi", "core"), names=names), rows)
+    assert "Headline inflation" in alt and "cpi" not in alt

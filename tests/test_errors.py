@@ -184,6 +184,19 @@ def test_unknown_chart_kind(f):
     assert "did you mean 'bar'" in msg
 
 
+@bad_input(doc("""
+    - figure:
+        chart: bar
+        data: impact
+        x: category
+        y: count
+        lat: latitude
+    """))
+def test_a_key_another_chart_kind_declares(f):
+    msg = f.at_text("latitude", "sections[0].content[0].figure.lat", "does not apply to bar charts")
+    assert "locator" in msg
+
+
 @bad_input(TEXT + "stlye:\n  toc: false\n")
 def test_unknown_top_level_key(f):
     msg = f.at_text("stlye", "stlye", "unknown key")

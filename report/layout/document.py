@@ -9,7 +9,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from ..diagnostics import Diagnostic, Diagnostics, InputError
 from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, Furniture, page_templates
-from .story import StoryBuilder
+from .story import build_story
 from .styles import Styles
 from . import tagging
 
@@ -107,7 +107,7 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     meta = resolved.doc.report
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
-    story = StoryBuilder(resolved, styles, geo, charts, diags).build()
+    story = build_story(resolved, styles, geo, charts, diags)
     tagged = tagging.enabled()
     if tagged:          # structure elements for a tagged PDF (report/archive.py writes the tree)
         tagging.install()

@@ -12,6 +12,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import PageTemplate
 
+from ..model import Percent
 from .flowables import NoteFrame
 from .tagging import begin_artifact, end_artifact
 
@@ -38,6 +39,18 @@ class Geometry:
     def left_margin(self, page_number: int) -> float:
         """Odd pages have the inner margin on the left (facing pages)."""
         return self.inner if page_number % 2 == 1 else self.outer
+
+
+def figure_size(fig, geo: Geometry, aspect: float) -> tuple[float, float]:
+    """The figure's final size in points: what charts are drawn at."""
+    width = geo.text_width * fig.width if isinstance(fig.width, Percent) else min(fig.width, geo.text_width)
+    height = fig.height if fig.height else width * aspect
+    return width, height
+
+
+def max_figure_height(geo: Geometry, theme) -> float:
+    """The tallest figure body that still leaves room for a three-line caption and a source line."""
+    return geo.text_height - theme.size * 7
 
 
 def geometry(style) -> Geometry:

@@ -19,8 +19,8 @@ layout pass draws, and report/archive.py turns the record into a
   paragraph in a box) closes the outer sequence and reopens it afterwards.
 
 Hooks elsewhere: document.py (install, tag_story, canvasmaker, notes as
-artifacts), pages.py (furniture as artifact), story.py (figure alt text,
-block quotes).
+artifacts), pages.py (furniture as artifact), blocks/figure.py (figure alt text),
+context.py (block quotes).
 """
 from __future__ import annotations
 

@@ -1,11 +1,21 @@
-"""The chart kinds, in the order the documentation lists them.
+"""The chart kinds, in the order the documentation lists them: one line each.
 
-Each module has NAME, ASPECT (default height / width), columns(spec) and
-draw(ax, spec, rows, theme) -> notes. None imports matplotlib or numpy at module
-level, so validation can use this registry in builds that never draw.
+Each module declares itself (see charts/spec.py): NAME, ASPECT, TITLE, ROLES,
+options(m), draw(ax, spec, rows, theme) and describe(spec, rows, words). None
+imports matplotlib or numpy at module level, so validation can use this
+registry in builds that never draw.
 """
 from __future__ import annotations
 
 from . import area, bar, barh, line, locator, pie, scatter, timeline
 
-KINDS = {kind.NAME: kind for kind in (bar, barh, line, area, pie, timeline, locator, scatter)}
+KINDS = {kind.NAME: kind for kind in (
+    bar,
+    barh,
+    line,
+    area,
+    pie,
+    timeline,
+    locator,
+    scatter,
+)}

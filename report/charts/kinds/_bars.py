@@ -3,11 +3,24 @@ from __future__ import annotations
 
 import math
 
+from ... import alt_text
+from ..spec import Role
 from . import _common as c
 
+TITLE = {"en": "Bar chart", "de": "Balkendiagramm", "fr": "Diagramme en barres", "es": "Gráfico de barras",
+         "ru": "Столбчатая диаграмма"}
+ROLES = (Role("x", "any", "Column of categories or x values."),
+         Role("y", "number", "A value column, or a list of them (one series each); "
+                             "an item may be {column, label} to name the series.", many=True))
 
-def columns(spec) -> list[tuple[str, str, str, bool]]:
-    return [("x", spec.x, "any", True)] + [("y", col, "number", True) for col in spec.y]
+
+def options(m) -> dict:
+    return {"stacked": m.Bool(False, "Stack the series."),
+            "labels": m.Bool(False, "Value labels on bars and points.")}
+
+
+def describe(spec, rows, words) -> str:
+    return alt_text.series(spec, rows, words, list_up_to=5)
 
 
 def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
@@ -97,7 +110,7 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
         ax.set_xlim(-0.5 - extra, n - 0.5 + extra)
         c.axis_titles(ax, spec)
     if m > 1:
-        c.legend_above(ax, containers, series)
+        c.legend_above(ax, containers, [spec.name(s) for s in series])
 
     notes += _fit_categories(ax, cats, pos, horizontal)
     if value_labels:

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 import math
 
+from ... import alt_text
+from ..spec import Role
 from . import _common as c
 
+ROLES = (Role("x", "date_or_number", "Column of categories or x values."),
+         Role("y", "number", "A value column, or a list of them (one series each); "
+                             "an item may be {column, label} to name the series.", many=True))
 
-def columns(spec) -> list[tuple[str, str, str, bool]]:
-    return ([("x", spec.x, "date_or_number", True)]
-            + [("y", col, "number", True) for col in spec.y])
+
+def options(m, area: bool) -> dict:
+    out = {"labels": m.Bool(False, "Value labels on bars and points.")}
+    if area:
+        out = {"stacked": m.Bool(False, "Stack the series."), **out}
+    return out
+
+
+def describe(spec, rows, words) -> str:
+    return alt_text.series(spec, rows, words, trend=True)
 
 
 def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
@@ -82,7 +94,7 @@ def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
     c.value_grid(ax, "y")
     c.axis_titles(ax, spec)
     if len(series) > 1:
-        c.legend_above(ax, handles, series)
+        c.legend_above(ax, handles, [spec.name(s) for s in series])
     if value_labels:
         fresh = c.keep_inside(ax, value_labels, "xy")
         if c.drop_overlapping(value_labels, ax, fresh):

@@ -5,10 +5,14 @@ from . import _lines
 
 NAME = "area"
 ASPECT = 0.45
+TITLE = {"en": "Area chart", "de": "Flächendiagramm", "fr": "Graphique en aires", "es": "Gráfico de áreas",
+         "ru": "Диаграмма с областями"}
+ROLES = _lines.ROLES
+describe = _lines.describe
 
 
-def columns(spec):
-    return _lines.columns(spec)
+def options(m) -> dict:
+    return _lines.options(m, True)
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

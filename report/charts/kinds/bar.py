@@ -5,10 +5,13 @@ from . import _bars
 
 NAME = "bar"
 ASPECT = 0.5
+TITLE = _bars.TITLE
+ROLES = _bars.ROLES
+describe = _bars.describe
 
 
-def columns(spec):
-    return _bars.columns(spec)
+def options(m) -> dict:
+    return _bars.options(m)
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

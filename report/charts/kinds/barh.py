@@ -9,10 +9,13 @@ from . import _bars
 
 NAME = "barh"
 ASPECT = 0.6
+TITLE = _bars.TITLE
+ROLES = _bars.ROLES
+describe = _bars.describe
 
 
-def columns(spec):
-    return _bars.columns(spec)
+def options(m) -> dict:
+    return _bars.options(m)
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

@@ -5,10 +5,14 @@ from . import _lines
 
 NAME = "line"
 ASPECT = 0.45
+TITLE = {"en": "Line chart", "de": "Liniendiagramm", "fr": "Graphique linéaire", "es": "Gráfico de líneas",
+         "ru": "Линейный график"}
+ROLES = _lines.ROLES
+describe = _lines.describe
 
 
-def columns(spec):
-    return _lines.columns(spec)
+def options(m) -> dict:
+    return _lines.options(m, False)
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

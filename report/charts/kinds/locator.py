@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import math
 
+from ... import alt_text
+from ..spec import Role
 from . import _common as c
 
 NAME = "locator"
 ASPECT = 0.75
+TITLE = {"en": "Map of places", "de": "Karte der Orte", "fr": "Carte des lieux", "es": "Mapa de lugares",
+         "ru": "Карта мест"}
+ROLES = (Role("lat", "number", "The latitude column.", default="lat"),
+         Role("lon", "number", "The longitude column.", default="lon"),
+         Role("label", "text", "The column of labels.", default="label"))
 
 
-def columns(spec) -> list[tuple[str, str, str, bool]]:
-    return [("lat", spec.col("lat"), "number", True),
-            ("lon", spec.col("lon"), "number", True),
-            ("label", spec.col("label"), "text", True)]
+def options(m) -> dict:
+    return {}
+
+
+def describe(spec, rows, words) -> str:
+    names = [str(r.get(spec.col("label"))) for r in rows if r.get(spec.col("label"))]
+    return f"{words['name']}: {alt_text.names_list(names, words)}."
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

@@ -9,15 +9,32 @@ from __future__ import annotations
 
 import math
 
+from ... import alt_text
+from ..spec import Role
 from . import _common as c
 
 NAME = "pie"
 ASPECT = 0.5
+TITLE = {"en": "Pie chart", "de": "Kreisdiagramm", "fr": "Diagramme circulaire", "es": "Gráfico circular",
+         "ru": "Круговая диаграмма"}
+ROLES = (Role("x", "any", "Column of categories or x values."),
+         Role("y", "number", "A value column, or a list of them (one series each); "
+                             "an item may be {column, label} to name the series.", many=True))
 R_LABEL = 1.12        # the circle the labels follow, in pie radii
 
 
-def columns(spec) -> list[tuple[str, str, str, bool]]:
-    return [("x", spec.x, "any", True)] + [("y", col, "number", True) for col in spec.y[:1]]
+def options(m) -> dict:
+    return {"labels": m.Bool(False, "Value labels on bars and points.")}
+
+
+def describe(spec, rows, words) -> str:
+    col = spec.y[0] if spec.y else None
+    values = [(r.get(spec.x), r.get(col)) for r in rows if col and alt_text.is_number(r.get(col))]
+    head = f"{words['name']} {words['of']} {spec.name(col) if col else ''} {words['by']} {spec.x}"
+    total = sum(v for _, v in values) or 1
+    ranked = sorted(values, key=lambda q: -q[1])
+    shares = ", ".join(f"{alt_text.key(k, words)} {100 * v / total:.0f}%" for k, v in ranked[:6])
+    return alt_text.sentence(" ".join(head.split()), [shares])
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

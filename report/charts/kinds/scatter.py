@@ -7,16 +7,39 @@ from __future__ import annotations
 
 import math
 
+from ... import alt_text
+from ..spec import Role
 from . import _common as c
 
 NAME = "scatter"
 ASPECT = 0.6
+TITLE = {"en": "Scatter plot", "de": "Streudiagramm", "fr": "Nuage de points", "es": "Diagrama de dispersión",
+         "ru": "Точечная диаграмма"}
+ROLES = (Role("x", "date_or_number", "Column of categories or x values."),
+         Role("y", "number", "A value column, or a list of them (one series each); "
+                             "an item may be {column, label} to name the series.", many=True),
+         Role("label", "text", "The column of labels.", required=False, default="label"))
 
 
-def columns(spec) -> list[tuple[str, str, str, bool]]:
-    return ([("x", spec.x, "date_or_number", True)]
-            + [("y", col, "number", True) for col in spec.y[:1]]
-            + [("label", spec.col("label"), "text", False)])
+def options(m) -> dict:
+    return {"labels": m.Bool(False, "Value labels on bars and points.")}
+
+
+def describe(spec, rows, words) -> str:
+    if not spec.y:
+        return f"{words['name']}."
+    y = spec.y[0]
+    pts = [(r.get(spec.x), r.get(y)) for r in rows if r.get(spec.x) is not None and alt_text.is_number(r.get(y))]
+    if not pts:
+        return f"{words['name']}."
+    xs, ys = sorted(x for x, _ in pts), [v for _, v in pts]
+    hi = max(pts, key=lambda q: q[1])
+    key, num = alt_text.key, alt_text.num
+    return (f"{words['name']} {words['of']} {spec.name(y)} {words['by']} {spec.x}: ".replace("  ", " ")
+            + words["points"].format(n=len(pts)) + "; "
+            + words["x_range"].format(x=spec.x, a=key(xs[0], words), b=key(xs[-1], words)) + "; "
+            + words["y_range"].format(y=spec.name(y), a=num(min(ys)), b=num(max(ys))) + "; "
+            + words["highest"].format(v=num(hi[1]), k=key(hi[0], words)) + ".")
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

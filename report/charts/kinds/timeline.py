@@ -9,18 +9,30 @@ crosses a label; long labels are wrapped, more tightly if the chart is crowded.
 from __future__ import annotations
 
 
+from ... import alt_text
+from ..spec import Role
 from . import _common as c
 
 NAME = "timeline"
 ASPECT = 0.4
+TITLE = {"en": "Timeline", "de": "Zeitleiste", "fr": "Frise chronologique", "es": "Cronología", "ru": "Хронология"}
+ROLES = (Role("date", "date", "The column of dates.", default="date"),
+         Role("label", "text", "The column of labels.", default="label"),
+         Role("end", "date", "The column of span ends (blank: a single date).", required=False, default="end"))
 BAR = 4.0             # span bar thickness, points
 GAP = 6.0             # free space between labels on one level, points
 
 
-def columns(spec) -> list[tuple[str, str, str, bool]]:
-    return [("date", spec.col("date"), "date", True),
-            ("label", spec.col("label"), "text", True),
-            ("end", spec.col("end"), "date", False)]
+def options(m) -> dict:
+    return {"labels": m.Bool(False, "Put each event's date in front of its label.")}
+
+
+def describe(spec, rows, words) -> str:
+    dates = sorted(r[spec.col("date")] for r in rows if c.is_date(r.get(spec.col("date"))))
+    if not dates:
+        return f"{words['name']}."
+    return (f"{words['name']}: " + words["events"].format(n=len(rows), a=alt_text.key(dates[0], words),
+                                                         b=alt_text.key(dates[-1], words)) + ".")
 
 
 def draw(ax, spec, rows, theme) -> list[str]:

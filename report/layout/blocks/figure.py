@@ -1,0 +1,33 @@
+"""A chart, an image or a placeholder frame, with a numbered caption and a source line."""
+from __future__ import annotations
+
+from reportlab.platypus import KeepTogether, Spacer
+
+from ...resolve import RFigure
+from ..flowables import ChartFlowable, Placeholder
+from ..images import capped_height, image
+from ..pages import figure_size
+from ._kind import BlockKind
+
+
+def build(ctx, fig: RFigure) -> list:
+    ctx = ctx.at(fig.mark, fig.path)
+    if fig.chart is not None:
+        body = ChartFlowable(fig.chart.width, fig.chart.height, ctx.charts, fig.anchor, ctx.theme)
+    elif fig.image is not None:
+        w, _ = figure_size(fig, ctx.geo, 0.62)
+        body = image(ctx, fig.image, w, capped_height(ctx, fig.height or ctx.geo.text_height * 0.7), "CENTER")
+    else:
+        w, h = figure_size(fig, ctx.geo, 0.5)
+        text = fig.placeholder or f"Image not found: {fig.path}"
+        body = Placeholder(w, capped_height(ctx, h), ctx.markup.text(text), ctx.styles.placeholder, ctx.theme)
+    body._origin = (fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}")
+    body._alt = fig.alt or fig.placeholder or ""        # the tagged PDF's /Alt for this Figure
+    credit = f"({fig.credit})" if fig.credit else None
+    parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
+    src = ctx.source_line(fig.source)
+    parts.append(src if src else Spacer(0, ctx.theme.size * 0.6))
+    return [Spacer(0, ctx.theme.size * 0.3), KeepTogether(parts)]
+
+
+KIND = BlockKind("figure", RFigure, build, "Figure")

@@ -1,0 +1,171 @@
+"""The per-build context handed to every block builder, and the text helpers they share.
+
+One `LayoutContext` is made per build; `at(mark, path, source)` gives a copy
+that knows where the block being laid out came from, so that problems found in
+layout (a glyph no font has, a word wider than the line) point at its line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer
+
+from .. import markdown as md
+from ..diagnostics import Diagnostics, Mark
+from ..load import YStr
+from ..resolve import Resolved
+from .flowables import Caption
+from .pages import Geometry
+from .styles import Markup, Styles
+from .tagging import group
+
+LONG_WORD = 40          # characters: longer unbroken words are checked against the line width
+
+
+@dataclass(frozen=True)
+class LayoutContext:
+    resolved: Resolved
+    styles: Styles
+    geo: Geometry
+    charts: object                  # the chart drawer ChartFlowable asks for drawings
+    diags: Diagnostics
+    markup: Markup
+    notes: dict = field(default_factory=dict)    # footnote number -> its flowable, one per build
+    mark: Mark | None = None        # where the block being laid out came from
+    path: str = ""
+    source: object = None           # its text as typed, when it is one text (a YStr locates characters)
+
+    @classmethod
+    def new(cls, resolved: Resolved, styles: Styles, geo: Geometry, charts, diags: Diagnostics) -> "LayoutContext":
+        return cls(resolved, styles, geo, charts, diags, Markup(styles.theme, styles.theme.accent))
+
+    def at(self, mark: Mark | None, path: str = "", source=None) -> "LayoutContext":
+        return replace(self, mark=mark, path=path, source=source)
+
+    @property
+    def theme(self):
+        return self.styles.theme
+
+    @property
+    def labels(self) -> dict:
+        return self.resolved.labels
+
+    # -- problems
+    def warning(self, message: str) -> None:
+        self.diags.warning(self.mark, self.path, message)
+
+    def report_missing(self) -> None:
+        for c in self.markup.take_missing():
+            mark = self.source.locate(c) if isinstance(self.source, YStr) else self.mark
+            self.diags.warning(mark, self.path,
+                               f"character '{c}' (U+{ord(c):04X}) is in no font in fonts/; it may print as a box")
+
+    def check_long_words(self, runs, style, width: float) -> None:
+        """ReportLab breaks a word longer than the line anywhere; say so, since it reads badly."""
+        for run in runs:
+            for word in run.text.split():
+                if len(word) > LONG_WORD and stringWidth(word, style.fontName, style.fontSize) > width:
+                    self.warning(f"the {len(word)}-character word '{word[:24]}…' is wider than the line; it is broken")
+
+    # -- paragraphs
+    def para(self, runs, style, width: float | None = None) -> Paragraph:
+        text = self.markup.runs(runs)
+        self.report_missing()
+        self.check_long_words(runs, style, width or self.geo.text_width)
+        return self.cite(Paragraph(text, style), runs)
+
+    def plain(self, text: str, style) -> Paragraph:
+        return self.para([md.Run(text)], style)
+
+    def cite(self, flowable, runs):
+        """Footnotes cited in `runs` go to the foot of the page where `flowable` lands."""
+        numbers = md.cited(runs)
+        if numbers:
+            flowable.footnotes = [self.note(n) for n in dict.fromkeys(numbers)]
+        return flowable
+
+    def note(self, number: int) -> Paragraph:
+        """The flowable printed at the foot of the page that cites footnote `number`."""
+        if number not in self.notes:
+            note = self.resolved.footnotes.get(number)
+            body = []
+            for b in (note.blocks if note else []):
+                body.extend(self.markdown_block(b, self.styles.note))
+            first = body[0].text if body and isinstance(body[0], Paragraph) else ""
+            anchor = note.anchor if note else f"fn-{number}"
+            self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.styles.note)
+        return self.notes[number]
+
+    # -- Markdown blocks (paragraphs, code, quotes, lists)
+    def markdown(self, blocks, style=None) -> list:
+        out = []
+        for b in blocks:
+            out.extend(self.markdown_block(b, style or self.styles.body))
+        return out
+
+    def markdown_block(self, b, style) -> list:
+        out = self._markdown_block(b, style)
+        cited = sorted(set(_cited(b)))
+        if cited and out:
+            # The frame prints these at the foot of the page where the block lands.
+            out[0].footnotes = [self.note(n) for n in cited]
+        return out
+
+    def _markdown_block(self, b, style) -> list:
+        s, theme = self.styles, self.theme
+        if isinstance(b, md.Para):
+            return [self.para(b.runs, style)]
+        if isinstance(b, md.Code):
+            theme.ensure(theme.mono.name)
+            return [Paragraph(self.markup.text(b.text), s.code)]
+        if isinstance(b, md.Quote):
+            return group(self.markdown(b.blocks, s.quote), "BlockQuote")
+        if isinstance(b, md.ListBlock):
+            items = [ListItem(self.markdown(item, s.list_item) or [Spacer(0, 0)]) for item in b.items]
+            kw = dict(bulletFontName=theme.family.regular.name, bulletFontSize=theme.size,
+                      leftIndent=theme.size * 1.6, bulletColor=HexColor(theme.accent),
+                      spaceAfter=theme.size * 0.5)
+            if b.ordered:
+                return [ListFlowable(items, bulletType="1", start=b.start, bulletFormat="%s.", **kw)]
+            return [ListFlowable(items, bulletType="bullet", start="•", **kw)]
+        raise AssertionError(type(b))
+
+    # -- captions and source lines (figures and tables)
+    def entry_text(self, kind: str, number: int, runs) -> str:
+        """A caption as listed in the list of figures or tables."""
+        return f"{self.labels[kind]} {number}\u2002{''.join(r.text for r in runs if not r.sup)}"
+
+    def caption(self, kind: str, number: int, anchor: str, runs, extra: str | None = None) -> Caption:
+        label = f"{self.labels[kind]} {number}"
+        body = self.markup.runs(runs)
+        text = f'<a name="{anchor}"/><b>{self.markup.text(label)}.</b>'
+        if body:
+            text += f" {body}"
+        if extra:
+            text += f" {self.markup.text(extra)}"
+        self.report_missing()
+        entry = self.entry_text(kind, number, runs)
+        return self.cite(Caption(text, self.styles.caption, kind.capitalize(), anchor, entry, self.markup.text(entry)),
+                         runs)
+
+    def source_line(self, runs) -> Paragraph | None:
+        if not runs:
+            return None
+        text = f"{self.markup.text(self.labels['source'])}: {self.markup.runs(runs)}"
+        self.report_missing()
+        return self.cite(Paragraph(text, self.styles.source), runs)
+
+
+def _cited(block):
+    """Footnote numbers cited anywhere inside a Markdown block."""
+    if isinstance(block, md.Para):
+        yield from block.footnotes
+    elif isinstance(block, md.Quote):
+        for b in block.blocks:
+            yield from _cited(b)
+    elif isinstance(block, md.ListBlock):
+        for item in block.items:
+            for b in item:
+                yield from _cited(b)
