@@ -11,7 +11,7 @@ from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
-from . import tagging
+from . import tagging, text_layer
 
 MAX_PASSES = 6
 CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks
@@ -108,6 +108,7 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
     story = build_story(resolved, styles, geo, charts, diags)
+    text_layer.install()
     tagged = tagging.enabled()
     if tagged:          # structure elements for a tagged PDF (report/archive.py writes the tree)
         tagging.install()
