@@ -82,8 +82,8 @@ def _end_of_simple_line(rl, para, words, index: int, count: int) -> str:
     last = words[-1] if words else ""
     if isinstance(last, (rl._SplitWordHY, rl._SplitWordLL)) and last.endswith("-"):
         return SOFT_HYPHEN
-    if isinstance(last, rl._SplitWord):
-        return ""
+    if isinstance(last, rl._SplitWord) and not isinstance(last, rl._SplitWordEnd):
+        return ""                       # a piece of a word broken anywhere (too long for the line)
     if index < count - 1 or getattr(para, "_splitpara", 0):    # a first part: its last line ended at a space
         return " "
     return ""
