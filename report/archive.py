@@ -67,6 +67,8 @@ def _unmendable(pdf) -> list[str]:
 def _structure(pdf, rec) -> None:
     from pikepdf import Array, Dictionary, Name, String
 
+    from .layout.tagging import TaggingError
+
     pages = [p.obj for p in pdf.pages]
     parent_arrays = {i: [None] * n for i, n in rec.mcids.items()}
     nums = {}                   # ParentTree keys beyond the pages: annotations
@@ -135,7 +137,8 @@ def _structure(pdf, rec) -> None:
             page.StructParents = i
             missing = [m for m, e in enumerate(parent_arrays[i]) if e is None]
             if missing:
-                raise RuntimeError(f"page {i + 1}: marked content {missing[:5]} belongs to no structure element")
+                raise TaggingError(f"{_owner(rec, i, missing[0])}: its marked content (MCID {missing[0]}) "
+                                   f"belongs to no element of the structure tree")
             entries += [i, pdf.make_indirect(Array(parent_arrays[i]))]
     for key in sorted(nums):
         entries += [key, nums[key]]
@@ -148,6 +151,14 @@ def _structure(pdf, rec) -> None:
         root.IDTree = Dictionary(Names=Array(names))
     pdf.Root.StructTreeRoot = root
     pdf.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _owner(rec, page: int, mcid: int) -> str:
+    """The element that drew marked content `mcid` of `page`, as the layout described it."""
+    for tag, kids in rec.kids.items():
+        if ("mcr", page, mcid) in kids:
+            return rec.what.get(tag) or f"<{tag.role}> on page {page + 1}"
+    return f"page {page + 1}"
 
 
 def _link_text(target, anchors: dict) -> str:

@@ -25,7 +25,7 @@ class Options:
     check_only: bool = False
     jobs: int = 1
     use_cache: bool = True
-    cache_dir: Path = Path("build/.cache/charts")
+    cache_dir: Path | None = None         # caches' root (charts/, fonts/); None: the user's cache folder
     allow_outside: tuple[Path, ...] = ()
     print_edition: bool = False
     export_figures: Path | None = None
@@ -61,13 +61,18 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     if opts.overrides:
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
-    ctx = model.Ctx(diags, KINDS, available_families())
+    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)))
     doc = model.validate(loaded, ctx)
     if doc is None:
         diags.raise_if_errors()
     resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()
     return loaded, resolved
+
+
+def cache_root(opts: Options) -> Path:
+    from .cache import default_root
+    return opts.cache_dir if opts.cache_dir is not None else default_root()
 
 
 def chart_jobs(resolved, geo, theme, diags: Diagnostics):
@@ -149,6 +154,18 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
+def _check_outputs(data_path: Path, out_path: Path, opts: Options) -> None:
+    """-o and --export-figures name places the program may write (report/output.py)."""
+    from .output import check_export_folder, check_output
+
+    def inputs():
+        from .watch import inputs_of
+        return inputs_of(data_path, opts)
+    check_output(out_path, data_path, inputs)
+    if opts.export_figures:
+        check_export_folder(opts.export_figures)
+
+
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
     started = time.perf_counter()
@@ -156,6 +173,8 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     diags = Diagnostics(strict=opts.strict)
     progress = opts.progress or (lambda stage, k=0, n=0: None)
     progress("load", 0, 0)
+    if not opts.check_only:
+        _check_outputs(data_path, out_path, opts)
     loaded, resolved = prepare(data_path, opts, diags)
     timings["load+resolve"] = time.perf_counter() - started
     result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
@@ -169,11 +188,12 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     from .theme import make_theme
 
     style = resolved.doc.style
-    theme = make_theme(style.font, style.size, tuple(style.palette))
+    theme = make_theme(style.font, style.size, tuple(style.palette), cache_root=cache_root(opts))
     theme.register()
     geo = geometry(style)
     t0 = time.perf_counter()
-    cache = Cache(opts.cache_dir if opts.use_cache else None)
+    cache = Cache(cache_root(opts) / "charts" if opts.use_cache else None,
+                  fonts=frozenset(face.name for face in theme.all_faces()))
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
     charts = start_drawing(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,

@@ -6,6 +6,7 @@ Every stage reports through a `Diagnostics` collector; the command prints them a
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 
@@ -45,10 +46,10 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, mark: Mark | None, path: str, message: str) -> None:
-        self.items.append(Diagnostic(mark, path, message, "error"))
+        self.items.append(Diagnostic(mark, path, shorten(message), "error"))
 
     def warning(self, mark: Mark | None, path: str, message: str) -> None:
-        self.items.append(Diagnostic(mark, path, message, "error" if self.strict else "warning"))
+        self.items.append(Diagnostic(mark, path, shorten(message), "error" if self.strict else "warning"))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -57,6 +58,18 @@ class Diagnostics:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise InputError(sorted_diagnostics(self.items))
+
+
+QUOTED_LIMIT = 60      # characters of quoted input a message shows
+
+
+def shorten(message: str) -> str:
+    """Quoted input longer than a screen line's share is cut with an ellipsis, and so
+    is any unbroken run of characters (a 400-digit number, a long word)."""
+    def cut(text: str) -> str:
+        return text if len(text) <= QUOTED_LIMIT else text[:QUOTED_LIMIT - 1] + "…"
+    message = re.sub(r"'([^'\n]{%d,})'" % (QUOTED_LIMIT + 1), lambda m: f"'{cut(m.group(1))}'", message)
+    return re.sub(r"[^\s']{%d,}" % (QUOTED_LIMIT * 2 + 1), lambda m: cut(m.group(0)), message)
 
 
 def sorted_diagnostics(items: list[Diagnostic]) -> list[Diagnostic]:

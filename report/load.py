@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from .diagnostics import Diagnostic, Diagnostics, InputError, Mark, did_you_mean
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_NODES = 200_000          # refuses alias-expansion bombs long before memory suffers
 MAX_FILE_BYTES = 20_000_000
+MAX_EXPANDED_CHARS = 5_000_000   # text aliases may add beyond the file's own size
+MAX_ROWS = 50_000                # rows in one dataset (README: limits)
+MAX_COLUMNS = 200                # columns in one dataset
 SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
              ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 DATASET_SUFFIXES = (".csv", ".yaml", ".yml")
@@ -78,29 +82,65 @@ def _mark(file: str, m) -> Mark:
 
 
 def read_text(path: Path, shown: str) -> str:
-    """The file as UTF-8 text, or an error pointing at the first bad byte."""
+    """The file as UTF-8 text, or an error that names what it is instead (UTF-16,
+    Latin-1, binary) or points at the first bad byte."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError([_diag(Mark(shown, 1, 1), f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB")])
+            raise InputError([_diag(Mark(shown, 1, 1), f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB "
+                                                       f"(the limit for data files and datasets)")])
         data = path.read_bytes()
     except IsADirectoryError:
         raise InputError([_diag(Mark(shown, 1, 1), "is a folder; expected a file")]) from None
     except OSError as e:
         raise InputError([_diag(None, f"{shown}: cannot read: {e.strerror}")]) from None
-    if b"\0" in data[:8192]:
-        raise InputError([_diag(Mark(shown, 1, 1), "is a binary file, not UTF-8 text")])
+    problem = _encoding_problem(data, shown)
+    if problem:
+        raise InputError([problem])
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
+def _byte_mark(shown: str, data: bytes, at: int) -> Mark:
+    line = data.count(b"\n", 0, at)
+    col = at - (data.rfind(b"\n", 0, at) + 1)
+    return Mark(shown, line + 1, col + 1)
+
+
+def _encoding_problem(data: bytes, shown: str) -> Diagnostic | None:
+    """Why `data` is not UTF-8 text, said as the user would put it, or None."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) >= 4 and (
+            head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4)):
+        return _diag(Mark(shown, 1, 1), "is UTF-16 text; save it as UTF-8")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        if data.count(b"\0") > max(8, len(data) // 100):
+            return _diag(Mark(shown, 1, 1), "is a binary file, not UTF-8 text")
+        return _diag(_byte_mark(shown, data, nul), "a stray NUL byte (0x00) in the text; remove it "
+                                                   "(the file is otherwise text)")
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start)
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1)
-        raise InputError([_diag(Mark(shown, line + 1, col + 1),
-                                f"not valid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8")]) from None
-    return text.removeprefix("\ufeff")
+        mark = _byte_mark(shown, data, e.start)
+        try:
+            data.decode("cp1252")
+            guess = "; it looks like Latin-1 (ISO-8859-1 or Windows-1252) text: save it as UTF-8"
+        except UnicodeDecodeError:
+            guess = "; save the file as UTF-8"
+        return _diag(mark, f"not valid UTF-8 (byte 0x{data[e.start]:02x}){guess}")
+    return None
 
 
 def _diag(mark, message):
     return Diagnostic(mark, "", message)
+
+
+def _path(chain) -> str:
+    """A key path from (parent, key) pairs, made only when a message needs it."""
+    parts = []
+    while chain:
+        chain, key = chain
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return "".join(reversed(parts)).lstrip(".")
 
 
 class _Converter:
@@ -110,59 +150,126 @@ class _Converter:
         self.file, self.source, self.diags = file, source, diags
         self.constructor = yaml.SafeLoader("")
         self.count = 0
+        self.chars = 0          # text in the converted tree: aliases may repeat a value many times
+        self.max_chars = len(source) + MAX_EXPANDED_CHARS
+        self.active: set[int] = set()      # nodes being converted: an alias to one of them recurses
 
-    def convert(self, node):
+    def convert(self, node, chain=None):
         self.count += 1
-        if self.count > MAX_NODES:
-            raise InputError([_diag(_mark(self.file, node.start_mark),
-                                    f"more than {MAX_NODES:,} values (an alias expanding too far?); refused")])
         mark = _mark(self.file, node.start_mark)
+        if self.count > MAX_NODES:
+            raise InputError([Diagnostic(mark, _path(chain), f"more than {MAX_NODES:,} values (an alias expanding "
+                                                             f"too far?); refused")])
         if node.tag not in SAFE_TAGS and node.tag != "tag:yaml.org,2002:merge":
-            self.diags.error(mark, "", f"tag '{node.tag}' is not allowed; only plain YAML values are read")
+            self.diags.error(mark, _path(chain), f"tag '{node.tag}' is not allowed; only plain YAML values are read")
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, mark)
-        if isinstance(node, yaml.SequenceNode):
-            out = YList(self.convert(n) for n in node.value)
-            out.mark, out.item_marks = mark, [_mark(self.file, n.start_mark) for n in node.value]
-            return out
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.active:
+                raise InputError([Diagnostic(mark, _path(chain), "an alias refers to a value that contains it "
+                                                                 "(a recursive alias, e.g. &a [1, *a]); refused")])
+            self.active.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, mark, chain)
+                out = YList(self.convert(n, (chain, i)) for i, n in enumerate(node.value))
+                out.mark, out.item_marks = mark, [_mark(self.file, n.start_mark) for n in node.value]
+                return out
+            finally:
+                self.active.discard(id(node))
+        self.chars += len(node.value)
+        if self.chars > self.max_chars:
+            raise InputError([Diagnostic(mark, _path(chain), f"aliases expand the file by more than "
+                                                             f"{MAX_EXPANDED_CHARS // 1_000_000} MB of text; refused")])
         if not node.tag.endswith(":str"):
             try:
-                return self.constructor.construct_object(node)
+                value = self.constructor.construct_object(node)
             except (yaml.YAMLError, ValueError, OverflowError):
-                pass     # e.g. 2020-13-45: kept as text, so the key's own check explains it
+                value = None     # e.g. 2020-13-45: kept as text, so the key's own check explains it
+            else:
+                if isinstance(value, float):
+                    self._check_digits(node.value, value, mark, chain)
+                return value
         s = YStr(node.value)
         s.mark, s.source, s.span = mark, self.source, (node.start_mark.index, node.end_mark.index)
         return s
 
-    def _mapping(self, node, mark) -> YMap:
+    def _check_digits(self, typed: str, value: float, mark, chain):
+        """A number with more digits than a float keeps would print as another number."""
+        mantissa = re.split(r"[eE]", typed)[0]
+        digits = re.sub(r"\D", "", mantissa).lstrip("0").rstrip("0") if "." in mantissa else \
+            re.sub(r"\D", "", mantissa).lstrip("0")
+        if len(digits) > 15 and math.isfinite(value):
+            self.diags.warning(mark, _path(chain), f"{_cut(typed)} has {len(digits)} significant digits; numbers "
+                                                   f"keep about 15, so it reads as {value!r}; quote it to keep it "
+                                                   f"as typed")
+
+    def _mapping(self, node, mark, chain) -> YMap:
         out = YMap()
         out.mark, out.key_marks, out.value_marks = mark, {}, {}
         from_merge = set()  # keys that came from a merge and may be overridden
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":   # `<<: *anchor` merges, keys typed later win
-                merged = self.convert(value_node)
-                for m in merged if isinstance(merged, list) else [merged]:
+                merged = self.convert(value_node, chain)
+                items = merged if isinstance(merged, list) else [merged]
+                if not all(isinstance(m, YMap) for m in items):
+                    self.diags.error(_mark(self.file, value_node.start_mark), _path(chain),
+                                     "'<<' merges a mapping into this one (e.g. <<: *defaults, or a list of such "
+                                     "aliases); this value is not a mapping")
+                for m in items:
                     if isinstance(m, YMap):
                         for k, v in m.items():
                             if k not in out:
                                 out[k], out.key_marks[k], out.value_marks[k] = v, m.key_mark(k), m.value_mark(k)
                                 from_merge.add(k)
                 continue
-            key = self.convert(key_node)
+            key = self.convert(key_node, chain)
             kmark = _mark(self.file, key_node.start_mark)
             if isinstance(key, (list, dict)):
-                self.diags.error(kmark, "", "a key must be a plain value, not a list or mapping")
+                self.diags.error(kmark, _path(chain), "a key must be a plain value, not a list or mapping")
                 continue
             key = str(key) if key is not None else "null"
             if key in out and key not in from_merge:
                 first = out.key_marks[key]
-                self.diags.error(kmark, "", f"duplicate key '{key}' (first at line {first.line})")
+                self.diags.error(kmark, _path((chain, key)), f"duplicate key '{_cut(key)}' (first at line {first.line})")
                 continue
             from_merge.discard(key)
-            out[key] = self.convert(value_node)
+            out[key] = self.convert(value_node, (chain, key))
             out.key_marks[key], out.value_marks[key] = kmark, _mark(self.file, value_node.start_mark)
         return out
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """Long input quoted in a message is cut with an ellipsis."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+_KEY = re.compile(r"""^("[^"]*"|'[^']*'|[^\s#'"\-?:{\[][^#]*?|-[^\s][^#]*?)\s*:(\s|$)""")
+
+
+def path_at(text: str, line: int) -> str:
+    """The key path in force at 1-based `line`, read from indentation alone, for
+    messages about text that YAML cannot parse (so there are no nodes to ask)."""
+    stack: list[tuple[int, object]] = []       # (indent, key or list index)
+    for raw in text.splitlines()[:line]:
+        content = raw.lstrip(" ")
+        indent = len(raw) - len(content)
+        if not content or content.startswith("#"):
+            continue
+        while content.startswith("- ") or content == "-":
+            last = None
+            while stack and (stack[-1][0] > indent or (stack[-1][0] == indent and isinstance(stack[-1][1], int))):
+                last = stack.pop()
+            index = last[1] + 1 if last and last[0] == indent and isinstance(last[1], int) else 0
+            stack.append((indent, index))
+            content = content[2:].lstrip(" ")
+            indent = len(raw) - len(content)
+        m = _KEY.match(content)
+        if m:
+            while stack and stack[-1][0] >= indent and not (isinstance(stack[-1][1], int) and stack[-1][0] < indent):
+                stack.pop()
+            stack.append((indent, m.group(1).strip("'\"")))
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for _, k in stack).lstrip(".")
 
 
 def parse_yaml(text: str, shown: str, diags: Diagnostics):
@@ -183,7 +290,7 @@ def parse_yaml(text: str, shown: str, diags: Diagnostics):
         elif e.context and "quoted" in e.context and e.context_mark:
             mark = _mark(shown, e.context_mark)      # where the quote opens, not the end of the file
             problem, hint = "this quote is never closed", ""
-        raise InputError([_diag(mark, f"YAML syntax: {problem}{hint}")]) from None
+        raise InputError([Diagnostic(mark, path_at(text, mark.line), f"YAML syntax: {problem}{hint}")]) from None
     except yaml.YAMLError as e:
         raise InputError([_diag(Mark(shown, 1, 1), f"YAML syntax: {e}")]) from None
     if node is None:
@@ -199,6 +306,10 @@ class Places:
     data_dir: Path
     cwd: Path
     allowed: tuple[Path, ...] = ()     # --allow-outside
+
+    def roots(self) -> tuple[Path, ...]:
+        """Every folder files may come from, resolved."""
+        return tuple(dict.fromkeys(p.resolve() for p in (self.data_dir, self.cwd, *self.allowed)))
 
     def find(self, value: str) -> tuple[Path | None, str | None]:
         """(path, None) when found and allowed, (None, problem) otherwise; a missing
@@ -250,30 +361,52 @@ def csv_value(text: str):
     return s
 
 
-def parse_csv(text: str, shown: str, diags: Diagnostics) -> YList:
+def csv_delimiter(text: str) -> str:
+    """',' unless the header row is plainly split by ';' or tabs (spreadsheets in many
+    locales save CSV with semicolons)."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
+
+
+def parse_csv(text: str, shown: str, diags: Diagnostics, keypath: str = "") -> YList:
     """Rows of a CSV with a header row, each a YMap whose marks point into the CSV."""
     rows = YList()
     rows.mark, rows.item_marks = Mark(shown, 1, 1), []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = csv_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
-            diags.error(Mark(shown, 1, 1), "", "the CSV has no header row")
+            diags.error(Mark(shown, 1, 1), keypath, "the CSV has no header row")
             return rows
         header = [h.strip() for h in header]
+        if len(header) > MAX_COLUMNS:
+            diags.error(Mark(shown, 1, 1), keypath, f"the CSV has {len(header)} columns; the limit is {MAX_COLUMNS}")
+            return rows
         for i, h in enumerate(header):
             if not h:
-                diags.error(Mark(shown, 1, _cell_col(header, i)), "", f"column {i + 1} has no name in the header row")
+                diags.error(Mark(shown, 1, _cell_col(header, i)), keypath, f"column {i + 1} has no name in the header row")
             elif h in header[:i]:
-                diags.error(Mark(shown, 1, _cell_col(header, i)), "", f"column name '{h}' appears twice")
+                diags.error(Mark(shown, 1, _cell_col(header, i)), f"{keypath}.{h}", f"column name '{_cut(h)}' appears twice")
         line = reader.line_num + 1
         for cells in reader:
             if not any(c.strip() for c in cells):
                 line = reader.line_num + 1
                 continue
+            where = f"{keypath}[{len(rows)}]"
+            if len(rows) >= MAX_ROWS:
+                diags.error(Mark(shown, line, 1), where, f"more than {MAX_ROWS:,} rows; the limit for a dataset "
+                                                         f"(split it, or chart a summary)")
+                break
             if len(cells) != len(header):
-                diags.error(Mark(shown, line, 1), "",
-                            f"row has {len(cells)} cells; the header has {len(header)}")
+                other = ";" if delimiter == "," and any(";" in c for c in cells) else ""
+                hint = f" (are the cells separated by '{other}'? the header uses '{delimiter}')" if other else ""
+                diags.error(Mark(shown, line, 1), where,
+                            f"row has {len(cells)} cells; the header has {len(header)}{hint}")
+                line = reader.line_num + 1
+                continue           # its cells would be misread: no follow-up errors about them
             row = YMap()
             row.mark, row.key_marks, row.value_marks = Mark(shown, line, 1), {}, {}
             for i, (name, cell) in enumerate(zip(header, cells)):
@@ -283,7 +416,7 @@ def parse_csv(text: str, shown: str, diags: Diagnostics) -> YList:
             rows.item_marks.append(row.mark)
             line = reader.line_num + 1
     except csv.Error as e:
-        diags.error(Mark(shown, reader.line_num, 1), "", f"CSV: {e}")
+        diags.error(Mark(shown, reader.line_num, 1), f"{keypath}[{len(rows)}]", f"CSV: {e}")
     return rows
 
 
@@ -350,12 +483,13 @@ def load_dataset_file(value: str, places: Places, mark: Mark, keypath: str, diag
     try:
         text = read_text(found, shown)
     except InputError as e:
-        diags.items.extend(e.diagnostics)
+        diags.items.extend(Diagnostic(d.mark, d.path or keypath, d.message, d.severity) for d in e.diagnostics)
         return None
     if value.lower().endswith(".csv"):
-        return parse_csv(text, shown, diags)
+        return parse_csv(text, shown, diags, keypath)
     try:
         return parse_yaml(text, shown, diags)
     except InputError as e:
-        diags.items.extend(e.diagnostics)
+        diags.items.extend(Diagnostic(d.mark, f"{keypath}.{d.path}" if d.path else keypath, d.message, d.severity)
+                           for d in e.diagnostics)
         return None

@@ -88,6 +88,9 @@ def _ref_rule(state, silent):
 
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Every target parses as a link, so that a `javascript:` one is not printed as raw
+    # Markdown; the resolver decides which schemes stay live (Resolver.link).
+    md.validateLink = lambda url: True
     md.use(footnote_plugin)
     md.inline.ruler.before("emphasis", "data_value", _value_rule)
     md.inline.ruler.before("emphasis", "cross_ref", _ref_rule)
@@ -102,6 +105,10 @@ class Resolver:
     value: Callable[[str, str], str]                   # (expression, raw) -> text
     ref: Callable[[str], tuple[str, str]]              # id -> (printed text, anchor name)
     footnote: Callable[[str], tuple[int, str]]         # label -> (number, anchor)
+    link: Callable[[str], str | None]                  # target -> the target kept live, or None: plain text
+
+    def link(self, href: str) -> str | None:
+        return href
 
 
 def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
@@ -226,7 +233,7 @@ class _Builder:
             elif kind == "em_close":
                 style["italic"] = False
             elif kind == "link_open":
-                style["link"] = t.attrGet("href")
+                style["link"] = self.r.link(str(t.attrGet("href") or ""))
             elif kind == "link_close":
                 style["link"] = None
             elif kind == "code_inline":

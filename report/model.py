@@ -7,6 +7,7 @@ from these declarations.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from typing import Any
@@ -92,12 +93,12 @@ class Str(Option):
 
     def check(self, value, mark, path, ctx):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            ctx.error(mark, path, f"expected text, found {_type_name(value)}")
+            ctx.error(mark, path, f"expected text, found {_type_name(value)}{bool_hint(value)}")
             return INVALID
         if not isinstance(value, str):
             value = str(value)
         if self.pattern and not re.fullmatch(self.pattern, value):
-            ctx.error(mark, path, f"'{value}' is not valid here; {self.hint}")
+            ctx.error(mark, path, f"'{show(value)}' is not valid here; {self.hint}")
             return INVALID
         return value
 
@@ -137,6 +138,36 @@ class Bool(Option):
         return value
 
 
+def number_hint(value) -> str:
+    """Why text that looks like a number was not read as one, as advice; else ''."""
+    if not isinstance(value, str):
+        return ""
+    v = value.strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", v):
+        return f"; write {v.replace(',', '')} (no thousands separators)"
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})*,\d+", v):
+        return f"; '{v}' has a decimal comma: write {v.replace('.', '').replace(',', '.')}"
+    if re.fullmatch(r"[+-]?\d+[eE][+-]?\d+", v):
+        mantissa, exp = re.split(r"[eE]", v)
+        return (f"; YAML reads {v} as text (a number with an exponent needs a dot): write {mantissa}.0e{exp}"
+                f" or the digits in full")
+    if re.fullmatch(r"[+-]?\d[\d ]*\d(\.\d+)?", v):
+        return f"; write {v.replace(' ', '')} (no spaces in numbers)"
+    return ""
+
+
+def bool_hint(value) -> str:
+    """YAML 1.1 reads yes/no/on/off as true/false: say how to keep the word."""
+    return " (YAML reads yes, no, on, off, true and false as true/false; quote the word to keep it as text, " \
+           "e.g. 'no')" if isinstance(value, bool) else ""
+
+
+def show(value, limit: int = 40) -> str:
+    """A value for a message, long ones cut with an ellipsis."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 class Number(Option):
     json = {"type": "number"}
 
@@ -146,10 +177,14 @@ class Number(Option):
 
     def check(self, value, mark, path, ctx):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            ctx.error(mark, path, f"expected a number, found {_type_name(value)}")
+            ctx.error(mark, path, f"expected a number, found {_type_name(value)}{number_hint(value)}")
+            return INVALID
+        if isinstance(value, float) and not math.isfinite(value):
+            ctx.error(mark, path, f"{value} is not a number that can be used here; write a number "
+                                  f"({self.minimum} to {self.maximum})")
             return INVALID
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            ctx.error(mark, path, f"{value} is out of range ({self.minimum} to {self.maximum})")
+            ctx.error(mark, path, f"{show(value)} is out of range ({self.minimum} to {self.maximum})")
             return INVALID
         return value
 
@@ -166,7 +201,7 @@ class Choice(Option):
     def check(self, value, mark, path, ctx):
         choices = self.values(ctx)
         if not isinstance(value, str) or value not in choices:
-            ctx.error(mark, path, f"unknown {self.what} '{value}'{did_you_mean(value, choices)}; "
+            ctx.error(mark, path, f"unknown {self.what} '{show(value)}'{did_you_mean(value, choices)}; "
                                   f"choose one of: {', '.join(choices)}")
             return INVALID
         return value
@@ -325,8 +360,24 @@ class FormatSpec(Str):
         return value
 
 
+MAX_FORMAT_WIDTH = 100        # characters a format may pad a value to
+MAX_FORMAT_PRECISION = 30     # digits after the point
+_SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[a-zA-Z%]?")
+
+
 def format_spec_problem(spec: str) -> str | None:
-    """Why `spec` is not a usable format, or None."""
+    """Why `spec` is not a usable format, or None. Widths and precisions are bounded
+    (`>1999999999` would allocate gigabytes)."""
+    shape = _SPEC.fullmatch(spec)
+    if shape and int(shape.group("width") or 0) > MAX_FORMAT_WIDTH:
+        return f"the width {show(shape.group('width'))} in '{show(spec)}' is too large (at most {MAX_FORMAT_WIDTH})"
+    if shape and int(shape.group("precision") or 0) > MAX_FORMAT_PRECISION:
+        return (f"the precision {show(shape.group('precision'))} in '{show(spec)}' is too large "
+                f"(at most {MAX_FORMAT_PRECISION} digits)")
+    if not shape and re.search(r"\d{4,}", spec):
+        return f"'{show(spec)}' is not a valid format spec; examples: ',d' (84,000), '.1f' (3.5), '.0%' (25%)"
+    if "%" in spec and re.search(r"%[-_0^#]*\d", spec.replace("%%", "")):
+        return f"'{show(spec)}' pads a date field to a width; write the codes alone, such as %d %b %Y"
     if "%" in spec and not re.fullmatch(r"[^%]*%", spec.replace("%%", "")):
         if re.search(r"%[^aAwdbBmyYHIpMSfzZjUWcxX%-]", spec):
             return f"'{spec}' is not a valid date format; use strftime codes such as %d %b %Y"

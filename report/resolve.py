@@ -18,9 +18,17 @@ from .charts.spec import ChartSpec
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Places, YMap, YStr
-from .model import Document, Figure, Percent, Table, format_spec_problem
+from .model import Document, Figure, Percent, Table, format_spec_problem, number_hint, show
 
 MAX_IMAGE_PIXELS = 60_000_000
+LINK_SCHEMES = ("http", "https", "mailto")
+# Limits (README: "Limits"): what a briefing can hold and still build in seconds.
+MAX_TABLE_ROWS = 2_000          # about 55 pages of table
+MAX_TABLE_COLUMNS = 20
+MAX_CHART_POINTS = 10_000       # rows a chart draws
+MAX_CATEGORIES = 1_000          # rows of a chart with a bar, slice or label for each
+MAX_CHART_VALUE = 1e18
+MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
 
 
 @dataclass
@@ -101,6 +109,7 @@ class Resolved:
     labels: dict = field(default_factory=dict)
     logo: Path | None = None
     footnotes: dict = field(default_factory=dict)   # number -> markdown.Footnote
+    places: Places | None = None                      # where files may come from (SVG references too)
 
 
 # ---------------------------------------------------------------- values
@@ -169,6 +178,8 @@ class _Resolver(markdown.Resolver):
                                  f"'{raw}' is not a value; write {{{{ name.path }}}} or {{{{ name.path | format }}}}")
             return raw
         name, spec = m.group(1), m.group(2)
+        if name.split(".")[0] not in self.res.doc.data and self.res.failed(name.split(".")[0]):
+            return raw
         try:
             value = lookup(self.res.doc.data, name)
         except KeyError as e:
@@ -189,10 +200,36 @@ class _Resolver(markdown.Resolver):
         target = self.res.targets.get(ident)
         if target is None:
             known = [k for k in self.res.targets if k.split("-")[0] == ident.split("-")[0]]
-            self.res.diags.error(self.where("@" + ident), self.path,
-                                 f"unknown id '@{ident}'{did_you_mean(ident, known)}")
+            hint = did_you_mean(ident, known)
+            if not hint:      # the same name under another kind: @fig-impact for a table tbl-impact
+                name = ident.split("-", 1)[-1]
+                other = [k for k in self.res.targets if k.split("-", 1)[-1] == name]
+                kinds = {"fig": "a figure", "tbl": "a table", "sec": "a section"}
+                hint = f" (did you mean '@{other[0]}'? that is {kinds.get(other[0].split('-')[0], 'an')} id)" if other else ""
+            self.res.diags.error(self.where("@" + ident), self.path, f"unknown id '@{ident}'{hint}")
             return "@" + ident, ident
         return target
+
+    def link(self, href: str) -> str | None:
+        """http, https and mailto links stay live, and `#id` ones that exist; any other
+        scheme prints as plain text with a warning; an unknown `#id` is an error."""
+        shown = href if len(href) <= 60 else href[:57] + "…"
+        if href.startswith("#"):
+            ident = href[1:]
+            if ident in self.res.anchors:
+                return href
+            known = sorted(self.res.anchors)
+            self.res.diags.error(self.where(href), self.path,
+                                 f"link to '#{ident}', which is no id in this briefing{did_you_mean(ident, known)}")
+            return None
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", href)
+        if scheme and scheme.group(1).lower() in LINK_SCHEMES:
+            return href
+        what = f"uses the '{scheme.group(1)}:' scheme" if scheme else "has no scheme"
+        self.res.diags.warning(self.where(href), self.path,
+                               f"link '{shown}' {what}; printed as plain text (links may be http, https, "
+                               f"mailto or #id)")
+        return None
 
     def footnote(self, label: str) -> tuple[int, str]:
         key = (id(self.text), label)
@@ -211,6 +248,7 @@ class _Resolve:
             k: o.default for k, o in type(style).labels.model._options.items()}
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
+        self.anchors: set[str] = set()      # every `#name` a link may point at
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
         self.tables: list[RTable] = []
@@ -238,6 +276,7 @@ class _Resolve:
         walk(self.doc.sections, "", 1)
 
     def claim(self, ident, text, anchor, mark):
+        self.anchors.add(ident or anchor)
         if not ident:
             return
         if ident in self.targets:
@@ -290,8 +329,14 @@ class _Resolve:
         raise AssertionError(kind)
 
     # -- datasets
+    def failed(self, name: str) -> bool:
+        """The dataset `name` was reported already (a missing or broken file): say nothing more."""
+        return any(re.match(rf"data\.{re.escape(name)}($|[.\[])", d.path) for d in self.diags.errors)
+
     def rows_of(self, name: str, owner, key: str = "data"):
         ds = self.doc.data.get(name)
+        if self.failed(name):
+            return None
         if ds is None:
             self.diags.error(owner.mark_of(key), f"{owner.path}.{key}",
                              f"unknown dataset '{name}'{did_you_mean(name, self.doc.data)}"
@@ -332,7 +377,9 @@ class _Resolve:
                          options=tuple(sorted((k, plain(v)) for k, v in own.items())),
                          names=tuple((col, name) for col, name in series if name))
         ds = self.rows_of(f.data, f)
-        if ds is None:
+        categorical = any(key == "x" and need == "any" for key, _, need, _ in chart_columns(kind, spec))
+        limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
+        if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart"):
             return
         rows = [dict(r) for r in ds.rows]
         for key, column, need, required in chart_columns(kind, spec):     # key: the figure key naming the column
@@ -375,13 +422,44 @@ class _Resolve:
                   "date": lambda v: isinstance(v, dt.date),
                   "date_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
                   "text": lambda v: True, "any": lambda v: True}[need](value)
+            if ok:
+                ok = self.drawable(value, mark, where, f)
+                if not ok:
+                    continue
             if not ok:
                 want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
                         "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
-                hint = " (write numbers without thousands separators)" if isinstance(value, str) and re.fullmatch(r"[\d,. ]+", value) else ""
-                self.diags.error(mark, where, f"'{value}' is not {want}; {f.chart} charts need {want} in '{column}'{hint}")
+                self.diags.error(mark, where, f"'{show(value)}' is not {want}; {f.chart} charts need {want} in "
+                                              f"'{column}'{number_hint(value)}")
             elif need == "text":
                 row[column] = str(value)
+
+    def drawable(self, value, mark, where, f) -> bool:
+        """A number or date a chart can place on an axis; else an error at its cell."""
+        if isinstance(value, dt.date):
+            if not MIN_CHART_YEAR <= value.year <= MAX_CHART_YEAR:
+                self.diags.error(mark, where, f"{value.isoformat()} is outside the dates a chart can draw "
+                                              f"(years {MIN_CHART_YEAR} to {MAX_CHART_YEAR})")
+                return False
+            return True
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, float) and math.isinf(value):
+                self.diags.error(mark, where, f"an infinite value ({value}); {f.chart} charts need finite numbers "
+                                              f"(1e999 is beyond what a number can hold)")
+                return False
+            if abs(value) > MAX_CHART_VALUE:
+                self.diags.error(mark, where, f"{show(value)} is too large to draw (the limit is ±{MAX_CHART_VALUE:.0e})")
+                return False
+        return True
+
+    def too_many_rows(self, ds, owner, limit: int, what: str) -> bool:
+        """More rows than `what` can take in bounded time: an error at the dataset and the block."""
+        if len(ds.rows) <= limit:
+            return False
+        self.diags.error(ds.mark, ds.path, f"{len(ds.rows):,} rows; a {what} takes at most {limit:,} "
+                                           f"(used at line {owner.mark_of('data').line if owner.mark_of('data') else '?'} "
+                                           f"as {owner.path}.data); summarise or split the data")
+        return True
 
     def image(self, f: Figure, fig: RFigure):
         fig.placeholder = f.placeholder
@@ -404,10 +482,12 @@ class _Resolve:
         if found.is_dir():
             self.diags.error(mark, path, f"'{f.image}' is a folder; expected an image file")
             return
-        problem = check_image(found)
+        problem, warnings = check_image(found, self.places)
         if problem:
             self.diags.error(mark, path, f"'{f.image}': {problem}")
             return
+        for warning in warnings:
+            self.diags.warning(mark, path, f"'{f.image}': {warning}")
         fig.image = found
 
     def table(self, t: Table) -> RTable:
@@ -417,9 +497,14 @@ class _Resolve:
         table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
         self.tables.append(table)
         ds = self.rows_of(t.data, t)
-        if ds is None:
+        if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
             return table
         columns = t.columns or ()
+        if len(columns or ds.columns) > MAX_TABLE_COLUMNS:
+            self.diags.error(t.mark_of("columns") if columns else t.mark_of("data"), f"{t.path}.columns",
+                             f"{len(columns or ds.columns)} columns; a table takes at most {MAX_TABLE_COLUMNS} on a "
+                             f"page (choose them with 'columns:')")
+            return table
         if not columns:
             from .model import Column
             columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None}, t.mark, {},
@@ -460,24 +545,50 @@ def plain(value):
     return value
 
 
-def check_image(path: Path) -> str | None:
-    """Why the file cannot be placed as an image, or None. Checks content, not the name."""
+IMAGE_KINDS = {"png": (".png",), "jpeg": (".jpg", ".jpeg"), "svg": (".svg",)}
+
+
+def image_kind(head: bytes) -> str | None:
+    """png, jpeg or svg, from the file's first bytes; None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml") or text.startswith(b"<svg") or text.startswith(b"<!--") or text.startswith(b"<!doctype svg"):
+        return "svg"
+    return None
+
+
+def check_image(path: Path, places: Places | None = None) -> tuple[str | None, list[str]]:
+    """(why the file cannot be placed as an image, warnings), checking its content,
+    not its name: the whole picture is decoded, so a truncated file is found here."""
     with open(path, "rb") as fh:
         head = fh.read(512)
-    if head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff"):
-        from PIL import Image
-        try:
-            with Image.open(path) as im:
-                w, h = im.size
-        except Exception as e:         # Pillow raises many kinds for a broken file
-            return f"cannot read the image ({e.__class__.__name__})"
-        if w * h > MAX_IMAGE_PIXELS:
-            return f"{w}x{h} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
-        return None
-    text = head.lstrip().lower()
-    if text.startswith(b"<?xml") or text.startswith(b"<svg"):
-        return None
-    return "not a PNG, JPEG or SVG file (checked by content)"
+    kind = image_kind(head)
+    if kind is None:
+        return "not a PNG, JPEG or SVG file (checked by content)", []
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_KINDS[kind]:
+        return (f"the file holds {kind.upper()} data but is named '{path.name}'; rename it to "
+                f"{path.stem}{IMAGE_KINDS[kind][0]}"), []
+    if kind == "svg":
+        from . import svg
+        roots = places.roots() if places else (path.parent.resolve(),)
+        return svg.check(path, roots)
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h > MAX_IMAGE_PIXELS:
+                return f"{w}x{h} pixels is too large (limit {MAX_IMAGE_PIXELS:,} pixels)", []
+            if w == 0 or h == 0:
+                return "the image has no pixels", []
+            im.load()         # decodes every pixel: a truncated or corrupt file fails here
+    except Exception as e:         # Pillow raises many kinds for a broken file
+        detail = str(e).split("\n")[0][:80]
+        return f"cannot read the {kind.upper()} image ({detail or e.__class__.__name__}); is the file complete?", []
+    return None, []
 
 
 def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
@@ -494,8 +605,12 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
             diags.warning(doc.report.mark_of("logo"), "report.logo", f"{doc.report.logo} not found; no logo printed")
         elif problem:
             diags.error(doc.report.mark_of("logo"), "report.logo", problem)
-        elif (why := check_image(found)):
-            diags.error(doc.report.mark_of("logo"), "report.logo", why)
         else:
-            logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes)
+            why, warnings = check_image(found, places)
+            for warning in warnings:
+                diags.warning(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {warning}")
+            if why:
+                diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
+            else:
+                logo = found
+    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places)

@@ -129,8 +129,10 @@ def test_a_corrupt_cache_entry_is_redrawn(tmp_path):
     data.write_text(textwrap.dedent(KINDS_DOC), encoding="utf-8")
     cache = tmp_path / "cache"
     build(data, tmp_path / "a.pdf", Options(cache_dir=cache))
-    for entry in cache.glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = list((cache / "charts").glob("*.json"))
+    assert len(entries) == 8
+    for entry in entries:
+        entry.write_bytes(b"not a cache entry")
     again = build(data, tmp_path / "b.pdf", Options(cache_dir=cache))
     assert again.cache_misses == 8
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -40,6 +40,7 @@ import functools
 import hashlib
 import io
 import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -184,6 +185,90 @@ def _rebuild(width, height, ops, fonts, texts):
     return Recording(width, height, ops, frozenset(fonts), texts)
 
 
+# What a cache entry may hold, op by op: replay writes path strings into the page
+# as they are, so they may hold only numbers and path-construction operators.
+_PATH = re.compile(r"[-+0-9. \n]*(?:(?:m|l|c|v|y|h|re|W\*?|n)(?=[-+0-9. \n]|$)[-+0-9. \n]*)*")
+_MOVES = re.compile(r"[-+0-9. \n]*")
+_PAINTS = frozenset({"f", "S", "B", "n", "f*", "B*"})
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise ValueError(f"not a chart recording: {what}")
+
+
+def _path(v) -> None:
+    _check(isinstance(v, str) and _PATH.fullmatch(v) is not None, "path")
+
+
+def _colour(v, n=4) -> None:
+    _check(isinstance(v, tuple) and len(v) == n and all(_is_num(x) for x in v), "colour")
+
+
+def _fill(v) -> None:
+    if v is not None:
+        _colour(v)
+
+
+def _stroke(v) -> None:
+    if v is None:
+        return
+    _check(isinstance(v, tuple) and len(v) == 8, "stroke")
+    _colour(v[:5], 5)
+    _check(v[5] in (0, 1, 2) and v[6] in (0, 1, 2), "cap/join")
+    dash = v[7]
+    _check(dash is None or (isinstance(dash, tuple) and len(dash) == 2 and _is_num(dash[0])
+                            and isinstance(dash[1], tuple) and all(_is_num(x) for x in dash[1])), "dash")
+
+
+def _form(path, paint, bbox) -> None:
+    _path(path)
+    _check(paint in _PAINTS, "paint")
+    _colour(bbox)
+
+
+def _moves(v) -> None:
+    _check(isinstance(v, str) and _MOVES.fullmatch(v) is not None, "moves")
+
+
+def _op(op) -> None:
+    _check(isinstance(op, tuple) and op and isinstance(op[0], str), "op")
+    kind, args = op[0], op[1:]
+    if kind == "clip":
+        _check(len(args) == 1, kind)
+        _path(args[0])
+    elif kind == "unclip":
+        _check(not args, kind)
+    elif kind == "path":
+        _check(len(args) == 3, kind)
+        _path(args[0]), _fill(args[1]), _stroke(args[2])
+    elif kind == "text":
+        _check(len(args) == 8 and isinstance(args[0], str) and isinstance(args[1], str)
+               and all(_is_num(v) for v in args[2:7]), kind)
+        _fill(args[7])
+    elif kind == "stamp":
+        _check(len(args) == 6, kind)
+        _form(*args[:3]), _fill(args[3]), _stroke(args[4]), _moves(args[5])
+    elif kind == "stamps":
+        _check(len(args) == 2 and isinstance(args[0], tuple) and isinstance(args[1], tuple), kind)
+        for form in args[0]:
+            _check(isinstance(form, tuple) and len(form) == 3, kind)
+            _form(*form)
+        for run in args[1]:
+            _check(isinstance(run, tuple) and len(run) == 4 and isinstance(run[0], int)
+                   and 0 <= run[0] < len(args[0]), kind)
+            _fill(run[1]), _stroke(run[2]), _moves(run[3])
+    elif kind == "image":
+        _check(len(args) == 8 and isinstance(args[0], bytes) and args[0].startswith(b"\x89PNG\r\n\x1a\n")
+               and all(_is_num(v) for v in args[1:]), kind)
+    else:
+        _check(False, f"unknown op {kind!r}")
+
+
 @dataclass(frozen=True)
 class Recording:
     """Everything one figure drew, ready to paint onto any ReportLab canvas."""
@@ -196,6 +281,26 @@ class Recording:
     def __reduce__(self):
         # A frozenset pickles in hash order, which changes between processes.
         return (_rebuild, (self.width, self.height, self.ops, tuple(sorted(self.fonts)), self.texts))
+
+    def to_data(self) -> dict:
+        """Plain data (str, numbers, None, bytes, tuples) for a data-only cache."""
+        return {"width": self.width, "height": self.height, "ops": self.ops,
+                "fonts": tuple(sorted(self.fonts)), "texts": self.texts}
+
+    @classmethod
+    def from_data(cls, data, fonts: frozenset | None = None) -> "Recording":
+        """The Recording `to_data` gave; raises ValueError unless `data` has exactly
+        that shape (and, given `fonts`, uses only those font names)."""
+        _check(isinstance(data, dict) and data.keys() == {"width", "height", "ops", "fonts", "texts"}, "keys")
+        width, height, ops, names, texts = (data[k] for k in ("width", "height", "ops", "fonts", "texts"))
+        _check(_is_num(width) and _is_num(height) and isinstance(ops, tuple), "size")
+        _check(isinstance(names, tuple) and all(isinstance(n, str) for n in names), "fonts")
+        _check(isinstance(texts, tuple) and all(isinstance(t, str) for t in texts), "texts")
+        for op in ops:
+            _op(op)
+        used = {op[2] for op in ops if op[0] == "text"}
+        _check(used <= set(names) and (fonts is None or set(names) <= fonts), "font names")
+        return cls(width, height, ops, frozenset(names), texts)
 
     def replay(self, canvas, x: float, y: float) -> None:
         """Paint the figure with its lower-left corner at (x, y).
@@ -275,13 +380,15 @@ def record(fig, theme) -> Recording:
     Renderer, Canvas = _recorder_classes()
     from matplotlib.backends.backend_mixed import MixedModeRenderer
 
+    from . import _mpl
+
     old_canvas, old_dpi = fig.canvas, fig.dpi
     fig.dpi = 72                      # 1 unit = 1 pt, as matplotlib's PDF backend does
     w_in, h_in = fig.get_size_inches()
     renderer = Renderer(72.0 * w_in, 72.0 * h_in, _FontMap.for_theme(theme))
     canvas = Canvas(fig, renderer)
     try:
-        canvas._is_saving = True
+        _mpl.mark_saving(canvas)
         if _has_rasterized(fig):
             fig.draw(MixedModeRenderer(fig, w_in, h_in, RASTER_DPI, renderer))
         else:
@@ -299,6 +406,8 @@ def _has_rasterized(fig) -> bool:
     children, which runs the tick locators and makes a Tick for every location
     (hidden axes included), costing more than the search."""
     from matplotlib.axis import Axis
+
+    from . import _mpl
     stack = [fig]
     while stack:
         artist = stack.pop()
@@ -308,9 +417,8 @@ def _has_rasterized(fig) -> bool:
         if zorder is not None and zorder() is not None:
             return True
         if isinstance(artist, Axis):
-            # The ticks made so far (the lazy lists are in __dict__ once made).
-            stack += [artist.label, artist.offsetText,
-                      *artist.__dict__.get("majorTicks", ()), *artist.__dict__.get("minorTicks", ())]
+            # The ticks made so far (asking for them would make them).
+            stack += [artist.label, artist.offsetText, *_mpl.ticks_made(artist)]
         else:
             stack += artist.get_children()
     return False
@@ -384,12 +492,14 @@ class _FontMap:
 def _recorder_classes():
     import numpy as np
     from matplotlib import font_manager
-    from matplotlib.backend_bases import FigureCanvasBase, RendererBase
+    from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.ft2font import LoadFlags
     from matplotlib.path import Path
     from matplotlib.transforms import Affine2D, IdentityTransform
     from reportlab.pdfbase.pdfmetrics import stringWidth
     import matplotlib as mpl
+
+    from . import _mpl
 
     def rnd(v, nd=3):
         v = round(float(v), nd)
@@ -439,7 +549,7 @@ def _recorder_classes():
 
     def _font_height_metrics(prop):
         # As matplotlib.text.Text._get_layout does when a renderer has no opinion.
-        font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+        font = font_manager.get_font(_mpl.fonts_for(prop))
         for table_name, gap_key, ascent_key, descent_key in (
                 ('OS/2', 'sTypoLineGap', 'sTypoAscender', 'sTypoDescender'),
                 ('hhea', 'lineGap', 'ascent', 'descent')):
@@ -450,7 +560,7 @@ def _recorder_classes():
             return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
         return None, None, None
 
-    class RecordingRenderer(RendererBase):
+    class RecordingRenderer(_mpl.renderer_hooks()):
         def __init__(self, width, height, fonts: _FontMap, image_dpi=RASTER_DPI):
             super().__init__()
             self.width, self.height = width, height
@@ -482,7 +592,7 @@ def _recorder_classes():
         def get_image_magnification(self):
             return self.image_dpi / 72.0
 
-        def _get_font_height_metrics(self, prop):
+        def font_height_metrics(self, prop):
             """Ascent, descent and line gap for matplotlib's text layout: what it
             would read from the font's tables itself (at 72 dpi), read once."""
             return _cached(("height", _prop_key(prop)), lambda: _font_height_metrics(prop))
@@ -694,8 +804,8 @@ def _recorder_classes():
                                  offsets, offset_trans, facecolors, edgecolors,
                                  linewidths, linestyles, antialiaseds, urls,
                                  offset_position, *, hatchcolors=None):
-            raw = list(self._iter_collection_raw_paths(master_transform, paths, all_transforms))
-            uses = self._iter_collection_uses_per_path(paths, all_transforms, offsets,
+            raw = list(self.iter_collection_raw_paths(master_transform, paths, all_transforms))
+            uses = self.iter_collection_uses_per_path(paths, all_transforms, offsets,
                                                        facecolors, edgecolors)
             n = len(raw[0][0].vertices) if raw else 0
             # Few uses per path (fill_between, bars): plain paths are smaller.
@@ -705,7 +815,7 @@ def _recorder_classes():
                     facecolors, edgecolors, linewidths, linestyles, antialiaseds, urls,
                     offset_position, hatchcolors=hatchcolors)
             forms, form_index, items = [], {}, []
-            for xo, yo, k, gc0, face in self._iter_collection(
+            for xo, yo, k, gc0, face in self.iter_collection(
                     gc, list(range(len(raw))), offsets, offset_trans, facecolors, edgecolors,
                     linewidths, linestyles, antialiaseds, urls, offset_position,
                     hatchcolors=[] if hatchcolors is None else hatchcolors):

@@ -19,8 +19,9 @@ def capped_height(ctx, height: float) -> float:
 def image(ctx, path, max_w: float, max_h: float, align: str):
     """An image scaled to fit the box, keeping its aspect; never enlarged past its native size."""
     if path.suffix.lower() == ".svg":
-        from svglib.svglib import svg2rlg
-        drawing = svg2rlg(str(path))
+        from .. import svg
+        places = ctx.resolved.places
+        drawing = svg.drawing(path, places.roots() if places else (path.parent.resolve(),))
         embed_svg_fonts(drawing, ctx.theme.family)
         drawing.initialFontName = ctx.theme.family.regular.name   # not ReportLab's Helvetica
         scale = min(max_w / drawing.width, max_h / drawing.height)

@@ -14,132 +14,118 @@ mends that while drawing, without changing what is printed:
 - A character no font has is printed with the font's U+FFFD glyph (never
   .notdef), yet maps to itself in ToUnicode (`stand_in`).
 
-`install()` wraps ReportLab's line-drawing functions once per process; the
-wrappers change nothing for text that needs no mending.
+`patched()` wraps ReportLab's line drawing for the time of a build (the
+ReportLab internals it reads are in _reportlab.py); the wrappers change nothing
+for text that needs no mending.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+
+from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.platypus import Paragraph
+
+from . import _reportlab as rl
+
 SOFT_HYPHEN = "\u00ad"
-_installed = False
+
+_lock = threading.Lock()
+_depth = 0                     # builds running in this process (threads may overlap)
+_originals: list = []          # (owner, name, what the owner itself defined or None)
+_drawing = threading.local()   # .para: the Paragraph being drawn (its lines tell how they ended)
 
 
-def install() -> None:
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    from reportlab.pdfbase import ttfonts
-    from reportlab.platypus import paragraph as rl
+@contextlib.contextmanager
+def patched():
+    """The text-layer wrappers on ReportLab, for as long as the block runs (a build);
+    restored after, so ReportLab used outside a build is the library as shipped."""
+    global _depth
+    with _lock:
+        if _depth == 0:
+            _apply()
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                for owner, name, original in reversed(_originals):
+                    if original is None:
+                        delattr(owner, name)
+                    else:
+                        setattr(owner, name, original)
+                _originals.clear()
 
-    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+def _apply() -> None:
     split_string = ttfonts.TTFont.splitString
+    break_lines = Paragraph.breakLines
+    draw_para = Paragraph.drawPara
 
     def splitString(self, text, doc, encoding="utf-8"):
-        missing = [c for c in set(text) if ord(c) > 31 and ord(c) not in self.face.charToGlyph and c != "\xa0"]
+        missing = [c for c in set(text) if ord(c) > 31 and c != "\xa0" and ord(c) not in self.face.charToGlyph]
         if missing:
             _alias(self, missing)
         return split_string(self, text, doc, encoding)
 
-    ttfonts.TTFont.splitString = splitString
-
-    break_lines = rl.Paragraph.breakLines
-    draw_para = rl.Paragraph.drawPara
-
     def breakLines(self, width):
         bl = break_lines(self, width)
         if bl.kind == 1:
-            _mark_frag_line_ends(rl, self.frags, bl.lines)
+            for line, end in zip(bl.lines, rl.frag_line_ends(self.frags, bl.lines)):
+                line.text_layer_end = end
         return bl
 
     def drawPara(self, debug=0):
-        global _drawing
-        outer, _drawing = _drawing, self
+        outer, _drawing.para = getattr(_drawing, "para", None), self
         try:
             return draw_para(self, debug)
         finally:
-            _drawing = outer
+            _drawing.para = outer
 
-    rl.Paragraph.breakLines = breakLines
-    rl.Paragraph.drawPara = drawPara
-    for name in ("_leftDrawParaLine", "_centerDrawParaLine", "_rightDrawParaLine", "_justifyDrawParaLine"):
-        setattr(rl, name, _simple_line(rl, getattr(rl, name)))
-    for name in ("_leftDrawParaLineX", "_centerDrawParaLineX", "_rightDrawParaLineX", "_justifyDrawParaLineX"):
-        setattr(rl, name, _frag_line(getattr(rl, name)))
-
-
-_drawing = None          # the Paragraph being drawn (its lines tell how they ended)
+    module = rl.paragraph_module
+    hooks = [(ttfonts, "makeToUnicodeCMap", _to_unicode_cmap), (ttfonts.TTFont, "splitString", splitString),
+             (Paragraph, "breakLines", breakLines), (Paragraph, "drawPara", drawPara)]
+    hooks += [(module, name, _simple_line(getattr(module, name))) for name in rl.SIMPLE_LINE_DRAWERS]
+    hooks += [(module, name, _frag_line(getattr(module, name))) for name in rl.FRAG_LINE_DRAWERS]
+    for owner, name, wrapper in hooks:
+        _originals.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, wrapper)
 
 
 def _has_soft_hyphen(font_name: str) -> bool:
-    from reportlab.pdfbase.pdfmetrics import getFont
     face = getattr(getFont(font_name), "face", None)
     return face is not None and 0xAD in getattr(face, "charToGlyph", {})
 
 
-def _end_of_simple_line(rl, para, words, index: int, count: int) -> str:
-    """How line `index` of a one-style paragraph ended: ' ' (at a space), SOFT_HYPHEN
-    (hyphenation added a hyphen) or '' (inside a word: at its own hyphen, a long word)."""
-    last = words[-1] if words else ""
-    if isinstance(last, (rl._SplitWordHY, rl._SplitWordLL)) and last.endswith("-"):
-        return SOFT_HYPHEN
-    if isinstance(last, rl._SplitWord) and not isinstance(last, rl._SplitWordEnd):
-        return ""                       # a piece of a word broken anywhere (too long for the line)
-    if index < count - 1 or getattr(para, "_splitpara", 0):    # a first part: its last line ended at a space
-        return " "
-    return ""
-
-
-def _simple_line(rl, draw):
+def _simple_line(draw):
     def draw_line(tx, offset, extraspace, words, last=0):
-        para = _drawing
-        lines = getattr(getattr(para, "blPara", None), "lines", None)
-        if words and lines:
-            index = next((i for i, line in enumerate(lines) if line[1] is words), None)
-            if index is not None:
-                end = _end_of_simple_line(rl, para, words, index, len(lines))
-                if end == SOFT_HYPHEN and not _has_soft_hyphen(tx._fontname):
-                    end = ""
-                if end == SOFT_HYPHEN:
-                    words = [*words[:-1], words[-1][:-1] + SOFT_HYPHEN]
-                elif end == " ":
-                    words = [*words[:-1], words[-1] + " "]
+        para = getattr(_drawing, "para", None)
+        blpara = getattr(para, "blPara", None)
+        lines = getattr(blpara, "lines", None)
+        index = next((i for i, line in enumerate(lines) if line[1] is words), None) if words and lines else None
+        if index is not None:
+            end = rl.simple_line_end(words, index == len(lines) - 1, rl.is_first_part(para))
+            if end == rl.LINE_HYPHEN and _has_soft_hyphen(blpara.fontName):
+                words = [*words[:-1], words[-1][:-1] + SOFT_HYPHEN]
+            elif end == rl.LINE_SPACE:
+                words = [*words[:-1], words[-1] + " "]
         return draw(tx, offset, extraspace, words, last)
     return draw_line
 
 
-def _mark_frag_line_ends(rl, frag_words, lines) -> None:
-    """Note on each line of a many-style paragraph how it ended (see _end_of_simple_line),
-    from the class ReportLab gave its last word."""
-    def is_break(w):
-        return len(w) > 1 and getattr(w[1][0], "_fkind", None) == rl._FK_BREAK
-
-    for i, line in enumerate(lines):
-        stop = lines[i + 1].sFW if i + 1 < len(lines) else len(frag_words)
-        hard = stop < len(frag_words) and is_break(frag_words[stop]) and \
-            not isinstance(frag_words[stop], rl._InjectedFrag)
-        j = stop - 1
-        while j >= line.sFW and is_break(frag_words[j]):
-            j -= 1
-        w = frag_words[j] if j >= line.sFW else None
-        if isinstance(w, (rl._SplitFragHY, rl._SplitFragLL)):
-            end = SOFT_HYPHEN
-        elif isinstance(w, rl._HSFrag) or hard:
-            end = " "
-        else:
-            end = ""
-        line._text_end = end
-
-
 def _frag_line(draw):
     def draw_line(tx, offset, line, last=0):
-        end = getattr(line, "_text_end", "")
+        end = getattr(line, "text_layer_end", rl.LINE_JOINED)
         frag = next((f for f in reversed(line.words) if getattr(f, "text", "") and not hasattr(f, "cbDefn")), None)
-        if not end or frag is None:
+        if end == rl.LINE_JOINED or frag is None:
             return draw(tx, offset, line, last)
         text = frag.text
-        if end == SOFT_HYPHEN and text.endswith("-") and _has_soft_hyphen(frag.fontName):
+        if end == rl.LINE_HYPHEN and text.endswith("-") and _has_soft_hyphen(frag.fontName):
             frag.text = text[:-1] + SOFT_HYPHEN
-        elif end == " " and not text.endswith(" "):
+        elif end == rl.LINE_SPACE and not text.endswith(" "):
             frag.text = text + " "
         try:
             return draw(tx, offset, line, last)
@@ -153,7 +139,6 @@ def _frag_line(draw):
 def stand_in(font_names, chars) -> None:
     """Let these registered TrueType fonts print `chars` (which they lack) with their
     U+FFFD glyph, while the text layer keeps the characters themselves."""
-    from reportlab.pdfbase.pdfmetrics import getFont
     for name in font_names:
         try:
             font = getFont(name)

@@ -14,6 +14,7 @@ from ..spec import Role
 from . import _common as c
 
 NAME = "locator"
+MAX_ROWS = 300         # each label is kept clear of every other
 ASPECT = 0.75
 TITLE = {"en": "Map of places", "de": "Karte der Orte", "fr": "Carte des lieux", "es": "Mapa de lugares",
          "ru": "Карта мест"}

@@ -14,6 +14,7 @@ from ..spec import Role
 from . import _common as c
 
 NAME = "timeline"
+MAX_ROWS = 100         # labels are placed by a search that grows fast with the number of events
 ASPECT = 0.4
 TITLE = {"en": "Timeline", "de": "Zeitleiste", "fr": "Frise chronologique", "es": "Cronología", "ru": "Хронология"}
 ROLES = (Role("date", "date", "The column of dates.", default="date"),
