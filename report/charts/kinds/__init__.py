@@ -8,7 +8,7 @@ registry in builds that never draw.
 """
 from __future__ import annotations
 
-from . import area, bar, barh, line, locator, map, pie, scatter, timeline
+from . import area, bar, barh, line, locator, map, pie, scatter, timeline, waterfall
 
 KINDS = {kind.NAME: kind for kind in (
     bar,
@@ -20,4 +20,5 @@ KINDS = {kind.NAME: kind for kind in (
     locator,
     map,
     scatter,
+    waterfall,
 )}
