@@ -70,7 +70,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    labels = [c.wrap_to_width(name, ax.figure.get_size_inches()[0] * 72 * 0.3,
+    labels = [c.wrap_to_width(name, c.area_size(ax)[0] * 0.3,
                               c.font_size("ytick.labelsize"), 2) for name, _, _ in found]
     ax.set_yticks(range(n), labels)
     # Room on the right for the longest label: shrink the track, not the text.
@@ -78,7 +78,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
     x0, _, x1, _ = c.layout(ax)
     if x1 - x0 > widest * 1.5:
         ax.set_xlim(0, (x1 - x0) / (x1 - x0 - widest))
-    if ax.figure.get_size_inches()[1] * 72 < n * ROW_PT * 0.6:
+    if c.area_size(ax)[1] < n * ROW_PT * 0.6:
         notes.append(f"{n} items are crowded; give the figure more height (about {math.ceil(n * ROW_PT / 28.35)}cm)")
     return notes
 

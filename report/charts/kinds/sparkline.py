@@ -53,7 +53,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
     ax.plot([x[-1]], [y[-1]], "o", color=accent, markersize=3.4, zorder=4)
     texts = [ax.annotate(c.value_text(y[-1], spec), (x[-1], y[-1]), xytext=(4, 0), textcoords="offset points",
                          ha="left", va="center", fontsize=size, color=theme.ink, zorder=5)]
-    tall = ax.figure.get_size_inches()[1] * 72 >= 40      # room above and below the line for labels
+    tall = c.area_size(ax)[1] >= 40      # room above and below the line for labels
     if spec.labels and len(y) > 2 and tall:
         for i, va, dy in ((hi, "bottom", 2), (lo, "top", -2)):
             if i != len(y) - 1:
