@@ -196,9 +196,12 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool, part: int = 2) ->
             value = info[key]
             text = str(value)
             if key == "/Trapped":
-                text = text.lstrip("/")
-            if not text.strip() or (key == "/Trapped" and pdfa):
-                del info[key]                # empty: it would be mirrored too; veraPDF knows no pdf:Trapped in PDF/A
+                # ReportLab's /Trapped /False: its XMP twin pdf:Trapped is not in PDF/A-2's predefined
+                # schemas (veraPDF 6.6.2.3.1), and the key is optional; drop both.
+                del info[key]
+                continue
+            if not text.strip():
+                del info[key]                # an empty entry would have to be mirrored too
                 continue
             fields[key[1:]] = text
     x = escape
@@ -216,8 +219,6 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool, part: int = 2) ->
         props.append(f"<pdf:Keywords>{x(fields['Keywords'])}</pdf:Keywords>")
     if "Producer" in fields:
         props.append(f"<pdf:Producer>{x(fields['Producer'])}</pdf:Producer>")
-    if "Trapped" in fields:
-        props.append(f"<pdf:Trapped>{x(fields['Trapped'])}</pdf:Trapped>")
     if "Creator" in fields:
         props.append(f"<xmp:CreatorTool>{x(fields['Creator'])}</xmp:CreatorTool>")
     created, modified = _xmp_date(fields.get("CreationDate")), _xmp_date(fields.get("ModDate"))
