@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .progress import Console, plural
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+from .runner import EXIT_FAILED, EXIT_INVALID, EXIT_OK, run
 
 
 class BatchError(Exception):
@@ -66,10 +66,9 @@ class Recorder(Console):
 
 def _build_in_worker(data: Path, out: Path, opts, quiet: bool):
     """Runs in a pool process: (exit code, lines to print)."""
-    from .cli import build_one
     rec = Recorder(quiet)
     try:
-        code = build_one(data, out, opts, rec)
+        code = run(data, out, opts, rec).code
     except BaseException as e:     # interrupted, or SIGTERM in the worker
         rec.problem(f"{data}: stopped ({e.__class__.__name__}); no PDF written")
         code = EXIT_FAILED
