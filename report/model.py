@@ -17,6 +17,7 @@ from .load import Loaded, YList, YMap
 from .theme import DEFAULT_PALETTE
 
 REQUIRED = object()
+MAX_TITLE = 300          # characters in a title or heading (README: limits)
 MAX_DEPTH = 3
 
 
@@ -87,9 +88,10 @@ class Str(Option):
     """Text. Numbers are accepted and kept as typed (`44` -> "44")."""
     json = {"type": ["string", "number"]}
 
-    def __init__(self, default=None, doc="", pattern: str | None = None, hint: str = ""):
+    def __init__(self, default=None, doc="", pattern: str | None = None, hint: str = "",
+                 max_length: int | None = None):
         super().__init__(default, doc)
-        self.pattern, self.hint = pattern, hint
+        self.pattern, self.hint, self.max_length = pattern, hint, max_length
 
     def check(self, value, mark, path, ctx):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -97,6 +99,10 @@ class Str(Option):
             return INVALID
         if not isinstance(value, str):
             value = str(value)
+        if self.max_length and len(value) > self.max_length:
+            ctx.error(mark, path, f"{len(value):,} characters; this takes at most {self.max_length} "
+                                  f"(shorten it, and move the rest into the text)")
+            return INVALID
         if self.pattern and not re.fullmatch(self.pattern, value):
             ctx.error(mark, path, f"'{show(value)}' is not valid here; {self.hint}")
             return INVALID
@@ -537,8 +543,9 @@ class Labels(Model):
 
 class Report(Model):
     """The briefing's metadata: cover page, running header and PDF properties."""
-    title = Str(REQUIRED, "The briefing's title, on the cover, in the running header and the PDF metadata.")
-    subtitle = Str(None, "A line under the title on the cover; the PDF's subject.")
+    title = Str(REQUIRED, "The briefing's title, on the cover, in the running header and the PDF metadata.",
+                max_length=MAX_TITLE)
+    subtitle = Str(None, "A line under the title on the cover; the PDF's subject.", max_length=MAX_TITLE)
     date = Date(None, "ISO date (2020-11-10) or 'today' (the build date; SOURCE_DATE_EPOCH wins).")
     author = ListOf(Str(), (), "One author or a list of them.", single_ok=True)
     organization = Str(None, "The publishing organisation, on the cover.")
@@ -704,7 +711,7 @@ class KeyFigure(Model):
 
 class Callout(Model):
     """A shaded box with a title and Markdown text."""
-    title = Str(None, "Title of the box.")
+    title = Str(None, "Title of the box.", max_length=MAX_TITLE)
     text = Markdown(REQUIRED, "Markdown text in the box.")
 
 
@@ -762,7 +769,7 @@ class BlockOption(Option):
 
 class Section(Model):
     """A numbered section: a title, ordered content blocks, and optional subsections."""
-    title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.")
+    title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.", max_length=MAX_TITLE)
     id = Id("sec-", "Id for cross-references (@sec-...).")
     new_page = Bool(False, "Start this section on a new page.")
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")
