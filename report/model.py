@@ -571,6 +571,33 @@ class Style(Model):
     cover = Bool(True, "Print a title page.")
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
 
+    MIN_SIZE, MAX_SIZE = 5, 40        # body size in points
+    LINE_EMS, PAGE_LINES = 15, 25     # the text block holds at least a 15 em line and 25 lines of body text
+
+    def check_whole(self, ctx):
+        """Page, margins and type size checked together, before any layout."""
+        size = self.size
+        if not self.MIN_SIZE <= size <= self.MAX_SIZE:
+            ctx.error(self.mark_of("size"), _join(self.path, "size"),
+                      f"{size:g} pt body text is outside {self.MIN_SIZE}-{self.MAX_SIZE} pt; headings and captions "
+                      f"scale from it (10 pt is usual)")
+            return False
+        (w, h), m = self.page, self.margins
+        cm = 72 / 2.54
+        ok = True
+        for across, length, sides, axis in ((True, w, ("inner", "outer"), "wide"), (False, h, ("top", "bottom"), "tall")):
+            need = size * (self.LINE_EMS if across else self.PAGE_LINES * 1.25)
+            room = length - m[sides[0]] - m[sides[1]]
+            if room < need:
+                what = "text width" if across else "text height"
+                ctx.error(self.mark_of("margins"), _join(self.path, "margins"),
+                          f"the {sides[0]} and {sides[1]} margins ({(m[sides[0]] + m[sides[1]]) / cm:.1f} cm) leave "
+                          f"{max(room, 0) / cm:.1f} cm of {what} on a page {length / cm:.1f} cm {axis}; {size:g} pt "
+                          f"text needs at least {need / cm:.1f} cm: make the margins {(need - room) / cm:.1f} cm "
+                          f"smaller in all, the page larger, or the type smaller")
+                ok = False
+        return ok
+
 
 class Column(Model):
     """One column of a table."""

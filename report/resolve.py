@@ -89,12 +89,16 @@ class RTable:
 @dataclass
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
+    mark: Mark | None = None
+    path: str = ""
 
 
 @dataclass
 class RCallout:
     title: str | None
     blocks: list
+    mark: Mark | None = None
+    path: str = ""
 
 
 @dataclass
@@ -339,11 +343,12 @@ class _Resolve:
         if kind == "page_break":
             return RPageBreak()
         if kind == "callout":
-            return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"))
+            return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
         if kind == "key_figures":
             return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
                                  self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
-                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v])
+                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v],
+                                block.mark, block.path)
         if kind == "figure":
             return self.figure(v)
         if kind == "table":
