@@ -24,10 +24,11 @@ MAX_DEPTH = 3
 class Ctx:
     """What validation needs besides the value: where problems go, and the known names."""
 
-    def __init__(self, diags: Diagnostics, chart_kinds, font_families):
+    def __init__(self, diags: Diagnostics, chart_kinds, font_families, font_problems=None):
         self.diags = diags
         self.chart_kinds = list(chart_kinds)
         self.font_families = list(font_families)
+        self.font_problems = dict(font_problems or {})     # font file -> (family if known, why unusable)
 
     def error(self, mark, path, message):
         self.diags.error(mark, path, message)
@@ -221,6 +222,19 @@ class Choice(Option):
         else:
             out["type"] = "string"
         return out
+
+
+class FontChoice(Choice):
+    """A family in fonts/; a family whose file cannot be used is named with the reason."""
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, str) and value not in self.values(ctx):
+            key = re.sub(r"[\s_-]", "", value).lower()
+            for file, (family, why) in sorted(ctx.font_problems.items()):
+                if family == value or re.sub(r"[\s_-]", "", file.stem).lower().startswith(key):
+                    ctx.error(mark, path, f"font '{show(value)}': fonts/{file.name} cannot be used: {why}")
+                    return INVALID
+        return super().check(value, mark, path, ctx)
 
 
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(mm|cm|in|pt|%)\s*$")
@@ -561,7 +575,7 @@ class Style(Model):
     """How the briefing looks; every key has a default."""
     page = PageSize("A4", "A4 | letter | A5 | A3 | legal | [width, height].")
     margins = Margins("20mm", "One length, or {top, bottom, inner, outer}.")
-    font = Choice(lambda ctx: ctx.font_families, "DejaVu Sans", "A font family found in fonts/.", what="font")
+    font = FontChoice(lambda ctx: ctx.font_families, "DejaVu Sans", "A font family found in fonts/.", what="font")
     size = Length("10pt", "Body text size; headings scale from it.")
     palette = ListOf(Color(), DEFAULT_PALETTE, "Chart colours, in series order (default: colour-blind safe, "
                      "distinct in greyscale).", min_items=1)

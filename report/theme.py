@@ -74,14 +74,7 @@ def font_index(font_dir: Path = FONT_DIR) -> dict[str, tuple[str, str, frozenset
             return pickle.load(fh)
     except Exception:           # missing, unreadable or stale: read the fonts
         pass
-    from fontTools.ttLib import TTFont
-    index = {}
-    for path in paths:
-        with TTFont(path, lazy=True) as font:
-            names = font["name"]
-            family = str(names.getDebugName(16) or names.getDebugName(1))
-            sub = str(names.getDebugName(17) or names.getDebugName(2) or "Regular")
-            index[str(path)] = (family, _style_of(sub), frozenset(font.getBestCmap()))
+    index = {str(path): _read_font(path) for path in paths}
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -93,12 +86,44 @@ def font_index(font_dir: Path = FONT_DIR) -> dict[str, tuple[str, str, frozenset
     return index
 
 
+def _read_font(path: Path) -> tuple[str | None, str, frozenset[int]]:
+    """(family, style, code points); for a file that cannot serve, (family or None,
+    "unusable: why", empty): a broken font the briefing does not use breaks nothing."""
+    from fontTools.ttLib import TTFont
+    family = None
+    try:
+        with TTFont(path, lazy=True) as font:
+            names = font["name"]
+            family = str(names.getDebugName(16) or names.getDebugName(1))
+            sub = str(names.getDebugName(17) or names.getDebugName(2) or "Regular")
+            if "CFF " in font or "CFF2" in font:
+                return family, ("unusable: it has PostScript (CFF) outlines, which cannot be embedded here; "
+                                "use the TrueType (.ttf) version of the font"), frozenset()
+            missing = [t for t in ("glyf", "loca", "hmtx", "cmap") if t not in font]
+            if missing:
+                return family, f"unusable: it lacks the {', '.join(missing)} table(s) a TrueType font needs", frozenset()
+            cmap = font.getBestCmap()
+            if not cmap:
+                return family, "unusable: it maps no characters (no Unicode cmap)", frozenset()
+            return family, _style_of(sub), frozenset(cmap)
+    except Exception as e:        # fontTools raises many kinds for a damaged file
+        detail = str(e).split("\n")[0][:80]
+        return family, f"unusable: not a readable font file ({detail or e.__class__.__name__})", frozenset()
+
+
+def font_problems(font_dir: Path = FONT_DIR) -> dict[Path, tuple[str | None, str]]:
+    """Font files that cannot be used: path -> (family if known, why)."""
+    return {Path(p): (family, style.removeprefix("unusable: "))
+            for p, (family, style, _) in font_index(font_dir).items() if style not in STYLES}
+
+
 @functools.lru_cache(maxsize=None)
 def available_families(font_dir: Path = FONT_DIR) -> dict[str, dict[str, Path]]:
-    """Family name -> {style: path} for every .ttf/.otf file in `font_dir`."""
+    """Family name -> {style: path} for every usable .ttf/.otf file in `font_dir`."""
     families: dict[str, dict[str, Path]] = {}
     for path, (family, style, _) in font_index(font_dir).items():
-        families.setdefault(family, {}).setdefault(style, Path(path))
+        if style in STYLES:
+            families.setdefault(family, {}).setdefault(style, Path(path))
     return families
 
 
@@ -124,12 +149,24 @@ def register_with_reportlab(faces: list[FontFace], family: FontFamily | None = N
     from reportlab.pdfbase.ttfonts import TTFont
     for face in faces:
         if face.name not in _registered:
-            pdfmetrics.registerFont(TTFont(face.name, str(face.path)))
+            try:
+                pdfmetrics.registerFont(TTFont(face.name, str(face.path)))
+            except Exception as e:      # ReportLab refuses some files fontTools reads
+                from .diagnostics import Diagnostic, InputError, Mark
+                raise InputError([Diagnostic(Mark(_shown(face.path), 1, 1), "",
+                                             f"cannot use this font file ({str(e)[:80]}); replace or remove it")]) from None
             _registered.add(face.name)
     if family is not None:
         pdfmetrics.registerFontFamily(
             family.regular.name, normal=family.regular.name, bold=family.bold.name,
             italic=family.italic.name, boldItalic=family.bold_italic.name)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)
