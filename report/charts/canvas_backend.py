@@ -275,13 +275,15 @@ def record(fig, theme) -> Recording:
     Renderer, Canvas = _recorder_classes()
     from matplotlib.backends.backend_mixed import MixedModeRenderer
 
+    from . import _mpl
+
     old_canvas, old_dpi = fig.canvas, fig.dpi
     fig.dpi = 72                      # 1 unit = 1 pt, as matplotlib's PDF backend does
     w_in, h_in = fig.get_size_inches()
     renderer = Renderer(72.0 * w_in, 72.0 * h_in, _FontMap.for_theme(theme))
     canvas = Canvas(fig, renderer)
     try:
-        canvas._is_saving = True
+        _mpl.mark_saving(canvas)
         if _has_rasterized(fig):
             fig.draw(MixedModeRenderer(fig, w_in, h_in, RASTER_DPI, renderer))
         else:
@@ -299,6 +301,8 @@ def _has_rasterized(fig) -> bool:
     children, which runs the tick locators and makes a Tick for every location
     (hidden axes included), costing more than the search."""
     from matplotlib.axis import Axis
+
+    from . import _mpl
     stack = [fig]
     while stack:
         artist = stack.pop()
@@ -308,9 +312,8 @@ def _has_rasterized(fig) -> bool:
         if zorder is not None and zorder() is not None:
             return True
         if isinstance(artist, Axis):
-            # The ticks made so far (the lazy lists are in __dict__ once made).
-            stack += [artist.label, artist.offsetText,
-                      *artist.__dict__.get("majorTicks", ()), *artist.__dict__.get("minorTicks", ())]
+            # The ticks made so far (asking for them would make them).
+            stack += [artist.label, artist.offsetText, *_mpl.ticks_made(artist)]
         else:
             stack += artist.get_children()
     return False
@@ -384,12 +387,14 @@ class _FontMap:
 def _recorder_classes():
     import numpy as np
     from matplotlib import font_manager
-    from matplotlib.backend_bases import FigureCanvasBase, RendererBase
+    from matplotlib.backend_bases import FigureCanvasBase
     from matplotlib.ft2font import LoadFlags
     from matplotlib.path import Path
     from matplotlib.transforms import Affine2D, IdentityTransform
     from reportlab.pdfbase.pdfmetrics import stringWidth
     import matplotlib as mpl
+
+    from . import _mpl
 
     def rnd(v, nd=3):
         v = round(float(v), nd)
@@ -439,7 +444,7 @@ def _recorder_classes():
 
     def _font_height_metrics(prop):
         # As matplotlib.text.Text._get_layout does when a renderer has no opinion.
-        font = font_manager.get_font(font_manager.fontManager._find_fonts_by_props(prop))
+        font = font_manager.get_font(_mpl.fonts_for(prop))
         for table_name, gap_key, ascent_key, descent_key in (
                 ('OS/2', 'sTypoLineGap', 'sTypoAscender', 'sTypoDescender'),
                 ('hhea', 'lineGap', 'ascent', 'descent')):
@@ -450,7 +455,7 @@ def _recorder_classes():
             return table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale
         return None, None, None
 
-    class RecordingRenderer(RendererBase):
+    class RecordingRenderer(_mpl.renderer_hooks()):
         def __init__(self, width, height, fonts: _FontMap, image_dpi=RASTER_DPI):
             super().__init__()
             self.width, self.height = width, height
@@ -482,7 +487,7 @@ def _recorder_classes():
         def get_image_magnification(self):
             return self.image_dpi / 72.0
 
-        def _get_font_height_metrics(self, prop):
+        def font_height_metrics(self, prop):
             """Ascent, descent and line gap for matplotlib's text layout: what it
             would read from the font's tables itself (at 72 dpi), read once."""
             return _cached(("height", _prop_key(prop)), lambda: _font_height_metrics(prop))
@@ -694,8 +699,8 @@ def _recorder_classes():
                                  offsets, offset_trans, facecolors, edgecolors,
                                  linewidths, linestyles, antialiaseds, urls,
                                  offset_position, *, hatchcolors=None):
-            raw = list(self._iter_collection_raw_paths(master_transform, paths, all_transforms))
-            uses = self._iter_collection_uses_per_path(paths, all_transforms, offsets,
+            raw = list(self.iter_collection_raw_paths(master_transform, paths, all_transforms))
+            uses = self.iter_collection_uses_per_path(paths, all_transforms, offsets,
                                                        facecolors, edgecolors)
             n = len(raw[0][0].vertices) if raw else 0
             # Few uses per path (fill_between, bars): plain paths are smaller.
@@ -705,7 +710,7 @@ def _recorder_classes():
                     facecolors, edgecolors, linewidths, linestyles, antialiaseds, urls,
                     offset_position, hatchcolors=hatchcolors)
             forms, form_index, items = [], {}, []
-            for xo, yo, k, gc0, face in self._iter_collection(
+            for xo, yo, k, gc0, face in self.iter_collection(
                     gc, list(range(len(raw))), offsets, offset_trans, facecolors, edgecolors,
                     linewidths, linestyles, antialiaseds, urls, offset_position,
                     hatchcolors=[] if hatchcolors is None else hatchcolors):

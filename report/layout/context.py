@@ -106,14 +106,14 @@ class LayoutContext:
         return out
 
     def markdown_block(self, b, style) -> list:
-        out = self._markdown_block(b, style)
+        out = self.markdown_flowables(b, style)
         cited = sorted(set(_cited(b)))
         if cited and out:
             # The frame prints these at the foot of the page where the block lands.
             out[0].footnotes = [self.note(n) for n in cited]
         return out
 
-    def _markdown_block(self, b, style) -> list:
+    def markdown_flowables(self, b, style) -> list:
         s, theme = self.styles, self.theme
         if isinstance(b, md.Para):
             return [self.para(b.runs, style)]

@@ -2,9 +2,10 @@
 and "Page X of Y"; then one call that writes the PDF."""
 from __future__ import annotations
 
+import contextlib
 import re
 
-from reportlab.platypus import BaseDocTemplate, NextPageTemplate
+from reportlab.platypus import NextPageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -14,12 +15,13 @@ from .pages import BLEED, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
 from . import tagging
+from . import _reportlab as rl
 
 MAX_PASSES = 6
 CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks
 
 
-class BriefingDoc(BaseDocTemplate):
+class BriefingDoc(rl.DocTemplate):
     """Extends platypus with what a briefing needs between passes."""
 
     def __init__(self, filename, **kw):
@@ -32,22 +34,22 @@ class BriefingDoc(BaseDocTemplate):
     def beforeDocument(self):
         # Charts may still be drawing in the background during the first pass; every
         # later pass (the one written is never the first) draws them, so wait here.
-        self._pass = getattr(self, "_pass", 0) + 1
-        if self._pass >= 2 and self.charts is not None:
+        self.pass_number = getattr(self, "pass_number", 0) + 1
+        if self.pass_number >= 2 and self.charts is not None:
             self.charts.wait()
         for template in self.pageTemplates:
             for frame in template.frames:
                 if isinstance(frame, NoteFrame):
                     frame.new_pass()
-        self._h1_on_page: dict[int, str] = {}
-        self._h1_at_start: dict[int, str] = {}
+        self.h1_on_page: dict[int, str] = {}
+        self.h1_at_start: dict[int, str] = {}
         self.layout_notes: list = []       # (mark, path, message) for --verbose, final pass only
-        self._last_page, self._space_left = 0, 0
-        self._current_h1 = ""
+        self.last_page, self.space_left = 0, 0
+        self.current_h1 = ""
 
     def handle_pageBegin(self):
         super().handle_pageBegin()
-        self._h1_at_start[self.page] = self._current_h1
+        self.h1_at_start[self.page] = self.current_h1
 
     def handle_pageEnd(self):
         for frame in self.pageTemplate.frames:
@@ -56,19 +58,9 @@ class BriefingDoc(BaseDocTemplate):
                     frame.draw_notes(self.canv)
         super().handle_pageEnd()
 
-    def _setPageTemplate(self):
-        # ReportLab keeps the index an automatic next template set, so every other
-        # page repeated its template and facing-page margins drifted; use it once.
-        if hasattr(self, "_nextPageTemplateIndex"):
-            self.pageTemplate = self.pageTemplates[self._nextPageTemplateIndex]
-            del self._nextPageTemplateIndex
-        elif self.pageTemplate.autoNextPageTemplate:
-            wanted = self.pageTemplate.autoNextPageTemplate
-            self.pageTemplate = next(t for t in self.pageTemplates if t.id == wanted)
-
     def running_section(self, page: int) -> str:
         """The section a page belongs to: the first that starts on it, else the one in force."""
-        return self._h1_on_page.get(page) or self._h1_at_start.get(page, "")
+        return self.h1_on_page.get(page) or self.h1_at_start.get(page, "")
 
     def handle_flowable(self, flowables):
         place = getattr(flowables[0], "_place", None) if flowables else None
@@ -79,34 +71,34 @@ class BriefingDoc(BaseDocTemplate):
     def afterFlowable(self, flowable):
         origin = getattr(flowable, "_origin", None)
         if origin:
-            if self.page != self._last_page and self._last_page:
+            if self.page != self.last_page and self.last_page:
                 mark, path, label = origin
                 self.layout_notes.append((mark, path, f"{label} moved to page {self.page}: it did not fit in "
-                                                      f"the {self._space_left / 28.35:.1f} cm left on page {self._last_page}"))
+                                                      f"the {self.space_left / 28.35:.1f} cm left on page {self.last_page}"))
         if isinstance(flowable, ActionFlowable):
             return          # page and frame breaks: not content
-        self._last_page = self.page
+        self.last_page = self.page
         frame = self.frame
-        self._space_left = max(frame._y - frame._y1p, 0) if frame else 0
+        self.space_left = rl.space_left(frame) if frame else 0
         if isinstance(flowable, Heading):
             level = flowable.level - 1
             if flowable.level <= self.toc_depth:
                 self.notify("TOCEntry", (level, flowable.toc_markup, self.page, flowable.anchor))
             self.canv.addOutlineEntry(flowable.toc_text, flowable.anchor, level, closed=level >= 1)
             if flowable.level == 1:
-                self._h1_on_page.setdefault(self.page, flowable.plain_title)
-                self._current_h1 = flowable.plain_title
+                self.h1_on_page.setdefault(self.page, flowable.plain_title)
+                self.current_h1 = flowable.plain_title
         elif isinstance(flowable, CaptionedTable):
             self.afterFlowable(flowable.caption)
         elif isinstance(flowable, Caption):
             self.notify(f"{flowable.kind}Entry", (0, flowable.entry_markup, self.page, flowable.anchor))
 
-    def _allSatisfied(self):
+    def satisfied(self, ready: bool) -> bool:
         # Done when the contents are stable and the page count printed is the real one.
         pages = self.page
         stable = pages == self.page_total
         self.page_total = pages
-        return super()._allSatisfied() and stable
+        return ready and stable
 
 
 def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
@@ -117,7 +109,6 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     story = build_story(resolved, styles, geo, charts, diags)
     tagged = tagging.enabled()
     if tagged:          # structure elements for a tagged PDF (report/archive.py writes the tree)
-        tagging.install()
         tagging.tag_story(story, meta.language, theme.family.regular.name)
     kw = {}
     if print_edition:
@@ -143,8 +134,9 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     if progress:      # ReportLab reports ('PASS', n) as each pass starts
         doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)
     try:
-        passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
-                                **({"canvasmaker": tagging.TaggingCanvas} if tagged else {}))
+        with tagging.patched() if tagged else contextlib.nullcontext():
+            passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
+                                    **({"canvasmaker": tagging.TaggingCanvas} if tagged else {}))
     except LayoutError as e:
         raise InputError([_layout_diag(doc.current_place, str(e))]) from None
     return doc.page, passes, doc.layout_notes

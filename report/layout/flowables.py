@@ -5,7 +5,10 @@ callouts, and a caption that never parts from its table's first rows.
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, Frame, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from . import _reportlab as rl
+from .tagging import TableTagger
 
 
 class Heading(Paragraph):
@@ -86,21 +89,21 @@ class CaptionedTable(Flowable):
         super().__init__()
         self.caption, self.table, self.source = caption, table, source
 
-    def _parts(self):
+    def parts(self):
         return [p for p in (self.caption, self.table, self.source) if p is not None]
 
     def wrap(self, aw, ah):
-        self._heights = [p.wrap(aw, ah)[1] for p in self._parts()]
+        self.heights = [p.wrap(aw, ah)[1] for p in self.parts()]
         self.width = aw
-        self.height = sum(h + p.getSpaceBefore() + p.getSpaceAfter() for p, h in zip(self._parts(), self._heights))
+        self.height = sum(h + p.getSpaceBefore() + p.getSpaceAfter() for p, h in zip(self.parts(), self.heights))
         return aw, self.height
 
     def split(self, aw, ah):
         self.wrap(aw, ah)
         if self.height <= ah:
             return [self]
-        cap_h = self._heights[0] + self.caption.getSpaceBefore() + self.caption.getSpaceAfter()
-        rows = self.table._rowHeights
+        cap_h = self.heights[0] + self.caption.getSpaceBefore() + self.caption.getSpaceAfter()
+        rows = rl.row_heights(self.table)
         need = cap_h + sum(rows[:min(len(rows), 1 + self.MIN_ROWS)])
         if ah < need:
             return []        # start on the next page, caption and first rows together
@@ -112,7 +115,7 @@ class CaptionedTable(Flowable):
 
     def drawOn(self, canvas, x, y, _sW=0):
         top = y + self.height
-        for part, h in zip(self._parts(), self._heights):
+        for part, h in zip(self.parts(), self.heights):
             top -= part.getSpaceBefore() + h
             part.drawOn(canvas, x, top, _sW)
             top -= part.getSpaceAfter()
@@ -129,7 +132,8 @@ def font_command(theme) -> list:
 def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: float | None = None) -> Table:
     """Flowables in a shaded box with an accent rule on the left."""
     pad = padding if padding is not None else theme.size * 0.9
-    t = Table([[content]], colWidths=[width], splitInRow=1)   # a box longer than a page continues
+    t = Table([[content]], colWidths=[width], splitInRow=1,   # a box longer than a page continues
+              renderCB=TableTagger("layout"))
     commands = [
         *font_command(theme),
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(theme.tint)),
@@ -155,7 +159,7 @@ def key_figures_box(cells: list[list], theme, width: float) -> Table:
     for row in rows:
         row.extend([""] * (per_row - len(row)))
     col_w = width / per_row
-    t = Table(rows, colWidths=[col_w] * per_row)
+    t = Table(rows, colWidths=[col_w] * per_row, renderCB=TableTagger("layout", cell_role="Div"))
     gap = theme.size * 0.8
     commands = [
         *font_command(theme),
@@ -184,7 +188,7 @@ def carry_notes(container, parts):
     return container
 
 
-class NoteFrame(Frame):
+class NoteFrame(rl.HookedFrame):
     """A frame that prints footnotes at its foot, on the page where they are cited.
 
     A flowable with a `footnotes` list is placed only if it and its notes fit:
@@ -198,46 +202,43 @@ class NoteFrame(Frame):
         self.placed: set[int] = set()       # ids of notes printed so far in this pass
         self.notes: list = []
 
-    def _reset(self):
-        super()._reset()
+    def page_started(self):
         self.notes = []
-        self._y1p = self._y1 + self._bottomPadding     # give back the room the last page's notes took
+        self.reset_bottom()     # give back the room the last page's notes took
 
     def new_pass(self):
         self.placed = set()
 
-    def _pending(self, flowable) -> list:
+    def pending(self, flowable) -> list:
         return [n for n in getattr(flowable, "footnotes", ()) if id(n) not in self.placed and n not in self.notes]
 
-    def _notes_height(self, notes) -> float:
-        h = sum(n.wrap(self._aW, self._aH)[1] + n.getSpaceAfter() for n in notes)
+    def notes_height(self, notes) -> float:
+        h = sum(n.wrap(*self.available())[1] + n.getSpaceAfter() for n in notes)
         return h + (self.gap * 2 if notes and not self.notes else 0)
 
-    def _add(self, flowable, canv, trySplit=0):
-        pending = self._pending(flowable)
+    def place(self, flowable, canv, trySplit=0):
+        pending = self.pending(flowable)
         if not pending:
-            return super()._add(flowable, canv, trySplit)
-        extra = self._notes_height(pending)
-        self._y1p += extra
-        placed = super()._add(flowable, canv, trySplit)
+            return super().place(flowable, canv, trySplit)
+        extra = self.notes_height(pending)
+        self.raise_bottom(extra)
+        placed = super().place(flowable, canv, trySplit)
         if placed:
             self.notes.extend(pending)
         else:
-            self._y1p -= extra
+            self.raise_bottom(-extra)
         return placed
 
-    add = _add      # Frame binds `add` to its own _add at class creation
-
     def split(self, flowable, canv):
-        pending = self._pending(flowable)
+        pending = self.pending(flowable)
         if not pending:
             return super().split(flowable, canv)
-        extra = self._notes_height(pending)
-        self._y1p += extra
+        extra = self.notes_height(pending)
+        self.raise_bottom(extra)
         try:
             parts = super().split(flowable, canv)
         finally:
-            self._y1p -= extra
+            self.raise_bottom(-extra)
         if parts:       # the notes go with the first part, where the text starts
             parts[0].footnotes = list(getattr(flowable, "footnotes", ()))
         return parts
@@ -245,18 +246,18 @@ class NoteFrame(Frame):
     def draw_notes(self, canv):
         if not self.notes:
             return
-        top = self._y1 + self._bottomPadding + self._notes_height(self.notes)
+        top = self.y1 + self.bottomPadding + self.notes_height(self.notes)
         canv.saveState()
         canv.setStrokeColor(HexColor(self.rule_color))
         canv.setLineWidth(0.5)
         top -= self.gap
-        canv.line(self._x1, top, self._x1 + self._width * 0.3, top)
+        canv.line(self.x1, top, self.x1 + self.width * 0.3, top)
         top -= self.gap
         canv.restoreState()
         for note in self.notes:
-            _, h = note.wrap(self._aW, self._aH)
+            _, h = note.wrap(*self.available())
             top -= h
-            note.drawOn(canv, self._x1 + self._leftPadding, top)
+            note.drawOn(canv, self.x1 + self.leftPadding, top)
             top -= note.getSpaceAfter()
             self.placed.add(id(note))
         self.notes = []

@@ -11,14 +11,17 @@ layout pass draws, and report/archive.py turns the record into a
 - Drawing a tagged flowable wraps its operators in `/Role <</MCID n>> BDC … EMC`
   (through the public `canvas.addLiteral`); page furniture, table rules and
   backgrounds, repeated header rows and crop marks go in `/Artifact BMC … EMC`.
-- What was drawn is kept ON THE CANVAS (`canvas._tags`): multiBuild makes a new
+- What was drawn is kept ON THE CANVAS (`canvas.tag_record`): multiBuild makes a new
   canvas per pass, so only the pass that is saved counts. `TaggingCanvas.save`
   files the record under the output file name for `take()`.
 - Marked-content sequences never nest: a tagged flowable drawn inside another
   one's sequence (a note drawn inside the artifact around the footnote rule, a
   paragraph in a box) closes the outer sequence and reopens it afterwards.
 
-Hooks elsewhere: document.py (install, tag_story, canvasmaker, notes as
+The three drawing hooks (`patched()`) are in place only while a build runs.
+ReportLab's private names are used through _reportlab.py.
+
+Hooks elsewhere: document.py (patched, tag_story, canvasmaker, notes as
 artifacts), pages.py (furniture as artifact), blocks/figure.py (figure alt text),
 context.py (block quotes).
 """
@@ -27,11 +30,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import DDIndenter, Image, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
+
+from . import _reportlab as rl
 
 RECORDS: dict[str, "TagRecord"] = {}       # output file name -> record of the pass that was saved
 
@@ -106,7 +111,7 @@ class TagRecord:
             self.kids[tag.parent].append(tag)
 
     # -- marked content
-    def _open(self, canv, item) -> None:
+    def open(self, canv, item) -> None:
         if isinstance(item, Tag):
             page = canv.getPageNumber() - 1
             mcid = self.mcids.get(page, 0)
@@ -127,19 +132,19 @@ class TagRecord:
         if self.stack:
             canv.addLiteral("EMC")         # suspend the enclosing sequence
         self.stack.append(tag)
-        self._open(canv, tag)
+        self.open(canv, tag)
 
     def begin_artifact(self, canv, props: str = "") -> None:
         if self.stack:
             canv.addLiteral("EMC")
         self.stack.append(props)
-        self._open(canv, props)
+        self.open(canv, props)
 
     def end(self, canv) -> None:
         canv.addLiteral("EMC")
         self.stack.pop()
         if self.stack:
-            self._open(canv, self.stack[-1])     # resume it with a fresh MCID
+            self.open(canv, self.stack[-1])     # resume it with a fresh MCID
 
     def close_all(self, canv) -> None:
         while self.stack:
@@ -177,68 +182,67 @@ def _plain_text(p: Paragraph) -> str:
                     else "".join(getattr(w, "text", "") for w in getattr(line, "words", ())) for line in lines)
 
 
-class TaggingCanvas(Canvas):
+class TaggingCanvas(rl.AnnotatingCanvas):
     """A canvas that carries its TagRecord, marks crop marks as artifacts and tags link annotations."""
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
-        self._tags = TagRecord()
-        self._in_show_page = False
-        self._link_target = None
+        self.tag_record = TagRecord()
+        self.in_show_page = False
+        self.link_target = None
 
     def showPage(self):
-        self._tags.close_all(self)
-        self._in_show_page = True       # crop marks are drawn in here
+        self.tag_record.close_all(self)
+        self.in_show_page = True       # crop marks are drawn in here
         try:
             super().showPage()
         finally:
-            self._in_show_page = False
+            self.in_show_page = False
 
     def lines(self, linelist):
-        if self._in_show_page:
-            self._code.append("/Artifact <</Type /Pagination>> BDC")
+        if self.in_show_page:
+            self.addLiteral("/Artifact <</Type /Pagination>> BDC")
             super().lines(linelist)
-            self._code.append("EMC")
+            self.addLiteral("EMC")
         else:
             super().lines(linelist)
 
     def linkRect(self, contents, destinationname, *a, **kw):
-        self._link_target = ("dest", destinationname)
+        self.link_target = ("dest", destinationname)
         return super().linkRect(contents, destinationname, *a, **kw)
 
     def linkURL(self, url, *a, **kw):
-        self._link_target = ("uri", url)
+        self.link_target = ("uri", url)
         return super().linkURL(url, *a, **kw)
 
-    def _addAnnotation(self, annotation, name=None, addtopage=1):
-        if addtopage and self._link_target:
-            rec = self._tags
+    def before_annotation(self, addtopage: bool) -> None:
+        if addtopage and self.link_target:
+            rec = self.tag_record
             owner = rec.current() or rec.root
             if owner is not None:
                 link = Tag("Link", owner)
                 rec.touch(link)
                 page = self.getPageNumber() - 1
-                rec.kids[link].append(("objr", page, len(self._annotationrefs)))
-                rec.links[link] = self._link_target
-        self._link_target = None
-        return super()._addAnnotation(annotation, name, addtopage)
+                rec.kids[link].append(("objr", page, rl.annotation_count(self)))
+                rec.links[link] = self.link_target
+        self.link_target = None
 
     def save(self):
-        self._tags.close_all(self)
-        RECORDS[str(self._filename)] = self._tags
+        self.tag_record.close_all(self)
+        RECORDS[rl.canvas_filename(self)] = self.tag_record
         super().save()
 
 
 # ---------------------------------------------------------------- hooks for furniture and notes
 
 def begin_artifact(canv, props: str = "") -> None:
-    rec = getattr(canv, "_tags", None)
+    rec = getattr(canv, "tag_record", None)
     if rec is not None:
         rec.begin_artifact(canv, props)
 
 
 def end_artifact(canv) -> None:
-    rec = getattr(canv, "_tags", None)
+    rec = getattr(canv, "tag_record", None)
     if rec is not None:
         rec.end(canv)
 
@@ -262,33 +266,51 @@ def group(flowables: list, role: str) -> list:
 
 # ---------------------------------------------------------------- drawing hooks (ReportLab classes)
 
-_installed = False
+_patch_lock = threading.Lock()
+_patch_depth = 0               # builds running in this process (threads may overlap)
+_originals: list = []          # (class, name, what the class itself defined or None)
 
 
-def install() -> None:
-    """Wrap the three ReportLab methods through which every tagged flowable draws or splits.
+@contextlib.contextmanager
+def patched():
+    """Wrap the three ReportLab methods through which every tagged flowable draws
+    or splits, for as long as the block runs; the classes are restored after.
 
     The wrappers do nothing unless the canvas is a TaggingCanvas and the flowable
     carries a Tag, so other canvases and untagged flowables are untouched.
     """
-    global _installed
-    if _installed:
-        return
-    _installed = True
+    global _patch_depth
+    with _patch_lock:
+        if _patch_depth == 0:
+            _apply()
+        _patch_depth += 1
+    try:
+        yield
+    finally:
+        with _patch_lock:
+            _patch_depth -= 1
+            if _patch_depth == 0:
+                for cls, name, original in reversed(_originals):
+                    if original is None:
+                        delattr(cls, name)
+                    else:
+                        setattr(cls, name, original)
+                _originals.clear()
+
+
+def _apply() -> None:
     flowable_draw_on = Flowable.drawOn
     paragraph_split = Paragraph.split
 
     def drawOn(self, canvas, x, y, _sW=0):
-        rec = getattr(canvas, "_tags", None)
+        rec = getattr(canvas, "tag_record", None)
         tag = self.__dict__.get("_tag") if rec is not None else None
         if tag is None:
             return flowable_draw_on(self, canvas, x, y, _sW)
         rec.begin(canvas, tag, self)
         if tag.role == "Figure":
-            x0 = self._hAlignAdjust(x, _sW)
             w, h = (getattr(self, "drawWidth", None) or self.width), (getattr(self, "drawHeight", None) or self.height)
-            box = canvas._absRect((x0, y, x0 + w, y + h), 1)
-            rec.bbox.setdefault(tag, (canvas.getPageNumber() - 1, *box))
+            rec.bbox.setdefault(tag, (canvas.getPageNumber() - 1, *rl.page_box(self, canvas, x, y, _sW, w, h)))
         try:
             return flowable_draw_on(self, canvas, x, y, _sW)
         finally:
@@ -306,33 +328,37 @@ def install() -> None:
         return parts
 
     def li_drawOn(self, canv, x, y, _sW=0):
-        rec = getattr(canv, "_tags", None)
-        if self._bullet:
-            if rec is None:
-                self._bullet.drawOn(self, canv, x, y, 0)
-            else:
-                inner = self._flowable
-                lbl = None if isinstance(inner, DDIndenter) else inner.__dict__.get("_lbl")
-                rec.begin(canv, lbl, inner) if lbl is not None else rec.begin_artifact(canv)
-                try:
-                    self._bullet.drawOn(self, canv, x, y, 0)
-                finally:
-                    rec.end(canv)
-        self._flowable.drawOn(canv, x + self._leftIndent, y, max(0, _sW - self._leftIndent - self._rightIndent))
+        rec = getattr(canv, "tag_record", None)
 
-    Flowable.drawOn = drawOn
-    Paragraph.split = split
-    LIIndenter.drawOn = li_drawOn
+        def around_bullet(draw):
+            if rec is None:
+                return draw()
+            inner = rl.list_item_body(self)
+            lbl = None if isinstance(inner, DDIndenter) else inner.__dict__.get("_lbl")
+            rec.begin(canv, lbl, inner) if lbl is not None else rec.begin_artifact(canv)
+            try:
+                draw()
+            finally:
+                rec.end(canv)
+        rl.draw_list_item(self, canv, x, y, _sW, around_bullet)
+
+    for cls, name, wrapper in ((Flowable, "drawOn", drawOn), (Paragraph, "split", split),
+                               (LIIndenter, "drawOn", li_drawOn)):
+        _originals.append((cls, name, cls.__dict__.get(name)))
+        setattr(cls, name, wrapper)
 
 
 class TableTagger:
     """A Table's renderCB: rules and backgrounds as artifacts and, by mode,
     data: rows as TR and cells as TH (first row) / TD, repeated header rows as artifacts;
     toc: each entry row as TOCI > Reference;
-    layout: boxes whose cells hold tagged flowables; loose strings as artifacts."""
+    layout: boxes whose cells hold tagged flowables (each cell in an element of
+    `cell_role` when given); loose strings as artifacts.
 
-    def __init__(self, tag: Tag, mode: str):
-        self.tag, self.mode = tag, mode
+    Made with the table (Table(renderCB=...)); tag_story points it at its element."""
+
+    def __init__(self, mode: str, tag: Tag | None = None, cell_role: str | None = None):
+        self.tag, self.mode, self.cell_role = tag, mode, cell_role
         self.rows: dict[int, Tag] = {}
         self.cells: dict[tuple, Tag] = {}
 
@@ -353,7 +379,7 @@ class TableTagger:
 
     def __call__(self, table, event, *args):
         canv = table.canv
-        rec = getattr(canv, "_tags", None)
+        rec = getattr(canv, "tag_record", None)
         if rec is None:
             return
         st = rec.state.setdefault(self, {"parts": 0, "next": 0, "row": None, "open": False})
@@ -410,14 +436,14 @@ def _tag_toc(toc, tagger: TableTagger) -> None:
 
     def tagged_wrap(aw, ah):
         size = wrap(aw, ah)
-        toc._table._renderCB = tagger
+        rl.set_render_callback(rl.toc_table(toc), tagger)
         canv = toc.canv
         cb = canv.getNamedCB("drawTOCEntryEnd")
-        if cb is not None and not getattr(cb, "_tagged", False):
+        if cb is not None and not getattr(cb, "tagged", False):
             def leader(canvas, kind, label):
                 with artifact(canvas):
                     cb(canvas, kind, label)
-            leader._tagged = True
+            leader.tagged = True
             canv.setNamedCB("drawTOCEntryEnd", leader)
         return size
     toc.wrap = tagged_wrap
@@ -442,6 +468,16 @@ class _Walker:
         self.level = level
         return f"H{level}"
 
+    @staticmethod
+    def tagger(table, mode: str, tag: Tag) -> TableTagger:
+        """The table's tagger (given when the table was made, else given now), pointed at `tag`."""
+        tagger = rl.render_callback(table)
+        if not isinstance(tagger, TableTagger):
+            tagger = TableTagger(mode)
+            rl.set_render_callback(table, tagger)
+        tagger.tag = tag
+        return tagger
+
     def leaf(self, f, role: str, parent: Tag, **kw) -> Tag:
         tag = Tag(role, parent, **kw)
         f.__dict__["_tag"] = tag
@@ -459,18 +495,18 @@ class _Walker:
         if "_tag" in getattr(f, "__dict__", {}):
             return
         if isinstance(f, KeepTogether):
-            for c in f._content:
+            for c in rl.kept_together(f):
                 self.walk(c, parent)
         elif isinstance(f, ListFlowable):
             self.list(f, parent)
         elif isinstance(f, CaptionedTable):
             table = Tag("Table", parent)
             self.leaf(f.caption, "Caption", table)
-            f.table._renderCB = TableTagger(table, "data")
+            self.tagger(f.table, "data", table)
             if f.source is not None:
                 self.walk(f.source, parent)
         elif isinstance(f, TableOfContents):
-            _tag_toc(f, TableTagger(Tag("TOC", parent), "toc"))
+            _tag_toc(f, TableTagger("toc", Tag("TOC", parent)))
         elif isinstance(f, Table):
             self.box(f, parent)
         elif isinstance(f, Heading):
@@ -507,9 +543,9 @@ class _Walker:
             self.root.anchors.setdefault(key, " ".join(str(text).split())[:120])
 
     def list(self, f, parent: Tag) -> None:
-        lst = Tag("L", parent, ListNumbering="Decimal" if f._bulletType != "bullet" else "Disc")
-        for item in f._flowables:
-            flows = list(item._flowables) if isinstance(item, ListItem) else (
+        lst = Tag("L", parent, ListNumbering="Decimal" if rl.list_is_numbered(f) else "Disc")
+        for item in rl.list_items(f):
+            flows = rl.item_flowables(item) if isinstance(item, ListItem) else (
                 list(item) if isinstance(item, (list, tuple)) else [item])
             if not flows:
                 continue
@@ -522,11 +558,10 @@ class _Walker:
     def box(self, t, parent: Tag) -> None:
         """A shaded box (summary, callout) or the grid of key figures: a Div of what is inside."""
         div = Tag("Div", parent)
-        t._renderCB = TableTagger(div, "layout")
-        cells = [c for row in t._cellvalues for c in row if isinstance(c, (list, tuple)) and c]
-        keyfigures = any(getattr(getattr(c[0], "style", None), "name", "") == "key_value" for c in cells)
+        tagger = self.tagger(t, "layout", div)
+        cells = [c for row in rl.cell_values(t) for c in row if isinstance(c, (list, tuple)) and c]
         for cell in cells:
-            inner = Tag("Div", div) if keyfigures else div
+            inner = Tag(tagger.cell_role, div) if tagger.cell_role else div
             for c in cell:
                 self.walk(c, inner)
 

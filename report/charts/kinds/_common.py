@@ -12,6 +12,8 @@ import math
 import textwrap
 import weakref
 
+from .. import _mpl
+
 MINUS = "\u2212"             # a real minus sign, as wide as a digit
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LINE_SPACING = 1.2          # matplotlib's default for multi-line text
@@ -188,6 +190,8 @@ def pt_per_px(ax) -> float:
 PAD = 3.0                   # free space at the figure's edges, points (constrained layout's)
 _BOXES: dict = {}           # text box relative to its anchor, by text and style
 _MEASURERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()    # figure -> renderer
+_LEGEND_SIZES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # legend -> its size, measured once
+_PLACED: weakref.WeakSet = weakref.WeakSet()       # axes placed once already: later layouts start where they are
 
 
 def measure_with(fig, renderer) -> None:
@@ -200,7 +204,7 @@ def measuring_renderer(fig):
     """The renderer that measures text for `fig`: the one given to
     `measure_with`, else matplotlib's own."""
     r = _MEASURERS.get(fig)
-    return r if r is not None else fig._get_renderer()
+    return r if r is not None else _mpl.renderer_of(fig)
 
 
 def _relative_box(t, r):
@@ -208,7 +212,7 @@ def _relative_box(t, r):
     per text, style and renderer (matplotlib would look its font up again for
     every call)."""
     if t.get_wrap():                    # auto-wrapped text depends on where it sits
-        b = t._get_layout(r)[0]
+        b = _mpl.layout_box(t, r)
         return (b.x0, b.y0, b.x1, b.y1)
     fp = t.get_fontproperties()
     key = (t.get_text(), tuple(fp.get_family()), fp.get_style(), fp.get_variant(), fp.get_weight(),
@@ -220,7 +224,7 @@ def _relative_box(t, r):
     if hit is None:
         if len(_BOXES) > 20000:
             _BOXES.clear()
-        b = t._get_layout(r)[0]
+        b = _mpl.layout_box(t, r)
         hit = _BOXES[key] = (b.x0, b.y0, b.x1, b.y1)
     return hit
 
@@ -238,16 +242,16 @@ def text_box(t, r=None):
         clip = t.get_annotation_clip()
         point = None
         if clip or (clip is None and t.xycoords == "data"):
-            point = px, py = t._get_position_xy(r)
+            point = px, py = _mpl.annotation_point(t, r)
             bb = t.axes.bbox
             if not (bb.x0 <= px <= bb.x1 and bb.y0 <= py <= bb.y1):
                 return None     # matplotlib does not draw it
         if t.anncoords == "offset points":      # the common case, without building transforms
-            px, py = point if point is not None else t._get_position_xy(r)
+            px, py = point if point is not None else _mpl.annotation_point(t, r)
             k = fig.dpi / 72
             x, y = px + t.xyann[0] * k, py + t.xyann[1] * k
         else:
-            x, y = t._get_xy_transform(r, t.anncoords).transform(t.get_unitless_position())
+            x, y = _mpl.annotation_text_transform(t, r, t.anncoords).transform(t.get_unitless_position())
     else:
         x, y = t.get_transform().transform(t.get_unitless_position())
     if not t.get_text():
@@ -270,14 +274,14 @@ def _tick_out(axis) -> float:
     if not ticks or not ticks[0].tick1line.get_visible():
         return 0.0
     tick = ticks[0]
-    out = {"out": 1.0, "inout": 0.5}.get(tick._tickdir, 0.0)
-    return out * tick._size * axis.figure.dpi / 72
+    out = {"out": 1.0, "inout": 0.5}.get(tick.get_tickdir(), 0.0)
+    return out * tick.tick1line.get_markersize() * axis.figure.dpi / 72
 
 
 def _axis_decor(ax, axis, r):
     """Boxes of what `axis` draws outside the plot: tick labels and its title,
     the title placed where matplotlib will put it (labelpad beyond the labels)."""
-    ticks = axis._update_ticks()
+    ticks = _mpl.update_ticks(axis)
     first = [text_box(t.label1, r) for t in ticks if t.label1.get_visible()]
     second = [text_box(t.label2, r) for t in ticks if t.label2.get_visible()]
     first = [b for b in first if b is not None]     # empty labels count, as points
@@ -313,10 +317,10 @@ def _axis_decor(ax, axis, r):
 
 def _legend_box(legend, r):
     """The legend's display box; its size is measured once per legend."""
-    size = getattr(legend, "_report_size", None)
-    box = legend._legend_box
+    size = _LEGEND_SIZES.get(legend)
+    box = _mpl.legend_box(legend)
     if size is None:
-        size = legend._report_size = box.get_bbox(r)
+        size = _LEGEND_SIZES[legend] = box.get_bbox(r)
     px, py = box.get_offset(size, r)
     b = size.translated(px, py)
     return (b.x0, b.y0, b.x1, b.y1)
@@ -340,7 +344,7 @@ def decor_extent(ax, r=None):
                 if reach and axis.get_ticks_position() in ("bottom", "left", "default"):
                     boxes.append((bb.x0, bb.y0 - reach, bb.x1, bb.y1) if axis.axis_name == "x"
                                  else (bb.x0 - reach, bb.y0, bb.x1, bb.y1))
-    for title in (ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)):
+    for title in (ax.title, *_mpl.side_titles(ax)):
         if title is not None and title.get_visible() and title.get_text():
             boxes.append(text_box(title, r))
     for artist in ax.get_default_bbox_extra_artists():
@@ -369,9 +373,9 @@ def layout(ax):
     pad = PAD / pt_per_px(ax)
     pos = ax.get_position(original=True)
     cur = [pos.x0 * fw, pos.y0 * fh, pos.x1 * fw, pos.y1 * fh]
-    if not getattr(ax, "_report_placed", False):
+    if ax not in _PLACED:
         cur = [pad, pad, fw - pad, fh - pad]
-        ax._report_placed = True
+        _PLACED.add(ax)
     for _ in range(5):
         _place(ax, cur, fw, fh)
         ext = decor_extent(ax, r)

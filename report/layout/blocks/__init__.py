@@ -5,7 +5,7 @@ A new block kind is a module declaring `KIND = BlockKind(...)` plus one line her
 from __future__ import annotations
 
 from . import callout, figure, key_figures, page_break, table, text
-from ._kind import BlockKind
+from .declaration import BlockKind
 
 KINDS: dict[str, BlockKind] = {k.key: k for k in (
     text.KIND,

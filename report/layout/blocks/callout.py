@@ -5,7 +5,7 @@ from reportlab.platypus import Spacer
 
 from ...resolve import RCallout
 from ..flowables import boxed, carry_notes
-from ._kind import BlockKind
+from .declaration import BlockKind
 
 
 def build(ctx, block: RCallout) -> list:

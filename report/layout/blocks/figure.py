@@ -7,7 +7,7 @@ from ...resolve import RFigure
 from ..flowables import ChartFlowable, Placeholder
 from ..images import capped_height, image
 from ..pages import figure_size
-from ._kind import BlockKind
+from .declaration import BlockKind
 
 
 def build(ctx, fig: RFigure) -> list:

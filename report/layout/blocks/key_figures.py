@@ -5,7 +5,7 @@ from reportlab.platypus import Spacer
 
 from ...resolve import RKeyFigures
 from ..flowables import carry_notes, key_figures_box
-from ._kind import BlockKind
+from .declaration import BlockKind
 
 
 def build(ctx, block: RKeyFigures) -> list:

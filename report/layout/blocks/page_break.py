@@ -4,7 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import PageBreak
 
 from ...resolve import RPageBreak
-from ._kind import BlockKind
+from .declaration import BlockKind
 
 
 def build(ctx, block: RPageBreak) -> list:

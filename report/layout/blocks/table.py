@@ -9,7 +9,8 @@ from ... import markdown as md
 from ...model import Percent
 from ...resolve import RTable
 from ..flowables import CaptionedTable, carry_notes, font_command
-from ._kind import BlockKind
+from ..tagging import TableTagger
+from .declaration import BlockKind
 
 WIDE_TABLE = 7          # more columns than this and the table's text is set smaller
 
@@ -31,7 +32,8 @@ def build(ctx, t: RTable) -> list:
     cell_styles = [s.aligned(cell_style, a) for a in t.aligns]
     rows = [head] + [[Paragraph(ctx.markup.text(c), st) for c, st in zip(row, cell_styles)] for row in t.cells]
     ctx.report_missing()
-    table = Table(rows, colWidths=column_widths(t, ctx.geo.text_width), repeatRows=1, hAlign="LEFT")
+    table = Table(rows, colWidths=column_widths(t, ctx.geo.text_width), repeatRows=1, hAlign="LEFT",
+                  renderCB=TableTagger("data"))
     commands = [
         *font_command(theme),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...resolve import RText
-from ._kind import BlockKind
+from .declaration import BlockKind
 
 
 def build(ctx, block: RText) -> list:

@@ -1,0 +1,182 @@
+"""The wall around ReportLab's internals: every private name of ReportLab the
+project uses is used here, and only here, each with the reason there is no
+public way.
+
+tests/test_library_contract.py checks that each name in NAMES still exists, so
+a ReportLab release that removes one fails there, naming it, instead of
+somewhere in a build.
+"""
+from __future__ import annotations
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, ListFlowable, Table
+from reportlab.platypus.flowables import Flowable, LIIndenter, ListItem
+from reportlab.platypus.tableofcontents import TableOfContents
+
+# (owner, name, why): the contract test checks that each owner (a class, or an
+# instance of it the test makes) still has the name; for a function, that its
+# code still uses the name.
+NAMES = [
+    (Table, "_rowHeights", "row heights after wrap(): a caption stays with the first rows"),
+    (Table, "_cellvalues", "the cells of a box, to tag what is inside"),
+    (Table, "_renderCB", "read: the tagger a table was made with; set: the TOC makes its table in wrap()"),
+    (TableOfContents, "_table", "the table a TableOfContents makes in wrap(), to tag its entries"),
+    (KeepTogether, "_content", "the flowables kept together, to tag each"),
+    (ListFlowable, "_flowables", "a list's items, to tag them L > LI > Lbl/LBody"),
+    (ListFlowable, "_bulletType", "numbered or bulleted, for /ListNumbering"),
+    (ListItem, "_flowables", "an item's flowables"),
+    (LIIndenter, "_bullet", "a list item's bullet, drawn inside its own Lbl sequence"),
+    (LIIndenter, "_flowable", "the item's body, drawn after the bullet"),
+    (LIIndenter, "_leftIndent", "the body's indents, as LIIndenter.drawOn applies them"),
+    (LIIndenter, "_rightIndent", "the body's indents, as LIIndenter.drawOn applies them"),
+    (Flowable, "_hAlignAdjust", "where an aligned flowable really lands: a figure's bounding box"),
+    (Canvas, "_absRect", "a rectangle in page coordinates under the current transform"),
+    (Canvas, "_annotationrefs", "the page's annotations so far: a link's index for /StructParent"),
+    (Canvas, "_addAnnotation", "the one call every link annotation goes through"),
+    (Canvas, "_filename", "which output a canvas writes, to file its tag record under"),
+    (Frame, "_reset", "called as a frame starts a page: notes of the last page go"),
+    (Frame, "_add", "what Frame.add is bound to: placing a flowable"),
+    (Frame, "_y", "where the next flowable goes"),
+    (Frame, "_y1p", "the frame's usable bottom: raised by the notes it will print"),
+    (Frame, "_aW", "the available width, to measure notes"),
+    (Frame, "_aH", "the available height, to measure notes"),
+    (Frame, "_y1", "the frame's bottom, to give the notes' room back on a new page"),
+    (Frame, "_bottomPadding", "its bottom padding, for the same"),
+    (BaseDocTemplate, "_allSatisfied", "the test for one more pass: the page count must be stable too"),
+    (BaseDocTemplate, "_setPageTemplate", "replaced: ReportLab reuses an automatic next template forever"),
+    (BaseDocTemplate.handle_nextPageTemplate, "_nextPageTemplateIndex", "where it keeps the template asked for"),
+]
+
+
+# -- tables and lists
+def row_heights(table: Table) -> list[float]:
+    return table._rowHeights
+
+
+def cell_values(table: Table) -> list[list]:
+    return table._cellvalues
+
+
+def render_callback(table: Table):
+    return table._renderCB
+
+
+def set_render_callback(table: Table, callback) -> None:
+    table._renderCB = callback
+
+
+def toc_table(toc: TableOfContents) -> Table:
+    return toc._table
+
+
+def kept_together(flowable: KeepTogether) -> list:
+    return flowable._content
+
+
+def list_items(lst: ListFlowable) -> list:
+    return lst._flowables
+
+
+def list_is_numbered(lst: ListFlowable) -> bool:
+    return lst._bulletType != "bullet"
+
+
+def item_flowables(item: ListItem) -> list:
+    return list(item._flowables)
+
+
+def list_item_body(indenter: LIIndenter):
+    return indenter._flowable
+
+
+def draw_list_item(indenter: LIIndenter, canv, x, y, _sW, around_bullet) -> None:
+    """LIIndenter.drawOn, with the bullet drawn inside `around_bullet(draw)`."""
+    if indenter._bullet:
+        around_bullet(lambda: indenter._bullet.drawOn(indenter, canv, x, y, 0))
+    indenter._flowable.drawOn(canv, x + indenter._leftIndent, y,
+                              max(0, _sW - indenter._leftIndent - indenter._rightIndent))
+
+
+# -- canvas
+def page_box(flowable: Flowable, canv, x: float, y: float, _sW: float, w: float, h: float) -> tuple:
+    """(x0, y0, x1, y1) on the page of a flowable of size w x h drawn at x, y."""
+    x0 = flowable._hAlignAdjust(x, _sW)
+    return canv._absRect((x0, y, x0 + w, y + h), 1)
+
+
+def annotation_count(canv) -> int:
+    return len(canv._annotationrefs)
+
+
+def canvas_filename(canv) -> str:
+    return str(canv._filename)
+
+
+class AnnotatingCanvas(Canvas):
+    """A Canvas that tells `before_annotation` of each annotation it adds."""
+
+    def before_annotation(self, addtopage: bool) -> None:
+        pass
+
+    def _addAnnotation(self, annotation, name=None, addtopage=1):
+        self.before_annotation(bool(addtopage))
+        return super()._addAnnotation(annotation, name, addtopage)
+
+
+# -- frames
+class HookedFrame(Frame):
+    """A Frame whose page start and placing of flowables can be extended, and
+    whose usable bottom can be raised (for footnotes printed under the text)."""
+
+    def page_started(self) -> None:
+        pass
+
+    def place(self, flowable, canv, trySplit=0):
+        return Frame._add(self, flowable, canv, trySplit)
+
+    def _reset(self):
+        super()._reset()
+        self.page_started()
+
+    def _add(self, flowable, canv, trySplit=0):
+        return self.place(flowable, canv, trySplit)
+
+    add = _add      # Frame binds `add` to its own _add at class creation
+
+    # (Frame.__setattr__ writes every attribute straight into __dict__: no properties.)
+    def raise_bottom(self, by: float) -> None:
+        """Raise the usable bottom by `by` points (lower it when negative)."""
+        self._y1p += by
+
+    def reset_bottom(self) -> None:
+        self._y1p = self._y1 + self._bottomPadding
+
+    def available(self) -> tuple[float, float]:
+        return self._aW, self._aH
+
+
+def space_left(frame: Frame) -> float:
+    """Height left in the frame above its usable bottom."""
+    return max(frame._y - frame._y1p, 0)
+
+
+# -- the document template
+class DocTemplate(BaseDocTemplate):
+    """BaseDocTemplate with `satisfied()` as the test for one more pass, and
+    with page templates chosen as asked."""
+
+    def satisfied(self, ready: bool) -> bool:
+        return ready
+
+    def _allSatisfied(self):
+        return self.satisfied(super()._allSatisfied())
+
+    def _setPageTemplate(self):
+        # ReportLab keeps the index an automatic next template set, so every other
+        # page repeated its template and facing-page margins drifted; use it once.
+        if hasattr(self, "_nextPageTemplateIndex"):
+            self.pageTemplate = self.pageTemplates[self._nextPageTemplateIndex]
+            del self._nextPageTemplateIndex
+        elif self.pageTemplate.autoNextPageTemplate:
+            wanted = self.pageTemplate.autoNextPageTemplate
+            self.pageTemplate = next(t for t in self.pageTemplates if t.id == wanted)

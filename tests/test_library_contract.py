@@ -1,0 +1,124 @@
+"""The private names of ReportLab and matplotlib the project relies on still exist.
+
+Every such name is listed, with its reason, in one of two walls:
+report/layout/_reportlab.py and report/charts/_mpl.py. When a library release
+removes or renames one, this test fails naming it, instead of a build failing
+somewhere in layout or drawing. A second test keeps private access inside the walls.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WALLS = {ROOT / "report" / "layout" / "_reportlab.py", ROOT / "report" / "charts" / "_mpl.py"}
+
+
+def _reportlab_instances() -> dict:
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, KeepTogether, ListFlowable, Paragraph, Table
+    from reportlab.platypus.flowables import LIIndenter, ListItem
+    from reportlab.platypus.tableofcontents import TableOfContents
+    from reportlab.lib.styles import getSampleStyleSheet
+    para = Paragraph("x", getSampleStyleSheet()["Normal"])
+    canvas = Canvas(io.BytesIO())
+    table = Table([["a"]])
+    table.wrap(100, 100)
+    toc = TableOfContents()
+    toc.addEntry(0, "entry", 1)
+    toc.canv = canvas
+    toc.wrap(300, 300)
+    return {Table: table, TableOfContents: toc, KeepTogether: KeepTogether([para]),
+            ListFlowable: ListFlowable([para]), ListItem: ListItem([para]),
+            LIIndenter: LIIndenter(para, bullet=para), Canvas: canvas, Frame: Frame(0, 0, 100, 100)}
+
+
+def _mpl_instances() -> dict:
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([0, 1], label="a")
+    return {Axes: ax, Legend: ax.legend(), FigureCanvasBase: FigureCanvasBase(fig)}
+
+
+def _missing(names, instances, library, wall) -> list[str]:
+    out = []
+    for owner, name, why in names:
+        if callable(owner) and not isinstance(owner, type):
+            present = name in owner.__code__.co_names
+            where = f"{owner.__module__}.{owner.__qualname__} no longer uses"
+        else:
+            present = hasattr(instances.get(owner, owner), name)
+            where = f"{owner.__module__}.{owner.__qualname__} has no"
+        if not present:
+            out.append(f"{library}: {where} {name!r}, which {wall} relies on ({why})")
+    return out
+
+
+def test_reportlab_private_names_exist():
+    import reportlab
+    from report.layout import _reportlab
+    missing = _missing(_reportlab.NAMES, _reportlab_instances(), f"ReportLab {reportlab.Version}",
+                       "report/layout/_reportlab.py")
+    assert not missing, "\n".join(missing)
+
+
+def test_matplotlib_private_names_exist():
+    import matplotlib
+    from report.charts import _mpl
+    missing = _missing(_mpl.names(), _mpl_instances(), f"matplotlib {matplotlib.__version__}",
+                       "report/charts/_mpl.py")
+    assert not missing, "\n".join(missing)
+
+
+def test_the_contract_notices_a_removed_name():
+    from reportlab.platypus import Table
+    missing = _missing([(Table, "_no_such_name", "a test")], {}, "ReportLab", "the wall")
+    assert missing == ["ReportLab: reportlab.platypus.tables.Table has no '_no_such_name', "
+                       "which the wall relies on (a test)"]
+
+
+# ---------------------------------------------------------------- access stays inside the walls
+
+_ACCESS = re.compile(r"\.(_[A-Za-z]\w*)")
+_DEFINED = re.compile(r"(?:def|class)\s+(_\w+)|^\s*(_\w+)\s*[:=]|import\s+(_\w+)|\bas\s+(_\w+)|[\"'](_\w+)[\"']", re.M)
+_ASSIGNED = re.compile(r"^([^=#]*?[^=!<>])=(?!=)", re.M)       # what stands left of an assignment
+
+
+def _own_names(text: str) -> set[str]:
+    """Names the project defines: functions, classes, module names, attributes it assigns."""
+    own = {g for groups in _DEFINED.findall(text) for g in groups if g}
+    for left in _ASSIGNED.findall(text):
+        own.update(_ACCESS.findall(left))
+    return own
+
+
+def _sources():
+    return sorted(p for p in (ROOT / "report").rglob("*.py"))
+
+
+def test_private_library_names_are_used_only_in_the_walls():
+    """Outside the walls, a `._name` must be one of the project's own names (defined
+    somewhere in report/), never a library's."""
+    own = set().union(*(_own_names(p.read_text(encoding="utf-8")) for p in _sources()))
+    from report.charts import _mpl
+    from report.layout import _reportlab
+    library = {name for _, name, _ in [*_reportlab.NAMES, *_mpl.names()]}
+    found = []
+    for path in _sources():
+        if path in WALLS:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            for name in _ACCESS.findall(code):
+                if name in library or name not in own:
+                    found.append(f"{path.relative_to(ROOT)}:{n}: .{name}")
+    assert not found, "private library names outside the walls:\n" + "\n".join(found)
