@@ -217,6 +217,9 @@ class _Resolver(markdown.Resolver):
             return "@" + ident, ident
         return target
 
+    def warn(self, message: str, snippet: str) -> None:
+        self.res.diags.warning(self.where(snippet), self.path, message)
+
     def link(self, href: str) -> str | None:
         """http, https and mailto links stay live, and `#id` ones that exist; any other
         scheme prints as plain text with a warning; an unknown `#id` is an error."""
