@@ -599,12 +599,14 @@ class Style(Model):
         (w, h), m = self.page, self.margins
         cm = 72 / 2.54
         ok = True
+        # Point at what was typed: the margins, else the page size, else the style itself.
+        key = next((k for k in ("margins", "page") if self.mark_of(k) != self.mark), "margins")
         for across, length, sides, axis in ((True, w, ("inner", "outer"), "wide"), (False, h, ("top", "bottom"), "tall")):
             need = size * (self.LINE_EMS if across else self.PAGE_LINES * 1.25)
             room = length - m[sides[0]] - m[sides[1]]
             if room < need:
                 what = "text width" if across else "text height"
-                ctx.error(self.mark_of("margins"), _join(self.path, "margins"),
+                ctx.error(self.mark_of(key), _join(self.path, key),
                           f"the {sides[0]} and {sides[1]} margins ({(m[sides[0]] + m[sides[1]]) / cm:.1f} cm) leave "
                           f"{max(room, 0) / cm:.1f} cm of {what} on a page {length / cm:.1f} cm {axis}; {size:g} pt "
                           f"text needs at least {need / cm:.1f} cm: make the margins {(need - room) / cm:.1f} cm "
