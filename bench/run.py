@@ -98,7 +98,7 @@ def snapshot(work: Path) -> Path:
 def make_cases(work: Path) -> list[Case]:
     src = snapshot(work)
     example = src / "data" / "briefing.yaml"
-    ours = [PY, str(src / "make_report.py")]
+    ours = [PY, str(src / "make_report.py"), "--cache-dir", "build/.cache"]   # each case's cache: its cwd's
     out = work / "out"
     out.mkdir(parents=True)
 
@@ -120,10 +120,10 @@ def make_cases(work: Path) -> list[Case]:
         row[2] = f"{47.15 + (i + 1) * 0.001:.3f}"     # lon; a new value every run
         with open(places, "w", newline="", encoding="utf-8") as fh:
             csv.writer(fh, lineterminator="\n").writerows(rows)
-        state["entries"] = len(list(cache_dir.glob("*.pickle")))
+        state["entries"] = len(list(cache_dir.glob("*.json")))
 
     def one_chart_redrawn(result: dict):
-        added = len(list(cache_dir.glob("*.pickle"))) - state["entries"]
+        added = len(list(cache_dir.glob("*.json"))) - state["entries"]
         return None if added == 1 else f"the one-value change redrew {added} charts, not 1"
 
     s50 = stress.generate(work / "s50", 50)

@@ -25,7 +25,7 @@ class Options:
     check_only: bool = False
     jobs: int = 1
     use_cache: bool = True
-    cache_dir: Path = Path("build/.cache/charts")
+    cache_dir: Path | None = None         # caches' root (charts/, fonts/); None: the user's cache folder
     allow_outside: tuple[Path, ...] = ()
     print_edition: bool = False
     export_figures: Path | None = None
@@ -61,13 +61,19 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     if opts.overrides:
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
-    ctx = model.Ctx(diags, KINDS, available_families(), font_problems())
+    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)),
+                    font_problems(cache_root=cache_root(opts)))
     doc = model.validate(loaded, ctx)
     if doc is None:
         diags.raise_if_errors()
     resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()
     return loaded, resolved
+
+
+def cache_root(opts: Options) -> Path:
+    from .cache import default_root
+    return opts.cache_dir if opts.cache_dir is not None else default_root()
 
 
 def chart_jobs(resolved, geo, theme, diags: Diagnostics):
@@ -183,11 +189,12 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     from .theme import make_theme
 
     style = resolved.doc.style
-    theme = make_theme(style.font, style.size, tuple(style.palette))
+    theme = make_theme(style.font, style.size, tuple(style.palette), cache_root=cache_root(opts))
     theme.register()
     geo = geometry(style)
     t0 = time.perf_counter()
-    cache = Cache(opts.cache_dir if opts.use_cache else None)
+    cache = Cache(cache_root(opts) / "charts" if opts.use_cache else None,
+                  fonts=frozenset(face.name for face in theme.all_faces()))
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
     charts = start_drawing(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,

@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="draw charts in N processes; with several data files, build N files at once")
     p.add_argument("--no-cache", action="store_true", help="ignore cached charts")
+    p.add_argument("--cache-dir", type=Path, metavar="DIR",
+                   help="keep the chart and font caches in DIR (default: the user's cache folder)")
     p.add_argument("--schema", action="store_true", help="print the data file's JSON Schema and exit")
     p.add_argument("--allow-outside", type=Path, action="append", default=[], metavar="PATH",
                    help="let the data file use files under PATH")
@@ -141,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     inputs = list(args.data) or [DEFAULT_DATA]
     several = len(inputs) > 1 or shard is not None
     opts = Options(strict=args.strict, check_only=args.check, jobs=args.jobs or 1, use_cache=not args.no_cache,
+                   cache_dir=args.cache_dir,
                    allow_outside=tuple(args.allow_outside), print_edition=args.print_edition,
                    export_figures=args.export_figures, overrides=tuple(args.overrides), pdfa=args.pdfa)
 

@@ -727,12 +727,12 @@ class Figure(Model):
         ok = True
         wrong = self.IMAGE_ONLY if self.chart else self.CHART_ONLY
         for key in wrong:
-            if self._values[key] not in (None, False, ()):
+            if self._values[key] not in (None, False, (), self._options[key].default):
                 what = "charts" if self.image else "images"
                 ctx.error(self.mark_of(key), _join(self.path, key), f"'{key}' only applies to {what}")
                 ok = False
-        for key, (_, kinds) in (self.CHART_KEYS.items() if self.chart else ()):
-            if self.chart not in kinds and self._values[key] not in (None, False, ()):
+        for key, (option, kinds) in (self.CHART_KEYS.items() if self.chart else ()):
+            if self.chart not in kinds and self._values[key] not in (None, False, (), option.default):
                 ctx.error(self.mark_of(key), _join(self.path, key),
                           f"'{key}' does not apply to {self.chart} charts; it applies to: {', '.join(kinds)}")
                 ok = False

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import alt_text, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
+from .charts.kinds._annotate import parse_period
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
 from .load import Places, YMap, YStr
@@ -406,6 +407,12 @@ class _Resolve:
                          x_label=f.x_label, y_label=f.y_label, roles=roles,
                          options=tuple(sorted((k, plain(v)) for k, v in own.items())),
                          names=tuple((col, name) for col, name in series if name))
+        if hasattr(kind, "prepare"):        # options that name files or other datasets
+            env = _ChartEnv(self, f, spec)
+            prepared = kind.prepare(dict(spec.options), env)
+            if env.failed:
+                return
+            spec = replace(spec, options=tuple(sorted(prepared.items())))
         ds = self.rows_of(f.data, f)
         categorical = any(key == "x" and need == "any" for key, _, need, _ in chart_columns(kind, spec))
         limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
@@ -424,13 +431,18 @@ class _Resolve:
                                      f"dataset '{ds.name}' has no column '{column}'{did_you_mean(column, ds.columns)}"
                                      f" (columns: {', '.join(ds.columns)})")
                 continue
-            self.check_column(ds, rows, column, need, f, required)
+            blank_ok = getattr(kind, "blank_is_na", lambda spec: False)(spec)
+            period = self.check_column(ds, rows, column, need, f, required and not blank_ok)
+            if period and key == "x":
+                spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
         fig.rows = tuple(rows)
         fig.chart = spec
         if not fig.alt:
             fig.alt = alt_text.describe(spec, rows, self.doc.report.language)
 
-    def check_column(self, ds, rows, column, need, f, required):
+    def check_column(self, ds, rows, column, need, f, required) -> str | None:
+        """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""
+        periods = set()
         for i, row in enumerate(rows):
             value = row.get(column)
             src = ds.rows[i]
@@ -441,16 +453,20 @@ class _Resolve:
                 if required:     # an optional column (a timeline's `end`) is meant to be blank
                     self.diags.warning(mark, where, f"missing value in row {i + 1} of '{ds.name}'; the chart shows a gap")
                 continue
-            if need in ("date", "date_or_number") and isinstance(value, str):
+            if need in ("date", "date_or_number", "period_or_number") and isinstance(value, str):
                 try:
                     row[column] = value = dt.date.fromisoformat(value.strip())
                 except ValueError:
-                    pass
+                    period = parse_period(value) if need == "period_or_number" else None
+                    if period:
+                        row[column] = value = period[0]
+                        periods.add(period[1])
             if isinstance(value, dt.datetime):
                 row[column] = value = value.date()
             ok = {"number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
                   "date": lambda v: isinstance(v, dt.date),
                   "date_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
+                  "period_or_number": lambda v: isinstance(v, (dt.date, int, float)) and not isinstance(v, bool),
                   "text": lambda v: True, "any": lambda v: True}[need](value)
             if ok:
                 ok = self.drawable(value, mark, where, f)
@@ -458,11 +474,14 @@ class _Resolve:
                     continue
             if not ok:
                 want = {"number": "a number", "date": "a date (YYYY-MM-DD)",
-                        "date_or_number": "a date (YYYY-MM-DD) or a number"}[need]
+                        "date_or_number": "a date (YYYY-MM-DD) or a number",
+                        "period_or_number": "a date, a period (2024-03, 2024Q4) or a number"}[need]
                 self.diags.error(mark, where, f"'{show(value)}' is not {want}; {f.chart} charts need {want} in "
                                               f"'{column}'{number_hint(value)}")
             elif need == "text":
                 row[column] = str(value)
+        # The finest kind of period decides the ticks (months, then quarters, then years).
+        return next((k for k in ("M", "Q", "Y") if k in periods), None)
 
     def drawable(self, value, mark, where, f) -> bool:
         """A number or date a chart can place on an axis; else an error at its cell."""
@@ -564,6 +583,48 @@ class _Resolve:
                     return table
             table.cells.append(cells)
         return table
+
+
+class _ChartEnv:
+    """What a chart kind's prepare(options, env) may use: the figure's role columns,
+    files beside the data file, other datasets, and errors at the figure's keys."""
+    MAX_FILE_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, res: "_Resolve", f: Figure, spec: ChartSpec):
+        self.res, self.f, self.spec, self.failed = res, f, spec, False
+
+    def role(self, key: str) -> str | None:
+        return dict(self.spec.roles).get(key)
+
+    def error(self, key: str, message: str) -> None:
+        self.failed = True
+        self.res.diags.error(self.f.mark_of(key), f"{self.f.path}.{key}", message)
+
+    def read_text(self, key: str, name: str) -> str | None:
+        found, problem = self.res.places.find(name)
+        if problem == "missing":
+            problem = f"'{name}' not found next to the data file"
+        elif not problem and found.is_dir():
+            problem = f"'{name}' is a folder; expected a file"
+        elif not problem and found.stat().st_size > self.MAX_FILE_BYTES:
+            problem = f"'{name}' is larger than {self.MAX_FILE_BYTES // 2 ** 20} MB"
+        if problem:
+            self.error(key, problem)
+            return None
+        try:
+            return found.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self.error(key, f"cannot read '{name}' ({e.__class__.__name__})")
+            return None
+
+    def rows(self, key: str, name: str):
+        """The rows of another dataset, or None after an error."""
+        ds = self.res.doc.data.get(name)
+        if ds is None or ds.rows is None:
+            self.error(key, f"unknown dataset '{name}'{did_you_mean(name, self.res.doc.data)}"
+                       if ds is None else f"dataset '{name}' is a mapping of values, not rows")
+            return None
+        return ds
 
 
 def plain(value):

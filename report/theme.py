@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT_CACHE = Path("build/.cache")      # relative to the current folder, like the chart cache
 STYLES = ("regular", "bold", "italic", "bold_italic")
 DEFAULT_FONT = "DejaVu Sans"
 MONO_FONT = "DejaVu Sans Mono"
@@ -33,10 +30,7 @@ class FontFace:
     """One TrueType file, known to ReportLab as `name`."""
     name: str
     path: Path
-
-    @functools.cached_property
-    def codepoints(self) -> frozenset[int]:
-        return font_index(self.path.parent)[str(self.path)][2]
+    codepoints: frozenset[int] = field(default=frozenset(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -59,30 +53,53 @@ def _style_of(subfamily: str) -> str:
             (False, True): "italic", (True, True): "bold_italic"}[(bold, italic)]
 
 
+def _ranges(codepoints) -> tuple:
+    """Code points as (first, last) runs: a font's character map is a few hundred runs."""
+    out = []
+    for c in sorted(codepoints):
+        if out and out[-1][1] == c - 1:
+            out[-1][1] = c
+        else:
+            out.append([c, c])
+    return tuple(tuple(r) for r in out)
+
+
+def _read_index(data) -> dict:
+    """The font index from its cache entry; raises on any other shape."""
+    index = {}
+    for path, (family, style, ranges) in data.items():
+        usable = isinstance(family, str) and style in STYLES
+        unusable = (family is None or isinstance(family, str)) and isinstance(style, str) \
+            and style.startswith("unusable: ")      # a damaged file, remembered with the reason
+        if not ((usable or unusable) and isinstance(ranges, tuple)):
+            raise ValueError("not a font index")
+        points = set()
+        for first, last in ranges:
+            if not (isinstance(first, int) and isinstance(last, int) and 0 <= first <= last <= 0x10FFFF):
+                raise ValueError("not a code point range")
+            points.update(range(first, last + 1))
+        index[path] = (family, style, frozenset(points))
+    return index
+
+
 @functools.lru_cache(maxsize=None)
-def font_index(font_dir: Path = FONT_DIR) -> dict[str, tuple[str, str, frozenset[int]]]:
+def font_index(font_dir: Path = FONT_DIR, cache_root: Path | None = None) -> dict[str, tuple[str, str, frozenset[int]]]:
     """Path -> (family, style, code points) for every .ttf/.otf in `font_dir`.
 
     Reading names and character maps costs ~0.3 s for the shipped fonts, so the
-    result is kept in build/.cache, keyed by the files' names, sizes and mtimes.
+    result is kept in the data-only cache (report/cache.py) under `cache_root`
+    (default: the user's cache folder), keyed by the files' names, sizes and mtimes.
     """
+    from .cache import Store, default_root
     paths = sorted(font_dir.glob("*.[to]tf"))
-    stamp = hashlib.sha256(repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths]).encode())
-    cached = FONT_CACHE / f"fonts-{stamp.hexdigest()[:24]}.pickle"
-    try:
-        with open(cached, "rb") as fh:
-            return pickle.load(fh)
-    except Exception:           # missing, unreadable or stale: read the fonts
-        pass
+    stamp = hashlib.sha256(repr([(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]).encode())
+    store = Store((cache_root or default_root()) / "fonts", "fonts")
+    key = stamp.hexdigest()[:32]
+    cached = store.get(key, _read_index)
+    if cached is not None and set(cached) == {str(p) for p in paths}:
+        return cached
     index = {str(path): _read_font(path) for path in paths}
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:
-        pass                    # a read-only folder only costs time
+    store.put(key, {p: (family, style, _ranges(points)) for p, (family, style, points) in index.items()})
     return index
 
 
@@ -111,17 +128,17 @@ def _read_font(path: Path) -> tuple[str | None, str, frozenset[int]]:
         return family, f"unusable: not a readable font file ({detail or e.__class__.__name__})", frozenset()
 
 
-def font_problems(font_dir: Path = FONT_DIR) -> dict[Path, tuple[str | None, str]]:
+def font_problems(font_dir: Path = FONT_DIR, cache_root: Path | None = None) -> dict[Path, tuple[str | None, str]]:
     """Font files that cannot be used: path -> (family if known, why)."""
     return {Path(p): (family, style.removeprefix("unusable: "))
-            for p, (family, style, _) in font_index(font_dir).items() if style not in STYLES}
+            for p, (family, style, _) in font_index(font_dir, cache_root).items() if style not in STYLES}
 
 
 @functools.lru_cache(maxsize=None)
-def available_families(font_dir: Path = FONT_DIR) -> dict[str, dict[str, Path]]:
+def available_families(font_dir: Path = FONT_DIR, cache_root: Path | None = None) -> dict[str, dict[str, Path]]:
     """Family name -> {style: path} for every usable .ttf/.otf file in `font_dir`."""
     families: dict[str, dict[str, Path]] = {}
-    for path, (family, style, _) in font_index(font_dir).items():
+    for path, (family, style, _) in font_index(font_dir, cache_root).items():
         if style in STYLES:
             families.setdefault(family, {}).setdefault(style, Path(path))
     return families
@@ -132,11 +149,15 @@ def _rl_name(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def load_family(name: str, font_dir: Path = FONT_DIR) -> FontFamily:
+def load_family(name: str, font_dir: Path = FONT_DIR, cache_root: Path | None = None) -> FontFamily:
     """The family `name`; a missing style falls back to the regular face."""
-    styles = available_families(font_dir)[name]
+    styles = available_families(font_dir, cache_root)[name]
+    index = font_index(font_dir, cache_root)
     regular = styles.get("regular") or next(iter(styles.values()))
-    faces = {s: FontFace(_rl_name(styles.get(s, regular)), styles.get(s, regular)) for s in STYLES}
+    faces = {}
+    for s in STYLES:
+        path = styles.get(s, regular)
+        faces[s] = FontFace(_rl_name(path), path, index[str(path)][2])
     return FontFamily(name, **faces)
 
 
@@ -273,14 +294,15 @@ class Theme:
 
 
 def make_theme(font: str = DEFAULT_FONT, size: float = 10.0,
-               palette: tuple[str, ...] = DEFAULT_PALETTE, font_dir: Path = FONT_DIR) -> Theme:
-    family = load_family(font, font_dir)
-    families = available_families(font_dir)
-    mono = load_family(MONO_FONT, FONT_DIR).regular
+               palette: tuple[str, ...] = DEFAULT_PALETTE, font_dir: Path = FONT_DIR,
+               cache_root: Path | None = None) -> Theme:
+    family = load_family(font, font_dir, cache_root)
+    families = available_families(font_dir, cache_root)
+    mono = load_family(MONO_FONT, FONT_DIR, cache_root).regular
     # Fallback order: the other families' regular faces, the main family's own first.
-    fallbacks = tuple(load_family(n, font_dir).regular for n in sorted(families)
+    fallbacks = tuple(load_family(n, font_dir, cache_root).regular for n in sorted(families)
                       if n not in (font, MONO_FONT))
-    if font != DEFAULT_FONT and DEFAULT_FONT in available_families(FONT_DIR):
-        fallbacks += (load_family(DEFAULT_FONT, FONT_DIR).regular,)
+    if font != DEFAULT_FONT and DEFAULT_FONT in available_families(FONT_DIR, cache_root):
+        fallbacks += (load_family(DEFAULT_FONT, FONT_DIR, cache_root).regular,)
     return Theme(family=family, mono=mono, fallbacks=tuple(dict.fromkeys(fallbacks)),
                  size=size, palette=tuple(palette))

@@ -162,7 +162,8 @@ def test_batch_builds_each_file_and_reports_the_failure_of_another(tmp_path):
     small(tmp_path / "data" / "b.yaml", "Beta")
     bad = small(tmp_path / "data" / "c.yaml", "Gamma")
     bad.write_text(bad.read_text().replace("chart: bar", "chart: barr"))
-    proc = run_report("data/a.yaml", "data/b.yaml", "data/c.yaml", "--jobs", "2", cwd=tmp_path)
+    proc = run_report("data/a.yaml", "data/b.yaml", "data/c.yaml", "--jobs", "2", "--cache-dir", "cache",
+                      cwd=tmp_path)
     assert proc.returncode == 2, describe(proc)
     for stem, title in (("a", "Alpha"), ("b", "Beta")):
         out = tmp_path / "build" / f"{stem}.pdf"
@@ -178,7 +179,7 @@ def test_batch_builds_each_file_and_reports_the_failure_of_another(tmp_path):
     assert "3 files: 2 written, 1 invalid, 0 failed" in proc.stderr
     assert "Traceback" not in proc.stderr
     # The chart both briefings draw alike was drawn once and shared through the cache.
-    assert len(list((tmp_path / "build" / ".cache" / "charts").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "charts").glob("*.json"))) == 1
 
 
 def test_batch_output_must_be_a_folder(tmp_path):

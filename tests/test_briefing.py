@@ -450,15 +450,17 @@ def test_chart_text_is_extractable(example_pdf, example_yaml):
             for t in expected:
                 assert re.sub(r"\s+", " ", t) in page, f"Figure {number} ({kind}): '{t}' not extractable"
             checked.add(kind)
-        if kind == "locator":
+        if kind in ("locator", "map"):
             import csv
             with open(EXAMPLE.parent / data[fig["data"]], encoding="utf-8") as fh:
                 names = [row["label"] for row in csv.DictReader(fh)]
             page = pdf.pages[pages[number]]
             for t in names + [fig[k] for k in ("x_label", "y_label") if fig.get(k)]:
-                assert t in page, f"Figure {number} (locator): '{t}' not extractable"
-            checked.add(kind)
-    assert {"bar", "barh", "locator"} <= checked
+                assert t in page, f"Figure {number} ({kind}): '{t}' not extractable"
+            for t in ["AZERBAIJAN", "ARMENIA", "km", "Positions approximate"]:    # a real map of the region
+                assert t in page, f"Figure {number} ({kind}): '{t}' not extractable"
+            checked.add("map")
+    assert {"bar", "barh", "map"} <= checked
 
 
 def test_builds_are_byte_identical(example_pdf, example_rebuilt):

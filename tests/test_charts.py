@@ -48,7 +48,7 @@ sections:
 EXPECTED = [("bar", ["North", "South", "East", "Regionbar"]), ("barh", ["North", "South", "East"]),
             ("line", ["2019", "2020", "Valueline"]), ("area", ["2019", "2021"]), ("pie", ["North", "South"]),
             ("timeline", ["Border clashes", "Offensive begins", "Statement signed"]),
-            ("locator", ["Ganja", "Barda", "°E"]), ("scatter", ["Alpha", "Beta", "Gamma"])]
+            ("locator", ["Ganja", "Barda", "km", "AZERBAIJAN"]), ("scatter", ["Alpha", "Beta", "Gamma"])]
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +129,10 @@ def test_a_corrupt_cache_entry_is_redrawn(tmp_path):
     data.write_text(textwrap.dedent(KINDS_DOC), encoding="utf-8")
     cache = tmp_path / "cache"
     build(data, tmp_path / "a.pdf", Options(cache_dir=cache))
-    for entry in cache.glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = list((cache / "charts").glob("*.json"))
+    assert len(entries) == 8
+    for entry in entries:
+        entry.write_bytes(b"not a cache entry")
     again = build(data, tmp_path / "b.pdf", Options(cache_dir=cache))
     assert again.cache_misses == 8
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
@@ -176,12 +178,12 @@ def test_chart_data_problems_point_at_the_data(tmp_path):
     data = tmp_path / "c.yaml"
     data.write_text(textwrap.dedent("""
         report: {title: Problems}
-        data: {rows: rows.csv, empty: []}
+        data: {rows: rows.csv, empty: [], good: [{region: A, value: 1}]}
         sections:
           - title: One
             content:
               - figure: {chart: bar, data: rows, x: region, y: value}
-              - figure: {chart: bar, data: rows, x: region, y: valu}
+              - figure: {chart: bar, data: good, x: region, y: valu}
               - figure: {chart: bar, data: empty, x: a, y: b}
         """).lstrip(), encoding="utf-8")
     with pytest.raises(InputError) as err:

@@ -40,6 +40,7 @@ import functools
 import hashlib
 import io
 import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -184,6 +185,90 @@ def _rebuild(width, height, ops, fonts, texts):
     return Recording(width, height, ops, frozenset(fonts), texts)
 
 
+# What a cache entry may hold, op by op: replay writes path strings into the page
+# as they are, so they may hold only numbers and path-construction operators.
+_PATH = re.compile(r"[-+0-9. \n]*(?:(?:m|l|c|v|y|h|re|W\*?|n)(?=[-+0-9. \n]|$)[-+0-9. \n]*)*")
+_MOVES = re.compile(r"[-+0-9. \n]*")
+_PAINTS = frozenset({"f", "S", "B", "n", "f*", "B*"})
+
+
+def _is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _check(ok: bool, what: str) -> None:
+    if not ok:
+        raise ValueError(f"not a chart recording: {what}")
+
+
+def _path(v) -> None:
+    _check(isinstance(v, str) and _PATH.fullmatch(v) is not None, "path")
+
+
+def _colour(v, n=4) -> None:
+    _check(isinstance(v, tuple) and len(v) == n and all(_is_num(x) for x in v), "colour")
+
+
+def _fill(v) -> None:
+    if v is not None:
+        _colour(v)
+
+
+def _stroke(v) -> None:
+    if v is None:
+        return
+    _check(isinstance(v, tuple) and len(v) == 8, "stroke")
+    _colour(v[:5], 5)
+    _check(v[5] in (0, 1, 2) and v[6] in (0, 1, 2), "cap/join")
+    dash = v[7]
+    _check(dash is None or (isinstance(dash, tuple) and len(dash) == 2 and _is_num(dash[0])
+                            and isinstance(dash[1], tuple) and all(_is_num(x) for x in dash[1])), "dash")
+
+
+def _form(path, paint, bbox) -> None:
+    _path(path)
+    _check(paint in _PAINTS, "paint")
+    _colour(bbox)
+
+
+def _moves(v) -> None:
+    _check(isinstance(v, str) and _MOVES.fullmatch(v) is not None, "moves")
+
+
+def _op(op) -> None:
+    _check(isinstance(op, tuple) and op and isinstance(op[0], str), "op")
+    kind, args = op[0], op[1:]
+    if kind == "clip":
+        _check(len(args) == 1, kind)
+        _path(args[0])
+    elif kind == "unclip":
+        _check(not args, kind)
+    elif kind == "path":
+        _check(len(args) == 3, kind)
+        _path(args[0]), _fill(args[1]), _stroke(args[2])
+    elif kind == "text":
+        _check(len(args) == 8 and isinstance(args[0], str) and isinstance(args[1], str)
+               and all(_is_num(v) for v in args[2:7]), kind)
+        _fill(args[7])
+    elif kind == "stamp":
+        _check(len(args) == 6, kind)
+        _form(*args[:3]), _fill(args[3]), _stroke(args[4]), _moves(args[5])
+    elif kind == "stamps":
+        _check(len(args) == 2 and isinstance(args[0], tuple) and isinstance(args[1], tuple), kind)
+        for form in args[0]:
+            _check(isinstance(form, tuple) and len(form) == 3, kind)
+            _form(*form)
+        for run in args[1]:
+            _check(isinstance(run, tuple) and len(run) == 4 and isinstance(run[0], int)
+                   and 0 <= run[0] < len(args[0]), kind)
+            _fill(run[1]), _stroke(run[2]), _moves(run[3])
+    elif kind == "image":
+        _check(len(args) == 8 and isinstance(args[0], bytes) and args[0].startswith(b"\x89PNG\r\n\x1a\n")
+               and all(_is_num(v) for v in args[1:]), kind)
+    else:
+        _check(False, f"unknown op {kind!r}")
+
+
 @dataclass(frozen=True)
 class Recording:
     """Everything one figure drew, ready to paint onto any ReportLab canvas."""
@@ -196,6 +281,26 @@ class Recording:
     def __reduce__(self):
         # A frozenset pickles in hash order, which changes between processes.
         return (_rebuild, (self.width, self.height, self.ops, tuple(sorted(self.fonts)), self.texts))
+
+    def to_data(self) -> dict:
+        """Plain data (str, numbers, None, bytes, tuples) for a data-only cache."""
+        return {"width": self.width, "height": self.height, "ops": self.ops,
+                "fonts": tuple(sorted(self.fonts)), "texts": self.texts}
+
+    @classmethod
+    def from_data(cls, data, fonts: frozenset | None = None) -> "Recording":
+        """The Recording `to_data` gave; raises ValueError unless `data` has exactly
+        that shape (and, given `fonts`, uses only those font names)."""
+        _check(isinstance(data, dict) and data.keys() == {"width", "height", "ops", "fonts", "texts"}, "keys")
+        width, height, ops, names, texts = (data[k] for k in ("width", "height", "ops", "fonts", "texts"))
+        _check(_is_num(width) and _is_num(height) and isinstance(ops, tuple), "size")
+        _check(isinstance(names, tuple) and all(isinstance(n, str) for n in names), "fonts")
+        _check(isinstance(texts, tuple) and all(isinstance(t, str) for t in texts), "texts")
+        for op in ops:
+            _op(op)
+        used = {op[2] for op in ops if op[0] == "text"}
+        _check(used <= set(names) and (fonts is None or set(names) <= fonts), "font names")
+        return cls(width, height, ops, frozenset(names), texts)
 
     def replay(self, canvas, x: float, y: float) -> None:
         """Paint the figure with its lower-left corner at (x, y).

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-CACHE_VERSION = "1"     # bump when drawing code changes what a chart looks like
+CACHE_VERSION = "2"     # bump when drawing code changes what a chart looks like
 MIN_CHARTS_PER_JOB = 3  # below this a pool costs more than it saves
 
 
@@ -56,44 +53,28 @@ def cache_key(job: ChartJob) -> str:
 
 
 class Cache:
-    """Pickled (recording, notes) in a folder; a corrupt or unreadable entry is a miss."""
+    """Chart recordings and their notes in a data-only cache (report/cache.py); a
+    corrupt, foreign or malformed entry is a miss. `folder` None: no cache."""
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
+    def __init__(self, folder: Path | None, fonts: frozenset | None = None):
+        from ..cache import Store
+        self.store = Store(folder, "charts")
+        self.fonts = fonts                  # the font names an entry may use (the theme's)
         self.hits = self.misses = 0
 
+    def _read(self, data):
+        from .canvas_backend import Recording
+        recording, notes = data["recording"], data["notes"]
+        if not (isinstance(notes, tuple) and all(isinstance(n, str) for n in notes)):
+            raise ValueError("notes")
+        return Recording.from_data(recording, self.fonts), list(notes)
+
     def get(self, key: str):
-        if self.folder is None:
-            return None
-        path = self.folder / f"{key}.pickle"
-        try:
-            with open(path, "rb") as fh:
-                value = pickle.load(fh)
-            from .canvas_backend import Recording
-            recording, notes = value
-            if isinstance(recording, Recording) and isinstance(notes, list):
-                return recording, notes
-        except FileNotFoundError:
-            return None
-        except Exception:       # a truncated or foreign file: redraw it
-            pass
-        try:
-            path.unlink()
-        except OSError:
-            pass
-        return None
+        return self.store.get(key, self._read)
 
     def put(self, key: str, value) -> None:
-        if self.folder is None:
-            return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / f"{key}.pickle")
-        except OSError:
-            pass                # a read-only cache folder only costs speed
+        recording, notes = value
+        self.store.put(key, {"recording": recording.to_data(), "notes": tuple(notes)})
 
 
 def draw_one(job: ChartJob):

@@ -8,7 +8,7 @@ registry in builds that never draw.
 """
 from __future__ import annotations
 
-from . import area, bar, barh, line, locator, pie, scatter, timeline
+from . import area, bar, barh, line, locator, map, pie, scatter, timeline
 
 KINDS = {kind.NAME: kind for kind in (
     bar,
@@ -18,5 +18,6 @@ KINDS = {kind.NAME: kind for kind in (
     pie,
     timeline,
     locator,
+    map,
     scatter,
 )}

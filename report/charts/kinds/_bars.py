@@ -5,6 +5,7 @@ import math
 
 from ... import alt_text
 from ..spec import Role
+from . import _annotate, _options
 from . import _common as c
 
 TITLE = {"en": "Bar chart", "de": "Balkendiagramm", "fr": "Diagramme en barres", "es": "Gráfico de barras",
@@ -16,7 +17,16 @@ ROLES = (Role("x", "any", "Column of categories or x values."),
 
 def options(m) -> dict:
     return {"stacked": m.Bool(False, "Stack the series."),
-            "labels": m.Bool(False, "Value labels on bars and points.")}
+            "labels": m.Bool(False, "Value labels on bars and points."),
+            **_options.value_axis(m), **_options.annotations(m)}
+
+
+prepare = _options.prepare
+
+
+def blank_is_na(spec) -> bool:
+    """In stacked bars an empty cell means 'not applicable': no segment, no warning."""
+    return spec.stacked and len(spec.y) > 1
 
 
 def describe(spec, rows, words) -> str:
@@ -40,7 +50,7 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
     for s, v in zip(series, vals):
         if np.isnan(v).all():
             notes.append(f"series '{s}' has no values")
-    if any(np.isnan(v).any() and not np.isnan(v).all() for v in vals):
+    if any(np.isnan(v).any() and not np.isnan(v).all() for v in vals) and not blank_is_na(spec):
         notes.append("missing values are left out (no bar drawn)")
 
     bar = ax.barh if horizontal else ax.bar
@@ -64,7 +74,7 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
             up += np.where(ok & (v >= 0), v, 0)
             down += np.where(ok & (v < 0), v, 0)
         if spec.labels and ok.any():
-            labels = [c.fmt_value(x) for x in v[ok]]
+            labels = [c.value_text(x, spec) for x in v[ok]]
             if stacked:
                 inside = ax.bar_label(cont, labels=labels, label_type="center",
                                       color=c.text_on(fills[j], theme),
@@ -87,14 +97,21 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
             end = up[i] if total >= 0 else down[i]
             off = 3 if total >= 0 else -3
             totals.append(ax.annotate(
-                c.fmt_value(total), (end, pos[i]) if horizontal else (pos[i], end),
+                c.value_text(total, spec), (end, pos[i]) if horizontal else (pos[i], end),
                 xytext=(off, 0) if horizontal else (0, off), textcoords="offset points",
                 ha=("left" if total >= 0 else "right") if horizontal else "center",
                 va="center" if horizontal else ("bottom" if total >= 0 else "top"),
                 color=theme.ink, fontsize=c.font_size("xtick.labelsize"), zorder=4))
 
     value_axis = ax.xaxis if horizontal else ax.yaxis
-    c.number_axis(value_axis, vals[~np.isnan(vals)].tolist())
+    finite = vals[~np.isnan(vals)].tolist()
+    refs = [v for a in spec.option("annotations", ()) for v in a.get("y", ())]
+    if refs:                                # reference lines and bands in view
+        lo, hi = (ax.get_xlim() if horizontal else ax.get_ylim())
+        lo, hi = min([lo] + refs), max([hi] + refs)
+        (ax.set_xlim if horizontal else ax.set_ylim)(lo, hi + (hi - lo) * 0.04)
+    c.value_limits(ax, spec, finite, "x" if horizontal else "y")
+    c.number_axis(value_axis, finite, spec=spec)
     c.value_grid(ax, "x" if horizontal else "y")
     # The zero line is the baseline (bars may go below it); the spine would sit at the minimum.
     (ax.axvline if horizontal else ax.axhline)(0, color=theme.muted, linewidth=0.8, zorder=3)
@@ -104,15 +121,18 @@ def draw_bars(ax, spec, rows, theme, horizontal: bool) -> list[str]:
     extra = max(0.0, (3 - n) / 2)
     if horizontal:
         ax.set_ylim(n - 0.5 + extra, -0.5 - extra)          # first category at the top
-        ax.set_ylabel(spec.x_label or "")
-        ax.set_xlabel(spec.y_label or "")
+        c.axis_titles(ax, spec, x=spec.y_label or "", y=spec.x_label or "")   # y_label: the value axis
     else:
         ax.set_xlim(-0.5 - extra, n - 0.5 + extra)
         c.axis_titles(ax, spec)
+    note_texts, more = _annotate.draw(ax, spec, theme, False, categories=cats, horizontal=horizontal)
+    notes += more
     if m > 1:
         c.legend_above(ax, containers, [spec.name(s) for s in series])
 
     notes += _fit_categories(ax, cats, pos, horizontal)
+    if _annotate.settle(ax, note_texts, horizontal):
+        notes.append("some annotation labels were left out where they would overlap")
     if value_labels:
         notes += _settle_value_labels(ax, value_labels, stacked, horizontal, totals)
     return notes

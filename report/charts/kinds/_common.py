@@ -59,6 +59,43 @@ def fmt_value(v) -> str:
     return "0" if text in ("-0", "") else text.replace("-", MINUS)
 
 
+def compact(v: float) -> str:
+    """1.2k, 3.4M, 5bn: three significant digits at most, 7 stays 7."""
+    a = abs(v)
+    for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if a >= size:
+            text = f"{v / size:.3g}"
+            return text + unit
+    return f"{v:.3g}"
+
+
+def value_text(v, spec, digits: int | None = None) -> str:
+    """A value as the chart prints it: the figure's value_format / prefix / suffix
+    when given, else thousands separators and as few decimals as needed (or
+    `digits`, for tick labels that share theirs). A true minus sign."""
+    if missing(v):
+        return ""
+    fmt = spec.option("value_format") if spec is not None else None
+    pre = (spec.option("value_prefix") or "") if spec is not None else ""
+    suf = (spec.option("value_suffix") or "") if spec is not None else ""
+    v = float(v)
+    if fmt == "compact":
+        text = compact(v)
+    elif fmt:
+        try:
+            text = format(int(v) if fmt[-1:] in "dn" and v.is_integer() else v, fmt)
+        except (ValueError, TypeError):
+            text = fmt_value(v)
+    elif digits is not None:
+        text = fmt_fixed(v, digits)
+    else:
+        text = fmt_value(v)
+    text = text.replace("-", MINUS)
+    if text.startswith(MINUS):
+        return MINUS + pre + text[1:] + suf
+    return pre + text + suf
+
+
 def fmt_category(v) -> str:
     """A category name: text as is, numbers (often years) without separators."""
     if missing(v):
@@ -506,15 +543,52 @@ def number_formatter(separators: bool = True):
     return Numbers()
 
 
-def number_axis(axis, values=(), years_ok: bool = False) -> None:
+def number_axis(axis, values=(), years_ok: bool = False, spec=None) -> None:
     """Round-number ticks with separators; whole-number data gets whole ticks.
-    With years_ok, whole numbers that look like years are printed without separators."""
-    from matplotlib.ticker import MaxNLocator
+    With years_ok, whole numbers that look like years are printed without separators.
+    With `spec`, its value format, prefix and suffix (and a log scale) apply."""
+    from matplotlib.ticker import Formatter, LogLocator, MaxNLocator
     vals = [v for v in values if not missing(v)]
     whole = bool(vals) and all(float(v).is_integer() for v in vals)
     years = years_ok and whole and all(1000 <= v <= 2999 for v in vals)
-    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=whole))
-    axis.set_major_formatter(number_formatter(separators=not years))
+    if spec is not None and spec.option("log") and axis.get_scale() == "log":
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0), numticks=8))
+        axis.set_minor_locator(LogLocator(base=10, subs=(), numticks=1))
+    else:
+        axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], integer=whole))
+    if spec is None or not any(spec.option(k) for k in ("value_format", "value_prefix", "value_suffix", "log")):
+        axis.set_major_formatter(number_formatter(separators=not years))
+        return
+
+    class Values(Formatter):
+        def __call__(self, x, pos=None):
+            return self.format_ticks([x])[0]
+
+        def format_ticks(self, ticks):
+            digits = decimals_for(ticks)
+            return [value_text(t, spec, None if spec.option("value_format") else digits) for t in ticks]
+
+    axis.set_major_formatter(Values())
+
+
+def value_limits(ax, spec, values, axis: str = "y") -> None:
+    """The value axis' limits from the figure: y_min, y_max, zero, log."""
+    get = ax.get_ylim if axis == "y" else ax.get_xlim
+    set_ = ax.set_ylim if axis == "y" else ax.set_xlim
+    if spec.option("log"):
+        (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+        pos = [v for v in values if v > 0]
+        if pos:
+            set_(min(pos) / 1.3, max(pos) * 1.3)
+    lo, hi = get()
+    if spec.option("zero") and not spec.option("log"):
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if spec.option("y_min") is not None:
+        lo = float(spec.option("y_min"))
+    if spec.option("y_max") is not None:
+        hi = float(spec.option("y_max"))
+    if hi > lo:
+        set_(lo, hi)
 
 
 def date_formatter():
@@ -559,6 +633,44 @@ def date_axis(axis, lo: float, hi: float, length_pt: float) -> None:
     axis.set_major_formatter(date_formatter())
 
 
+def period_axis(axis, lo: float, hi: float, length_pt: float, freq: str) -> None:
+    """Ticks for periods as statisticians write them: quarters 'Q1' with the year
+    under the first and at each change ('Q1\n2024'), months 'Jan\n2024', years '2024';
+    when they do not fit, fewer (every year)."""
+    from matplotlib.dates import MonthLocator, YearLocator, num2date
+    from matplotlib.ticker import Formatter
+    months = (hi - lo) / 30.44
+    most = max(3, int(length_pt // 34))
+    if freq == "Q" and months / 3 <= most:
+        locator = MonthLocator(bymonth=(1, 4, 7, 10))
+    elif freq == "M" and months <= most:
+        locator = MonthLocator()
+    elif freq in ("Q", "M") and months / 12 * 2 <= most and months > 12:
+        locator = MonthLocator(bymonth=(1, 7)) if freq == "M" else MonthLocator(bymonth=(1,))
+    else:
+        locator = YearLocator(max(1, math.ceil(months / 12 / most)))
+
+    class Periods(Formatter):
+        def __call__(self, x, pos=None):
+            return self.format_ticks([x])[0]
+
+        def format_ticks(self, values):
+            days = [num2date(v).date() for v in values]
+            if all(d.month == 1 for d in days):
+                return [str(d.year) for d in days]
+            out, last = [], None
+            for d in days:
+                text = f"Q{(d.month - 1) // 3 + 1}" if freq == "Q" else MONTHS[d.month - 1]
+                if d.year != last:
+                    text += f"\n{d.year}"
+                last = d.year
+                out.append(text)
+            return out
+
+    axis.set_major_locator(locator)
+    axis.set_major_formatter(Periods())
+
+
 def x_values(rows, column) -> tuple[list[float], bool]:
     """The x column as floats (dates as matplotlib day numbers) and whether they are dates."""
     from matplotlib.dates import date2num
@@ -578,11 +690,17 @@ def value_grid(ax, axis: str = "y") -> None:
     ax.tick_params(axis=axis, length=0)
 
 
-def axis_titles(ax, spec) -> None:
-    if spec.x_label:
-        ax.set_xlabel(spec.x_label)
-    if spec.y_label:
-        ax.set_ylabel(spec.y_label)
+def axis_titles(ax, spec, x: str | None = None, y: str | None = None) -> None:
+    """The axis titles (the figure's, or `x`/`y`), each wrapped to the length of
+    its axis so it never runs past the plot."""
+    w, h = ax.figure.get_size_inches() * 72
+    size = font_size("axes.labelsize")
+    x = spec.x_label if x is None else x
+    y = spec.y_label if y is None else y
+    if x:
+        ax.set_xlabel(wrap_to_width(" ".join(str(x).split()), w * 0.85, size, 3))
+    if y:
+        ax.set_ylabel(wrap_to_width(" ".join(str(y).split()), h * 0.8, size, 3))
 
 
 def legend_above(ax, handles, labels) -> None:

@@ -1,22 +1,33 @@
-"""Lines for `line` and `area`: x dates or numbers, one series per y column."""
+"""Lines for `line` and `area`: x dates, periods (2024-03, 2024Q4) or numbers, one
+series per y column; annotations, uncertainty bands (line), value-axis options."""
 from __future__ import annotations
 
 import math
 
 from ... import alt_text
 from ..spec import Role
+from . import _annotate, _options
 from . import _common as c
 
-ROLES = (Role("x", "date_or_number", "Column of categories or x values."),
+ROLES = (Role("x", "period_or_number", "Column of categories or x values (lines: dates, periods such as "
+                                       "2024-03, 2024Q4 or 2024 Q4, years or numbers)."),
          Role("y", "number", "A value column, or a list of them (one series each); "
                              "an item may be {column, label} to name the series.", many=True))
 
 
 def options(m, area: bool) -> dict:
-    out = {"labels": m.Bool(False, "Value labels on bars and points.")}
+    out = {"labels": m.Bool(False, "Value labels on bars and points."),
+           **_options.value_axis(m, log=not area), **_options.annotations(m)}
     if area:
-        out = {"stacked": m.Bool(False, "Stack the series."), **out}
-    return out
+        return {"stacked": m.Bool(False, "Stack the series."), **out}
+    return {**out, **_options.bands(m)}
+
+
+prepare = _options.prepare
+
+
+def extra_columns(spec):
+    return list(_annotate.band_columns(spec))
 
 
 def describe(spec, rows, words) -> str:
@@ -49,6 +60,7 @@ def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
     stacked = area and spec.stacked and len(series) > 1
 
     handles, value_labels = [], []
+    band_handles = _annotate.uncertainty(ax, spec, x, order, rows, theme, fills[0]) if not area else []
     base = np.zeros(len(x))
     for name, y, col in zip(series, ys, fills):
         if np.isnan(y).all():
@@ -78,23 +90,35 @@ def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
         handles.append(Patch(color=col, alpha=1.0 if stacked else 0.6, linewidth=0) if area
                        else Line2D([], [], color=col, linewidth=1.8))
         if spec.labels:
-            value_labels += _value_labels(ax, x, top, y, col, theme)
+            value_labels += _value_labels(ax, x, top, y, col, theme, spec)
     if stacked and np.isnan(ys).any():
         notes.append("a missing value leaves a gap in its band and the bands above it")
 
-    _x_axis(ax, x, dated, pad=0.0 if area else 0.02)
+    _x_axis(ax, x, dated, pad=0.0 if area else 0.02, period=spec.option("x_period"))
     finite = ys[~np.isnan(ys)]
-    c.number_axis(ax.yaxis, finite.tolist())
+    extent = finite.tolist() + _annotate.band_values(spec, rows) + [
+        v for a in spec.option("annotations", ()) for v in a.get("y", ())]
+    if extent and len(extent) > finite.size:       # bands and reference lines in view too
+        lo, hi = min(extent), max(extent)
+        pad = (hi - lo) * 0.05 or abs(hi) * 0.1 or 1.0
+        ax.set_ylim(lo - pad, hi + pad)
     if area and finite.size and finite.min() >= 0:
         ax.set_ylim(bottom=0)
     elif finite.size and finite.min() == finite.max():   # one level: centre it, round ticks
         v = float(finite[0])
         pad = abs(v) * 0.5 or 1.0
         ax.set_ylim(v - pad, v + pad)
+    c.value_limits(ax, spec, finite.tolist())
+    c.number_axis(ax.yaxis, finite.tolist(), spec=spec)
     c.value_grid(ax, "y")
     c.axis_titles(ax, spec)
-    if len(series) > 1:
-        c.legend_above(ax, handles, [spec.name(s) for s in series])
+    notes_texts, more = _annotate.draw(ax, spec, theme, dated)
+    notes += more
+    if len(series) > 1 or band_handles:
+        c.legend_above(ax, handles + [h for h, _ in band_handles],
+                       [spec.name(s) for s in series] + [label for _, label in band_handles])
+    if _annotate.settle(ax, notes_texts):
+        notes.append("some annotation labels were left out where they would overlap")
     if value_labels:
         fresh = c.keep_inside(ax, value_labels, "xy")
         if c.drop_overlapping(value_labels, ax, fresh):
@@ -102,7 +126,7 @@ def draw_lines(ax, spec, rows, theme, area: bool) -> list[str]:
     return notes
 
 
-def _value_labels(ax, x, top, y, col, theme) -> list:
+def _value_labels(ax, x, top, y, col, theme, spec) -> list:
     """A dot and its value at each point, on the side the line leaves free:
     above a peak, below a dip, above-left on a rise, above-right on a fall."""
     import numpy as np
@@ -122,12 +146,12 @@ def _value_labels(ax, x, top, y, col, theme) -> list:
             spot = (3, 4, "left", "bottom")
         dx, dy, ha, va = spot
         out.append(ax.annotate(
-            c.fmt_value(y[i]), (x[i], top[i]), xytext=(dx, dy), textcoords="offset points",
+            c.value_text(y[i], spec), (x[i], top[i]), xytext=(dx, dy), textcoords="offset points",
             ha=ha, va=va, color=theme.ink, fontsize=c.font_size("xtick.labelsize"), zorder=5))
     return out
 
 
-def _x_axis(ax, x, dated: bool, pad: float) -> None:
+def _x_axis(ax, x, dated: bool, pad: float, period: str | None = None) -> None:
     lo, hi = float(x.min()), float(x.max())
     if hi == lo:                    # one x value: give it some room either side
         room = 3.0 if dated else max(1.0, abs(lo) * 0.1)
@@ -136,7 +160,9 @@ def _x_axis(ax, x, dated: bool, pad: float) -> None:
         lo, hi = lo - (hi - lo) * pad, hi + (hi - lo) * pad
     ax.set_xlim(lo, hi)
     length = ax.figure.get_size_inches()[0] * 72 - 60
-    if dated:
+    if dated and period:
+        c.period_axis(ax.xaxis, lo, hi, length, period)
+    elif dated:
         c.date_axis(ax.xaxis, lo, hi, length)
     else:
         c.number_axis(ax.xaxis, x.tolist(), years_ok=True)

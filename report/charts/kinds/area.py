@@ -9,6 +9,8 @@ TITLE = {"en": "Area chart", "de": "Flächendiagramm", "fr": "Graphique en aires
          "ru": "Диаграмма с областями"}
 ROLES = _lines.ROLES
 describe = _lines.describe
+prepare = _lines.prepare
+extra_columns = _lines.extra_columns
 
 
 def options(m) -> dict:

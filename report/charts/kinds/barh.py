@@ -12,6 +12,8 @@ ASPECT = 0.6
 TITLE = _bars.TITLE
 ROLES = _bars.ROLES
 describe = _bars.describe
+prepare = _bars.prepare
+blank_is_na = _bars.blank_is_na
 
 
 def options(m) -> dict:

@@ -9,6 +9,8 @@ TITLE = {"en": "Line chart", "de": "Liniendiagramm", "fr": "Graphique linéaire"
          "ru": "Линейный график"}
 ROLES = _lines.ROLES
 describe = _lines.describe
+prepare = _lines.prepare
+extra_columns = _lines.extra_columns
 
 
 def options(m) -> dict:

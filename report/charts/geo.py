@@ -1,0 +1,258 @@
+"""Geography for the map kinds: the bundled Natural Earth countries, a projection, regions.
+
+Read only when a map is drawn (the registry never imports this). The projection is
+Lambert azimuthal equal-area centred on the area shown, in a few lines of numpy:
+areas are true (what a choropleth needs), shapes and distances are close to true
+over a region the size of a country or a continent, and nothing heavier than numpy
+is imported (pyproj and shapely would add ~0.3 s and two dependencies to a cold build).
+"""
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+EARTH_KM = 6371.0088
+WORLD = Path(__file__).parent / "geodata" / "countries-50m.json.gz"
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Lambert azimuthal equal-area on a sphere, centred at (lon0, lat0); x, y in km."""
+    lon0: float
+    lat0: float
+
+    def forward(self, lon, lat):
+        import numpy as np
+        lam = np.radians(np.asarray(lon, dtype=float) - self.lon0)
+        phi = np.radians(np.asarray(lat, dtype=float))
+        p1 = math.radians(self.lat0)
+        cosc = math.sin(p1) * np.sin(phi) + math.cos(p1) * np.cos(phi) * np.cos(lam)
+        k = np.sqrt(2 / np.maximum(1 + cosc, 1e-12))
+        x = EARTH_KM * k * np.cos(phi) * np.sin(lam)
+        y = EARTH_KM * k * (math.cos(p1) * np.sin(phi) - math.sin(p1) * np.cos(phi) * np.cos(lam))
+        return x, y
+
+    def inverse(self, x, y):
+        import numpy as np
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        rho = np.hypot(x, y)
+        c = 2 * np.arcsin(np.clip(rho / (2 * EARTH_KM), -1, 1))
+        p1 = math.radians(self.lat0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lat = np.arcsin(np.clip(np.cos(c) * math.sin(p1)
+                                    + np.where(rho > 0, y * np.sin(c) * math.cos(p1) / rho, 0), -1, 1))
+            lon = self.lon0 + np.degrees(np.arctan2(x * np.sin(c),
+                                                    rho * math.cos(p1) * np.cos(c) - y * math.sin(p1) * np.sin(c)))
+        return (lon + 180) % 360 - 180, np.degrees(lat)
+
+
+def centred_on(lons, lats) -> Projection:
+    """The projection centred on the middle of the places (longitudes wrapped near it)."""
+    import numpy as np
+    lons, lats = np.asarray(lons, float), np.asarray(lats, float)
+    # The mean direction, so that places either side of the antimeridian centre correctly.
+    lon0 = math.degrees(math.atan2(np.sin(np.radians(lons)).mean(), np.cos(np.radians(lons)).mean()))
+    return Projection(round(lon0, 3), round(float((lats.min() + lats.max()) / 2), 3))
+
+
+# ---------------------------------------------------------------- Natural Earth countries
+
+@dataclass
+class Country:
+    name: str
+    rings: list           # [(lon array, lat array)], outer rings and holes
+    bbox: tuple           # lon0, lat0, lon1, lat1
+
+
+@dataclass
+class World:
+    countries: list
+    arcs: list            # [(lon array, lat array)]
+    arc_bbox: object      # numpy (n, 4)
+    uses: list            # how many country rings run along each arc (1: coast, 2: border)
+
+
+@functools.lru_cache(maxsize=1)
+def world() -> World:
+    """The bundled countries: decoded once per process, when the first map is drawn."""
+    import numpy as np
+    with gzip.open(WORLD, "rt", encoding="utf-8") as fh:
+        topo = json.load(fh)
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        q = np.cumsum(np.asarray(arc, dtype=float), axis=0)       # delta-encoded, quantised
+        arcs.append((q[:, 0] * sx + tx, q[:, 1] * sy + ty))
+    uses = [0] * len(arcs)
+    countries = []
+    for geom in topo["objects"]["countries"]["geometries"]:
+        polys = {"Polygon": [geom.get("arcs", [])], "MultiPolygon": geom.get("arcs", [])}.get(geom.get("type"), [])
+        rings = []
+        for poly in polys:
+            for ring in poly:
+                lon, lat = [], []
+                for i in ring:
+                    a = arcs[i] if i >= 0 else tuple(v[::-1] for v in arcs[~i])
+                    uses[i if i >= 0 else ~i] += 1
+                    lon.append(a[0] if not lon else a[0][1:])
+                    lat.append(a[1] if not lat else a[1][1:])
+                if lon:
+                    rings.append((np.concatenate(lon), np.concatenate(lat)))
+        if rings:
+            all_lon = np.concatenate([r[0] for r in rings])
+            all_lat = np.concatenate([r[1] for r in rings])
+            countries.append(Country(geom.get("properties", {}).get("name", ""), rings,
+                                     (all_lon.min(), all_lat.min(), all_lon.max(), all_lat.max())))
+    bbox = np.array([(a[0].min(), a[1].min(), a[0].max(), a[1].max()) for a in arcs])
+    return World(countries, arcs, bbox, uses)
+
+
+def lonlat_window(proj: Projection, x0, x1, y0, y1, pad_deg: float = 1.0) -> tuple:
+    """The longitude/latitude box that covers the projected window (with a pad)."""
+    import numpy as np
+    t = np.linspace(0, 1, 9)
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full(9, x1), x1 - (x1 - x0) * t, np.full(9, x0)])
+    ys = np.concatenate([np.full(9, y0), y0 + (y1 - y0) * t, np.full(9, y1), y1 - (y1 - y0) * t])
+    lon, lat = proj.inverse(np.append(xs, 0), np.append(ys, 0))
+    return (lon.min() - pad_deg, lat.min() - pad_deg, lon.max() + pad_deg, lat.max() + pad_deg)
+
+
+def _meets(b, w) -> bool:
+    return not (b[2] < w[0] or b[0] > w[2] or b[3] < w[1] or b[1] > w[3])
+
+
+def base_map(ax, proj: Projection, view: tuple, theme, land="#f3f1ec", sea="#e6edf2") -> list:
+    """Land, coastlines and borders of the countries in the projected `view`
+    (x0, x1, y0, y1 km) drawn on `ax`. Shapes are cut to the view (with a pad), so
+    the page holds only what shows. Returns [(country, path in view)] for names."""
+    import numpy as np
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.path import Path as MPath
+    from matplotlib.transforms import Bbox
+
+    x0, x1, y0, y1 = view
+    pad = max(x1 - x0, y1 - y0) * 0.05
+    box = Bbox.from_extents(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    window = lonlat_window(proj, x0, x1, y0, y1)
+    w = world()
+    ax.set_facecolor(sea)
+    shown = []
+    for country in w.countries:
+        if not _meets(country.bbox, window):
+            continue
+        pieces = []
+        for lon, lat in country.rings:
+            x, y = proj.forward(lon, lat)
+            if x.max() < box.x0 or x.min() > box.x1 or y.max() < box.y0 or y.min() > box.y1:
+                continue
+            cut = MPath(np.column_stack([x, y]), closed=False).clip_to_bbox(box, inside=True)
+            if len(cut.vertices) >= 3:
+                pieces.append(cut)
+        if pieces:
+            shown.append((country, MPath.make_compound_path(*pieces)))
+    if shown:
+        ax.add_collection(PathCollection([p for _, p in shown], facecolors=land, edgecolors="none",
+                                         zorder=1), autolim=False)
+    hit = np.flatnonzero((w.arc_bbox[:, 2] >= window[0]) & (w.arc_bbox[:, 0] <= window[2])
+                         & (w.arc_bbox[:, 3] >= window[1]) & (w.arc_bbox[:, 1] <= window[3]))
+    coast, border = [], []
+    for i in hit:
+        x, y = proj.forward(*w.arcs[i])
+        inside = (x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
+        # Keep the runs of points in the view, with one point either side so lines reach the edge.
+        near = inside | np.roll(inside, 1) | np.roll(inside, -1)
+        near[0], near[-1] = inside[0] or inside[1:2].any(), inside[-1] or inside[-2:-1].any()
+        runs = np.split(np.column_stack([x, y]), np.flatnonzero(np.diff(near.astype(int))) + 1)
+        flags = np.split(near, np.flatnonzero(np.diff(near.astype(int))) + 1)
+        for run, flag in zip(runs, flags):
+            if flag[0] and len(run) >= 2:
+                (border if w.uses[i] > 1 else coast).append(run)
+    if coast:
+        ax.add_collection(LineCollection(coast, colors="#7d95a8", linewidths=0.5, zorder=2,
+                                         capstyle="round", joinstyle="round"), autolim=False)
+    if border:
+        ax.add_collection(LineCollection(border, colors="#8c8c8c", linewidths=0.6, zorder=2,
+                                         capstyle="round", joinstyle="round"), autolim=False)
+    return shown
+
+
+def label_spots(path, x0, x1, y0, y1, grid: int = 28, most: int = 40):
+    """(share of the window `path` covers, [(x, y)] places for its name, deepest
+    inside first); None when it covers too little of the window to carry a name."""
+    import numpy as np
+    gx, gy = np.meshgrid(np.linspace(x0, x1, grid + 2)[1:-1], np.linspace(y0, y1, grid + 2)[1:-1])
+    pts = np.column_stack([gx.ravel(), gy.ravel()])
+    inside = path.contains_points(pts)
+    share = float(inside.mean())
+    if share < 0.04:
+        return None
+    levels = [pts[inside]]
+    step = np.array([(x1 - x0) / (grid + 1), (y1 - y0) / (grid + 1)])
+    for _ in range(4):          # points whose neighbours, further and further out, are inside too
+        deep = levels[-1]
+        ok = np.ones(len(deep), bool)
+        for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            ok &= path.contains_points(deep + step * (dx, dy))
+        if not ok.any():
+            break
+        levels.append(deep[ok])
+        step = step * 1.6
+    out, seen = [], set()
+    for level in reversed(levels):
+        mid = level.mean(axis=0)
+        for x, y in level[np.argsort(((level - mid) ** 2).sum(axis=1))]:
+            if (x, y) not in seen and len(out) < most:
+                seen.add((x, y))
+                out.append((float(x), float(y)))
+    return share, out
+
+
+def nice_distance(km: float) -> float:
+    """The round distance (1, 2 or 5 times a power of ten) at most `km`."""
+    if km <= 0:
+        return 0.0
+    p = 10 ** math.floor(math.log10(km))
+    return max(m * p for m in (1, 2, 5) if m * p <= km)
+
+
+# ---------------------------------------------------------------- regions from a GeoJSON file
+
+def read_regions(text: str, key: str) -> tuple[dict, str | None]:
+    """{key value: [(lon array, lat array) rings]} from GeoJSON text, or ({}, problem)."""
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        return {}, f"is not JSON ({e.msg} at line {e.lineno})"
+    feats = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(feats, list):
+        return {}, "is not a GeoJSON FeatureCollection (no 'features' list)"
+    out: dict = {}
+    for i, f in enumerate(feats):
+        if not isinstance(f, dict):
+            continue
+        props = f.get("properties") or {}
+        if key not in props:
+            known = ", ".join(sorted(props)[:8])
+            return {}, f"feature {i + 1} has no property '{key}' (properties: {known})"
+        geom = f.get("geometry") or {}
+        polys = {"Polygon": [geom.get("coordinates", [])],
+                 "MultiPolygon": geom.get("coordinates", [])}.get(geom.get("type"))
+        if polys is None:
+            continue
+        rings = out.setdefault(str(props[key]), [])
+        try:
+            for poly in polys:
+                for ring in poly:
+                    lon = [float(p[0]) for p in ring]
+                    lat = [float(p[1]) for p in ring]
+                    if len(lon) >= 3:
+                        rings.append((tuple(lon), tuple(lat)))
+        except (TypeError, ValueError, IndexError):
+            return {}, f"feature {i + 1} has coordinates that are not [longitude, latitude] pairs"
+    if not out:
+        return {}, "holds no Polygon or MultiPolygon features"
+    return out, None
