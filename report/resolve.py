@@ -512,11 +512,15 @@ class _Resolve:
 
     def image(self, f: Figure, fig: RFigure):
         fig.placeholder = f.placeholder
+        caption = " ".join("".join(r.text for r in fig.caption if not r.sup).split())
         if not f.alt:
             self.diags.warning(f.mark_of("image"), f"{f.path}.alt",
-                               "image has no 'alt' text for screen readers; add alt: a one-line description")
+                               "image has no 'alt' text for screen readers" + ("; its caption stands in"
+                                                                               if caption else "")
+                               + "; add alt: a one-line description")
         found, problem = self.places.find(f.image)
         mark, path = f.mark_of("image"), f"{f.path}.image"
+        fig.alt = alt_text.image(f.alt or "", caption, problem == "missing", self.doc.report.language)
         if problem == "missing":
             if not f.placeholder:
                 self.diags.warning(mark, path, f"{f.image} not found; printing a placeholder")

@@ -171,11 +171,13 @@ def register_with_reportlab(faces: list[FontFace], family: FontFamily | None = N
     for face in faces:
         if face.name not in _registered:
             try:
-                pdfmetrics.registerFont(TTFont(face.name, str(face.path)))
+                font = TTFont(face.name, str(face.path))
             except Exception as e:      # ReportLab refuses some files fontTools reads
                 from .diagnostics import Diagnostic, InputError, Mark
                 raise InputError([Diagnostic(Mark(_shown(face.path), 1, 1), "",
                                              f"cannot use this font file ({str(e)[:80]}); replace or remove it")]) from None
+            _mend_trailing_advances(font.face)
+            pdfmetrics.registerFont(font)
             _registered.add(face.name)
     if family is not None:
         pdfmetrics.registerFontFamily(
@@ -188,6 +190,22 @@ def _shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _mend_trailing_advances(face) -> None:
+    """Give the glyphs after hhea.numberOfHMetrics their advance in font units.
+
+    A TrueType font may list advances only for its first numberOfHMetrics glyphs;
+    the rest share the last one (monospaced fonts such as DejaVu Sans Mono list 4
+    of 3369). ReportLab 5.1 (TTFontFile.extractInfo) gives those glyphs the advance
+    already scaled to 1/1000 em, and writes that into the subset's hmtx: the
+    embedded glyphs became 602/2048 em wide while /Widths said 602/1000, which
+    veraPDF rejects (PDF/A-2 6.2.11.5, PDF/UA-1 7.21.5)."""
+    import struct
+    count = struct.unpack(">H", face.get_table("hhea")[34:36])[0]
+    if 0 < count < len(face.hmetrics):
+        advance = face.hmetrics[count - 1][0]
+        face.hmetrics[count:] = [(advance, lsb) for _, lsb in face.hmetrics[count:]]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
-from . import tagging
+from . import tagging, text_layer
 from . import _reportlab as rl
 
 MAX_PASSES = 6
@@ -134,7 +134,7 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     if progress:      # ReportLab reports ('PASS', n) as each pass starts
         doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)
     try:
-        with tagging.patched() if tagged else contextlib.nullcontext():
+        with text_layer.patched(), tagging.patched() if tagged else contextlib.nullcontext():
             passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
                                     **({"canvasmaker": tagging.TaggingCanvas} if tagged else {}))
     except LayoutError as e:
