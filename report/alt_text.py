@@ -20,27 +20,32 @@ PHRASES = {
                of="of", by="by", events="{n} events from {a} to {b}", points="{n} points",
                highest="highest {v} ({k})", lowest="lowest {v} ({k})", largest="largest share {k} ({v})",
                rising="rising from {a} to {b}", falling="falling from {a} to {b}", flat="level at about {a}",
-               x_range="{x} from {a} to {b}", y_range="{y} from {a} to {b}", more="and {n} more"),
+               x_range="{x} from {a} to {b}", y_range="{y} from {a} to {b}", more="and {n} more",
+               missing="Image missing"),
     "de": dict(chart="Diagramm", of="von", by="nach", events="{n} Ereignisse vom {a} bis {b}",
                points="{n} Punkte", highest="höchster Wert {v} ({k})", lowest="niedrigster Wert {v} ({k})",
                largest="größter Anteil {k} ({v})", rising="steigend von {a} auf {b}",
                falling="fallend von {a} auf {b}", flat="gleichbleibend bei etwa {a}",
-               x_range="{x} von {a} bis {b}", y_range="{y} von {a} bis {b}", more="und {n} weitere"),
+               x_range="{x} von {a} bis {b}", y_range="{y} von {a} bis {b}", more="und {n} weitere",
+               missing="Bild fehlt"),
     "fr": dict(chart="Graphique", of="de", by="par",
                events="{n} événements du {a} au {b}", points="{n} points", highest="maximum {v} ({k})",
                lowest="minimum {v} ({k})", largest="plus grande part {k} ({v})",
                rising="en hausse de {a} à {b}", falling="en baisse de {a} à {b}", flat="stable autour de {a}",
-               x_range="{x} de {a} à {b}", y_range="{y} de {a} à {b}", more="et {n} autres"),
+               x_range="{x} de {a} à {b}", y_range="{y} de {a} à {b}", more="et {n} autres",
+               missing="Image manquante"),
     "es": dict(chart="Gráfico", of="de", by="por",
                events="{n} eventos del {a} al {b}", points="{n} puntos", highest="máximo {v} ({k})",
                lowest="mínimo {v} ({k})", largest="mayor parte {k} ({v})", rising="en aumento de {a} a {b}",
                falling="en descenso de {a} a {b}", flat="estable en torno a {a}",
-               x_range="{x} de {a} a {b}", y_range="{y} de {a} a {b}", more="y {n} más"),
+               x_range="{x} de {a} a {b}", y_range="{y} de {a} a {b}", more="y {n} más",
+               missing="Imagen no disponible"),
     "ru": dict(chart="Диаграмма", of="", by="по",
                events="{n} событий с {a} по {b}", points="{n} точек", highest="максимум {v} ({k})",
                lowest="минимум {v} ({k})", largest="наибольшая доля {k} ({v})",
                rising="рост с {a} до {b}", falling="снижение с {a} до {b}", flat="на уровне около {a}",
-               x_range="{x} от {a} до {b}", y_range="{y} от {a} до {b}", more="и ещё {n}"),
+               x_range="{x} от {a} до {b}", y_range="{y} от {a} до {b}", more="и ещё {n}",
+               missing="Изображение отсутствует"),
 }
 
 
@@ -60,10 +65,15 @@ def num(v) -> str:
 
 
 def key(v, words: dict) -> str:
-    """A category, date or x value as said aloud."""
+    """A category, date or x value as said aloud. A whole number here names a point
+    (a year, a code, an identifier): it gets no thousands separator ("2016", not "2,016")."""
     if isinstance(v, dt.date):
         return f"{v.day} {v:%B %Y}" if words["lang"] == "en" else v.isoformat()
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, float):
         return num(v)
     return str(v)
 
@@ -87,6 +97,15 @@ def describe(spec, rows: list[dict], language: str = "en") -> str:
     words = phrases(language)
     words["name"] = kind.TITLE.get(words["lang"], kind.TITLE["en"])
     return _cut(kind.describe(spec, rows, words))
+
+
+def image(alt: str, caption: str, missing: bool, language: str = "en") -> str:
+    """An image's alt text: the author's, else its caption; a missing image says so first."""
+    text = alt or caption
+    if missing:
+        word = phrases(language)["missing"]
+        return f"{word}: {text}" if text else word
+    return text
 
 
 def series(spec, rows: list[dict], words: dict, trend: bool = False, list_up_to: int = 0) -> str:

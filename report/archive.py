@@ -193,7 +193,10 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool) -> None:
             value = info[key]
             text = str(value)
             if key == "/Trapped":
-                text = text.lstrip("/")
+                # ReportLab's /Trapped /False: its XMP twin pdf:Trapped is not in PDF/A-2's predefined
+                # schemas (veraPDF 6.6.2.3.1), and the key is optional; drop both.
+                del info[key]
+                continue
             if not text.strip():
                 del info[key]                # an empty entry would have to be mirrored too
                 continue
@@ -213,8 +216,6 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool) -> None:
         props.append(f"<pdf:Keywords>{x(fields['Keywords'])}</pdf:Keywords>")
     if "Producer" in fields:
         props.append(f"<pdf:Producer>{x(fields['Producer'])}</pdf:Producer>")
-    if "Trapped" in fields:
-        props.append(f"<pdf:Trapped>{x(fields['Trapped'])}</pdf:Trapped>")
     if "Creator" in fields:
         props.append(f"<xmp:CreatorTool>{x(fields['Creator'])}</xmp:CreatorTool>")
     created, modified = _xmp_date(fields.get("CreationDate")), _xmp_date(fields.get("ModDate"))

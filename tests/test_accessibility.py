@@ -249,7 +249,7 @@ def test_every_chart_kind_is_one_figure_with_alt(a11y):
     alts = [f.alt for f in figures]
     assert len(figures) == 11 and all(a and a.strip() for a in alts), alts
     expect = ["Bar chart", "Bar chart", "Line chart", "Area chart", "Pie chart", "Timeline", "Map of places",
-              "Scatter plot", "A photo of a test", "A red rectangle", "A blue rectangle"]
+              "Scatter plot", "Image missing: A photo of a test", "A red rectangle", "A blue rectangle"]
     for alt, start in zip(alts, expect):
         assert alt.startswith(start), (alt, start)
     assert "highest 30 (Pears)" not in alts[0] and "Pears 30" in alts[0]      # few bars: all listed

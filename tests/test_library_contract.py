@@ -57,7 +57,8 @@ def _missing(names, instances, library, wall) -> list[str]:
             where = f"{owner.__module__}.{owner.__qualname__} no longer uses"
         else:
             present = hasattr(instances.get(owner, owner), name)
-            where = f"{owner.__module__}.{owner.__qualname__} has no"
+            where = (f"{owner.__module__}.{owner.__qualname__} has no" if hasattr(owner, "__qualname__")
+                     else f"module {owner.__name__} has no")
         if not present:
             out.append(f"{library}: {where} {name!r}, which {wall} relies on ({why})")
     return out

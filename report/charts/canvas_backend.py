@@ -872,8 +872,12 @@ def _recorder_classes():
             if angle:
                 cos, sin = rnd(math.cos(math.radians(angle)), 6), rnd(math.sin(math.radians(angle)), 6)
             # One text op per run of glyphs that one face has: per-glyph fallback.
-            for run, face in self.fonts.runs(s, name):
-                self.ops.append(("text", run, face, size, cos, sin, rnd(x), rnd(y), fill))
+            runs = self.fonts.runs(s, name)
+            for i, (run, face) in enumerate(runs):
+                # A trailing space after each label (invisible) keeps neighbouring labels
+                # apart in the text layer: "Sep Oct", not "SepOct".
+                drawn = run + " " if i == len(runs) - 1 and not run.endswith(" ") else run
+                self.ops.append(("text", drawn, face, size, cos, sin, rnd(x), rnd(y), fill))
                 self.font_names.add(face)
                 advance = stringWidth(run, face, size)
                 x, y = x + advance * cos, y + advance * sin

@@ -79,6 +79,10 @@ def draw_figure(spec, rows, theme):
         # sizes; the positions stay put when the figure is drawn.
         fig = Figure(figsize=(spec.width / 72, spec.height / 72), dpi=72)
         _common.measure_with(fig, _measuring_renderer(theme))
+        if spec.option("facet"):
+            from .kinds import _facets
+            notes = _facets.draw(fig, kind, spec, rows, theme, lambda ax: _tick_style(ax, rc))
+            return fig, notes
         ax = fig.add_subplot()
         _tick_style(ax, rc)
         notes = list(kind.draw(ax, spec, rows, theme))

@@ -8,10 +8,14 @@ somewhere in a build.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, ListFlowable, Table
 from reportlab.platypus.flowables import Flowable, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus import paragraph as _paragraph
 
 # (owner, name, why): the contract test checks that each owner (a class, or an
 # instance of it the test makes) still has the name; for a function, that its
@@ -45,6 +49,16 @@ NAMES = [
     (BaseDocTemplate, "_allSatisfied", "the test for one more pass: the page count must be stable too"),
     (BaseDocTemplate, "_setPageTemplate", "replaced: ReportLab reuses an automatic next template forever"),
     (BaseDocTemplate.handle_nextPageTemplate, "_nextPageTemplateIndex", "where it keeps the template asked for"),
+    # the text layer (report/layout/text_layer.py): how a paragraph's line ended, and where lines are drawn
+    *((_paragraph, name, "draws one line of a paragraph: the text layer adds the line's end")
+      for name in ("_leftDrawParaLine", "_centerDrawParaLine", "_rightDrawParaLine", "_justifyDrawParaLine",
+                   "_leftDrawParaLineX", "_centerDrawParaLineX", "_rightDrawParaLineX", "_justifyDrawParaLineX")),
+    *((_paragraph, name, "the class breakLines gives a word or a line's last word: how the line ended")
+      for name in ("_SplitWord", "_SplitWordEnd", "_SplitWordHY", "_SplitWordLL", "_SplitFragHY",
+                   "_SplitFragLL", "_HSFrag", "_InjectedFrag")),
+    (_paragraph, "_FK_BREAK", "the kind of a frag that breaks the line (<br/>)"),
+    (_paragraph.Paragraph.breakLines, "_fkind", "a frag's kind: text, image, break"),
+    (_paragraph.Paragraph.split, "_splitpara", "marks the first part of a split paragraph"),
 ]
 
 
@@ -180,3 +194,90 @@ class DocTemplate(BaseDocTemplate):
         elif self.pageTemplate.autoNextPageTemplate:
             wanted = self.pageTemplate.autoNextPageTemplate
             self.pageTemplate = next(t for t in self.pageTemplates if t.id == wanted)
+
+
+# -- the text layer (report/layout/text_layer.py)
+SIMPLE_LINE_DRAWERS = ("_leftDrawParaLine", "_centerDrawParaLine", "_rightDrawParaLine", "_justifyDrawParaLine")
+FRAG_LINE_DRAWERS = ("_leftDrawParaLineX", "_centerDrawParaLineX", "_rightDrawParaLineX", "_justifyDrawParaLineX")
+paragraph_module = _paragraph          # drawPara looks the line drawers up here on every call
+
+LINE_SPACE, LINE_HYPHEN, LINE_JOINED = " ", "-", ""
+
+
+def simple_line_end(words: list, last_line: bool, first_part: bool) -> str:
+    """How a line of a one-style paragraph ended, from the class of its last word:
+    LINE_HYPHEN (hyphenation added a hyphen), LINE_JOINED (inside a word: at the
+    word's own hyphen, a URL's slash, a word too long for the line) or LINE_SPACE."""
+    p = _paragraph
+    last = words[-1] if words else ""
+    if isinstance(last, (p._SplitWordHY, p._SplitWordLL)) and last.endswith("-"):
+        return LINE_HYPHEN
+    if isinstance(last, p._SplitWord) and not isinstance(last, p._SplitWordEnd):
+        return LINE_JOINED
+    return LINE_SPACE if not last_line or first_part else LINE_JOINED
+
+
+def frag_line_ends(frag_words: list, lines: list) -> list[str]:
+    """The same for each line of a many-style paragraph, from breakLines' frag words
+    (each line knows the index of its first one, sFW)."""
+    p = _paragraph
+
+    def is_break(w):
+        return len(w) > 1 and getattr(w[1][0], "_fkind", None) == p._FK_BREAK
+
+    ends = []
+    for i, line in enumerate(lines):
+        stop = lines[i + 1].sFW if i + 1 < len(lines) else len(frag_words)
+        hard = stop < len(frag_words) and is_break(frag_words[stop]) and \
+            not isinstance(frag_words[stop], p._InjectedFrag)
+        j = stop - 1
+        while j >= line.sFW and is_break(frag_words[j]):
+            j -= 1
+        w = frag_words[j] if j >= line.sFW else None
+        if isinstance(w, (p._SplitFragHY, p._SplitFragLL)):
+            ends.append(LINE_HYPHEN)
+        elif isinstance(w, p._HSFrag) or hard:
+            ends.append(LINE_SPACE)
+        else:
+            ends.append(LINE_JOINED)
+    return ends
+
+
+def is_first_part(para) -> bool:
+    """A paragraph made by splitting another: its last line ended at a space."""
+    return bool(getattr(para, "_splitpara", 0))
+
+
+# -- replacing library methods for the time of a build
+class Patches:
+    """Replacements of ReportLab attributes (methods of its classes, functions of its
+    modules) that are in place only inside `with patches():`, a build. `hooks()`
+    makes the [(owner, name, replacement)] list when the first build starts; nested
+    and concurrent builds share it, and the originals come back when the last ends."""
+
+    def __init__(self, hooks):
+        self.hooks = hooks
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.originals: list = []      # (owner, name, what the owner itself defined, or None)
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with self.lock:
+            if self.depth == 0:
+                for owner, name, replacement in self.hooks():
+                    self.originals.append((owner, name, owner.__dict__.get(name)))
+                    setattr(owner, name, replacement)
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0:
+                    for owner, name, original in reversed(self.originals):
+                        if original is None:
+                            delattr(owner, name)
+                        else:
+                            setattr(owner, name, original)
+                    self.originals.clear()

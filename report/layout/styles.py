@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ..markdown import Run
 from ..theme import Theme
+from .text_layer import stand_in
 
 ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 
@@ -118,8 +119,10 @@ class Markup:
                 out.append(escape(run).replace("\n", "<br/>"))
             elif face is None:
                 self.missing.update(dict.fromkeys(run))
-                # U+FFFD is a real glyph; the character itself would print as .notdef (not allowed in PDF/A, PDF/UA)
-                out.append("\ufffd" * len(run) if 0xFFFD in self.main else escape(run))
+                # Printed with the font's U+FFFD glyph (never .notdef, which PDF/A and PDF/UA forbid),
+                # and kept as itself in the text layer.
+                stand_in([f.name for f in self.theme.family.faces()], run)
+                out.append(escape(run))
             else:
                 out.append(f'<font name="{face}">{escape(run)}</font>')
         return "".join(out)

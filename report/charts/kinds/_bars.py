@@ -5,7 +5,7 @@ import math
 
 from ... import alt_text
 from ..spec import Role
-from . import _annotate, _options
+from . import _annotate, _facets, _options
 from . import _common as c
 
 TITLE = {"en": "Bar chart", "de": "Balkendiagramm", "fr": "Diagramme en barres", "es": "Gráfico de barras",
@@ -18,10 +18,11 @@ ROLES = (Role("x", "any", "Column of categories or x values."),
 def options(m) -> dict:
     return {"stacked": m.Bool(False, "Stack the series."),
             "labels": m.Bool(False, "Value labels on bars and points."),
-            **_options.value_axis(m), **_options.annotations(m)}
+            **_options.value_axis(m), **_options.annotations(m), **_facets.options(m)}
 
 
 prepare = _options.prepare
+extra_columns = _facets.columns
 
 
 def blank_is_na(spec) -> bool:
@@ -155,8 +156,8 @@ def _fit_categories(ax, cats, pos, horizontal) -> list[str]:
         step = 1 if slot >= line else math.ceil(line / slot)
         max_lines = max(1, min(3, int(slot * step // line)))
         # The height at which every label would fit on one line, for the note.
-        want_cm = (n * line * 1.05 + ax.figure.get_size_inches()[1] * 72 - (y1 - y0)) / 72 * 2.54
-        room = ax.figure.get_size_inches()[0] * 72 * 0.35
+        want_cm = (n * line * 1.05 + c.area_size(ax)[1] - (y1 - y0)) / 72 * 2.54
+        room = c.area_size(ax)[0] * 0.35
         labels = [c.wrap_to_width(s, room, size, max_lines) for s in clean]
     else:
         slot = (x1 - x0) / n
@@ -171,7 +172,7 @@ def _fit_categories(ax, cats, pos, horizontal) -> list[str]:
         step = 1 if slot * math.sin(math.radians(angle)) >= line * 1.05 \
             else math.ceil(line * 1.05 / slot)
         # Rotated labels may take up to about a third of the height.
-        room = ax.figure.get_size_inches()[1] * 72 * 0.33 / math.sin(math.radians(angle))
+        room = c.area_size(ax)[1] * 0.33 / math.sin(math.radians(angle))
         labels = [_shorten_to(s, room, size) for s in clean]
         kw = (dict(rotation=45, ha="right", rotation_mode="anchor") if angle == 45
               else dict(rotation=90, ha="center"))

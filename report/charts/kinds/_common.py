@@ -398,6 +398,24 @@ def decor_extent(ax, r=None):
     return _union(boxes)
 
 
+_REGIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # axes -> its part of the figure, px
+
+
+def set_region(ax, box) -> None:
+    """Lay `ax` out in `box` (x0, y0, x1, y1 pixels) instead of the whole figure
+    (a panel of small multiples)."""
+    _REGIONS[ax] = tuple(box)
+
+
+def area_size(ax) -> tuple[float, float]:
+    """(width, height) in points of the part of the figure `ax` is laid out in."""
+    k = pt_per_px(ax)
+    box = _REGIONS.get(ax)
+    if box is None:
+        return ax.figure.bbox.width * k, ax.figure.bbox.height * k
+    return (box[2] - box[0]) * k, (box[3] - box[1]) * k
+
+
 def layout(ax):
     """Place the axes so that everything it draws around the plot (tick labels,
     axis titles, legend) fits in the figure with PAD to spare, and return the
@@ -407,26 +425,27 @@ def layout(ax):
     fig = ax.figure
     r = measuring_renderer(fig)
     fw, fh = fig.bbox.width, fig.bbox.height
+    rx0, ry0, rx1, ry1 = _REGIONS.get(ax, (0.0, 0.0, fw, fh))
     pad = PAD / pt_per_px(ax)
     pos = ax.get_position(original=True)
     cur = [pos.x0 * fw, pos.y0 * fh, pos.x1 * fw, pos.y1 * fh]
     if ax not in _PLACED:
-        cur = [pad, pad, fw - pad, fh - pad]
+        cur = [rx0 + pad, ry0 + pad, rx1 - pad, ry1 - pad]
         _PLACED.add(ax)
     for _ in range(5):
         _place(ax, cur, fw, fh)
         ext = decor_extent(ax, r)
         orig = ax.get_position(original=True)
         ox0, oy0, ox1, oy1 = orig.x0 * fw, orig.y0 * fh, orig.x1 * fw, orig.y1 * fh
-        new = [pad + max(0.0, ox0 - ext[0]), pad + max(0.0, oy0 - ext[1]),
-               fw - pad - max(0.0, ext[2] - ox1), fh - pad - max(0.0, ext[3] - oy1)]
+        new = [rx0 + pad + max(0.0, ox0 - ext[0]), ry0 + pad + max(0.0, oy0 - ext[1]),
+               rx1 - pad - max(0.0, ext[2] - ox1), ry1 - pad - max(0.0, ext[3] - oy1)]
         # Never squeeze the plot to nothing (past a point, decorations may be
-        # cut), and keep what is left of it on the figure.
-        for lo, hi, full in ((0, 2, fw), (1, 3, fh)):
+        # cut), and keep what is left of it on the figure (its region).
+        for lo, hi, start, full in ((0, 2, rx0, rx1 - rx0), (1, 3, ry0, ry1 - ry0)):
             least = min(full * 0.05, max(full - 2 * pad, 1.0))
             if new[hi] - new[lo] < least:
-                mid = min(max((new[lo] + new[hi]) / 2, least / 2 + min(pad, (full - least) / 2)),
-                          full - least / 2 - min(pad, (full - least) / 2))
+                mid = min(max((new[lo] + new[hi]) / 2, start + least / 2 + min(pad, (full - least) / 2)),
+                          start + full - least / 2 - min(pad, (full - least) / 2))
                 new[lo], new[hi] = mid - least / 2, mid + least / 2
         if max(abs(a - b) for a, b in zip(new, cur)) < 0.25:
             break
@@ -693,7 +712,7 @@ def value_grid(ax, axis: str = "y") -> None:
 def axis_titles(ax, spec, x: str | None = None, y: str | None = None) -> None:
     """The axis titles (the figure's, or `x`/`y`), each wrapped to the length of
     its axis so it never runs past the plot."""
-    w, h = ax.figure.get_size_inches() * 72
+    w, h = area_size(ax)
     size = font_size("axes.labelsize")
     x = spec.x_label if x is None else x
     y = spec.y_label if y is None else y
@@ -707,7 +726,7 @@ def legend_above(ax, handles, labels) -> None:
     """A legend on one or more rows above the plot, where it covers nothing."""
     import matplotlib
     size = font_size("legend.fontsize")
-    room = ax.figure.get_size_inches()[0] * 72 * 0.9
+    room = area_size(ax)[0] * 0.9
     widths = [text_extent(str(l), size)[0] + size * 3.2 for l in labels]
     ncols = len(labels)
     while ncols > 1 and sum(sorted(widths, reverse=True)[:ncols]) > room:

@@ -6,7 +6,7 @@ import math
 
 from ... import alt_text
 from ..spec import Role
-from . import _annotate, _options
+from . import _annotate, _facets, _options
 from . import _common as c
 
 ROLES = (Role("x", "period_or_number", "Column of categories or x values (lines: dates, periods such as "
@@ -17,7 +17,7 @@ ROLES = (Role("x", "period_or_number", "Column of categories or x values (lines:
 
 def options(m, area: bool) -> dict:
     out = {"labels": m.Bool(False, "Value labels on bars and points."),
-           **_options.value_axis(m, log=not area), **_options.annotations(m)}
+           **_options.value_axis(m, log=not area), **_options.annotations(m), **_facets.options(m)}
     if area:
         return {"stacked": m.Bool(False, "Stack the series."), **out}
     return {**out, **_options.bands(m)}
@@ -27,7 +27,7 @@ prepare = _options.prepare
 
 
 def extra_columns(spec):
-    return list(_annotate.band_columns(spec))
+    return list(_annotate.band_columns(spec)) + _facets.columns(spec)
 
 
 def describe(spec, rows, words) -> str:
@@ -159,7 +159,7 @@ def _x_axis(ax, x, dated: bool, pad: float, period: str | None = None) -> None:
     else:
         lo, hi = lo - (hi - lo) * pad, hi + (hi - lo) * pad
     ax.set_xlim(lo, hi)
-    length = ax.figure.get_size_inches()[0] * 72 - 60
+    length = c.area_size(ax)[0] - 60
     if dated and period:
         c.period_axis(ax.xaxis, lo, hi, length, period)
     elif dated:

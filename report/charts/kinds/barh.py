@@ -14,6 +14,7 @@ ROLES = _bars.ROLES
 describe = _bars.describe
 prepare = _bars.prepare
 blank_is_na = _bars.blank_is_na
+extra_columns = _bars.extra_columns
 
 
 def options(m) -> dict:

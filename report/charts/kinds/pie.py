@@ -131,7 +131,7 @@ def _outside_labels(ax, wedges, texts, theme) -> bool:
 
 def _legend(ax, wedges, texts) -> None:
     """Many slices: a legend to the right, in as many columns as the height needs."""
-    rows = max(1, int(ax.figure.get_size_inches()[1] * 72 * 0.9
+    rows = max(1, int(c.area_size(ax)[1] * 0.9
                       // (c.font_size("legend.fontsize") * 1.7)))
     ax.legend(wedges, [t.replace("\n", " ") for t in texts], loc="center left",
               bbox_to_anchor=(1.0, 0.5), frameon=False, handlelength=1.0, handleheight=1.0,

@@ -70,7 +70,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
         ax.margins(0.06)
     if dated:
         lo, hi = ax.get_xlim()
-        c.date_axis(ax.xaxis, lo, hi, ax.figure.get_size_inches()[0] * 72 - 60)
+        c.date_axis(ax.xaxis, lo, hi, c.area_size(ax)[0] - 60)
     else:
         c.number_axis(ax.xaxis, x, years_ok=True)
     c.number_axis(ax.yaxis, y)

@@ -74,7 +74,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
     ax.spines["left"].set_visible(False)
     ax.spines["bottom"].set_color(theme.muted)
     ax.tick_params(axis="y", left=False, labelleft=False)
-    c.date_axis(ax.xaxis, lo - pad, hi + pad, ax.figure.get_size_inches()[0] * 72 - 30)
+    c.date_axis(ax.xaxis, lo - pad, hi + pad, c.area_size(ax)[0] - 30)
     if spec.x_label:
         ax.set_xlabel(spec.x_label)
 
