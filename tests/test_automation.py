@@ -120,8 +120,9 @@ def test_schema_accepts_what_the_command_accepts(validator):
 
 
 def test_schema_lists_chart_kinds_for_completion():
+    from report.charts.kinds import KINDS
     figure = json.loads(SCHEMA.read_text(encoding="utf-8"))["$defs"]["Figure"]["properties"]["chart"]
-    assert {"bar", "barh", "line", "pie", "timeline"} <= set(figure["enum"])
+    assert sorted(figure["enum"]) == sorted(KINDS), "the schema's chart kinds are not the registered ones"
     assert figure["description"]
 
 
@@ -330,6 +331,28 @@ def test_workflow_triggers_reproducibility_and_publishing():
     assert "sha256sum" in runs and "gh release upload latest" in runs
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in steps)
     assert "--shard ${{ matrix.shard }}/4" in WORKFLOW.read_text()     # the commented matrix example
+
+
+def test_constraints_min_holds_every_lower_bound():
+    """constraints-min.txt installs each dependency at its lower bound, so that the
+    suite can be run there (README: Installing)."""
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = {}
+    for line in (ROOT / "constraints-min.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    for text in project["dependencies"] + project["optional-dependencies"]["test"]:
+        req = Requirement(text)
+        lower = [s.version for s in req.specifier if s.operator == ">="]
+        assert lower, f"{text}: no lower bound"
+        name = req.name.lower().replace("_", "-")
+        assert name in pins and Version(pins[name]) == Version(lower[0]), (
+            f"constraints-min.txt must pin {req.name}=={lower[0]} (the lower bound in pyproject.toml), "
+            f"and the suite must pass with it")
 
 
 def test_dependencies_are_bounded_and_pinned_in_constraints():

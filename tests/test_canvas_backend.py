@@ -7,7 +7,6 @@ import pickle
 import subprocess
 import sys
 import textwrap
-import time
 import warnings
 from pathlib import Path
 
@@ -226,6 +225,17 @@ def test_replay_is_byte_identical(recordings):
         assert replay_bytes(rec) == replay_bytes(rec)
 
 
+def test_every_replay_is_identical_in_other_processes(recordings):
+    """Each kind of recording, replayed in two fresh processes with other hash seeds
+    (and without matplotlib), gives the bytes it gives here."""
+    import hashlib
+    here = {kind: hashlib.sha256(replay_bytes(rec)).hexdigest() for kind, rec in recordings.items()}
+    data = pickle.dumps(recordings)
+    for seed in ("5", "6"):
+        there = dict(line.split(" ", 1) for line in _python(REPLAY_ALL, seed, data).splitlines())
+        assert there == here, sorted(k for k in here if there.get(k) != here[k])
+
+
 def test_replay_places_the_chart(recordings):
     rec = recordings["bar"]
     # 72 pt = 150 px exactly, so both renderings share the pixel grid.
@@ -313,13 +323,9 @@ def test_many_markers_are_cheap():
         ax = fig.add_subplot()
         ax.scatter(rng.normal(size=5000), rng.normal(size=5000), s=4, alpha=0.5)
         ax.plot(rng.normal(size=5000), rng.normal(size=5000), "o", ms=2)
-    t = time.perf_counter()
+    # (How fast is measured in bench/, not asserted here: sizes are what a test can pin.)
     _, rec = build(scatter)
-    recorded = time.perf_counter() - t
-    t = time.perf_counter()
     pdf = replay_bytes(rec)
-    replayed = time.perf_counter() - t
-    assert recorded < 5 and replayed < 2, (recorded, replayed)
     assert len(pdf) < 400_000
     assert len(pickle.dumps(rec)) < 300_000
 
@@ -383,6 +389,24 @@ REPLAY_ONLY = textwrap.dedent("""
     c.showPage(); c.save()
     assert "matplotlib" not in sys.modules, "replay imported matplotlib"
     print(hashlib.sha256(buf.getvalue()).hexdigest())
+""")
+
+REPLAY_ALL = textwrap.dedent("""
+    import hashlib, io, pickle, sys
+    sys.path.insert(0, {root!r})
+    from reportlab.pdfgen.canvas import Canvas
+    from report.theme import make_theme
+    recordings = pickle.loads(sys.stdin.buffer.read())
+    theme = make_theme()
+    theme.register()
+    for kind, rec in recordings.items():
+        buf = io.BytesIO()
+        c = Canvas(buf, pagesize=(rec.width, rec.height), invariant=1,
+                   initialFontName=theme.family.regular.name)
+        rec.replay(c, 0, 0)
+        c.showPage(); c.save()
+        print(kind, hashlib.sha256(buf.getvalue()).hexdigest())
+    assert "matplotlib" not in sys.modules, "replay imported matplotlib"
 """)
 
 RECORD = textwrap.dedent("""

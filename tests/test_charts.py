@@ -2,6 +2,7 @@
 process pool, and exported figures."""
 from __future__ import annotations
 
+import multiprocessing
 import textwrap
 
 import pikepdf
@@ -143,8 +144,14 @@ def test_parallel_and_serial_drawing_give_the_same_recordings():
     rows = tuple({"k": f"C{i}", "v": i * 3 + 1} for i in range(6))
     jobs = [ChartJob(f"fig-{i}", ChartSpec(kind=kind, width=400, height=220, x="k", y=("v",)), rows, theme)
             for i, kind in enumerate(["bar", "barh", "pie", "bar", "barh", "pie", "bar"])]
-    serial, _ = draw_all(jobs, Cache(None), jobs_n=1)
-    parallel, _ = draw_all(jobs, Cache(None), jobs_n=2)
+    def children_seen(into):          # progress is reported in this process as each chart is done
+        return lambda stage, done, total: into.append(len(multiprocessing.active_children()) - before)
+    in_serial, in_parallel = [], []
+    before = len(multiprocessing.active_children())
+    serial, _ = draw_all(jobs, Cache(None), jobs_n=1, progress=children_seen(in_serial))
+    parallel, _ = draw_all(jobs, Cache(None), jobs_n=2, progress=children_seen(in_parallel))
+    assert max(in_serial) == 0, "serial drawing started processes"
+    assert max(in_parallel) >= 2, f"the pool did not run with 2 workers: {in_parallel}"
     assert serial.keys() == parallel.keys()
     for anchor in serial:
         assert serial[anchor] == parallel[anchor], anchor

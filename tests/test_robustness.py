@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -151,6 +153,26 @@ sections:
 """ for i in range(40))
 
 
+def _read_until(fd: int, text: str | None, proc, timeout: float = 60) -> str:
+    """What the process writes to the terminal `fd`, up to `text` (None: to the end)."""
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (text is None or text not in seen):
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if not ready:
+            if text is not None and proc.poll() is not None:
+                break           # it ended without showing `text`: the asserts below say so
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:         # the terminal closed: the process is gone
+            break
+        if not chunk:
+            break
+        seen += chunk.decode("utf-8", "replace")
+    return seen
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_build_keeps_the_last_good_pdf(tmp_path, sig):
     good = tmp_path / "good.yaml"
@@ -162,12 +184,21 @@ def test_an_interrupted_build_keeps_the_last_good_pdf(tmp_path, sig):
     before = out.read_bytes()
     heavy = tmp_path / "heavy.yaml"
     heavy.write_text(HEAVY, encoding="utf-8")
+    # stderr on a terminal, so that the command shows its progress: signal it once
+    # layout has started (charts are drawn meanwhile), not after a guessed delay.
+    master, terminal = pty.openpty()
     proc = subprocess.Popen([sys.executable, str(ROOT / "make_report.py"), str(heavy), "-o", str(out), "--no-cache"],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)                       # imports done, charts being drawn
-    proc.send_signal(sig)
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode != 0, "the build finished before it could be interrupted; make HEAVY heavier"
+                            cwd=tmp_path, env={**env, "TERM": "xterm", "COLUMNS": "400"}, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=terminal, text=True)
+    os.close(terminal)
+    try:
+        shown = _read_until(master, "layout pass", proc)
+        proc.send_signal(sig)
+        stdout, _ = proc.communicate(timeout=60)
+        stderr = shown + _read_until(master, None, proc)
+    finally:
+        os.close(master)
+    assert proc.returncode != 0, f"the build finished before it could be interrupted; make HEAVY heavier: {stderr}"
     assert "Traceback" not in stderr, stderr
     assert "interrupted" in stderr
     assert out.read_bytes() == before
