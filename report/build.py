@@ -55,13 +55,14 @@ def prepare(data_path: Path, opts: Options, diags: Diagnostics):
     from .charts.kinds import KINDS
     from .load import load
     from .resolve import resolve
-    from .theme import available_families
+    from .theme import available_families, font_problems
 
     loaded = load(data_path, diags, allow_outside=opts.allow_outside)
     if opts.overrides:
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
-    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)))
+    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)),
+                    font_problems(cache_root=cache_root(opts)))
     doc = model.validate(loaded, ctx)
     if doc is None:
         diags.raise_if_errors()
