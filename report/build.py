@@ -51,29 +51,37 @@ class Result:
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
     layout: list = field(default_factory=list)      # Diagnostics-like notes: what moved or was scaled
+    inputs: set = field(default_factory=set)        # every input file read or looked for (absolute paths)
 
 
-def prepare(data_path: Path, opts: Options, diags: Diagnostics):
-    """Stages 1-3: load, validate, resolve. Raises InputError with every problem found."""
+def prepare(data_path: Path, opts: Options, diags: Diagnostics, reads: set | None = None):
+    """Stages 1-3: load, validate, resolve. Raises InputError with every problem found.
+    `reads` collects the input files' absolute paths as their paths are resolved."""
     from . import model
-    from .charts.kinds import KINDS
     from .load import load
     from .resolve import resolve
-    from .theme import available_families
 
-    loaded = load(data_path, diags, allow_outside=opts.allow_outside)
+    loaded = load(data_path, diags, allow_outside=opts.allow_outside, reads=reads)
     if opts.overrides:
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
     from .sources import Settings, load_sources
     load_sources(loaded, Settings(opts.offline, cache_root(opts)), diags)   # kept under --no-cache: the fallback
-    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)))
-    doc = model.validate(loaded, ctx)
+    doc = model.validate(loaded, _ctx(diags, opts))
     if doc is None:
         diags.raise_if_errors()
     resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()
     return loaded, resolved
+
+
+def _ctx(diags: Diagnostics, opts: Options):
+    """What validation needs besides the data: the chart kinds and the fonts in fonts/."""
+    from . import model
+    from .charts.kinds import KINDS
+    from .theme import available_families, font_problems
+    return model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)),
+                     font_problems(cache_root=cache_root(opts)))
 
 
 def add_changes(loaded, resolved, previous: Path, opts: Options):
@@ -82,10 +90,8 @@ def add_changes(loaded, resolved, previous: Path, opts: Options):
     from . import model
     from .attachments import collect
     from .changes import compare, markdown, read_previous, summary, title
-    from .charts.kinds import KINDS
     from .load import YList, YMap
     from .resolve import resolve
-    from .theme import available_families
 
     changes = compare(read_previous(previous), collect(resolved), resolved)
     where = Mark("--changes-since", 1, 1)
@@ -95,7 +101,7 @@ def add_changes(loaded, resolved, previous: Path, opts: Options):
     sections.mark, sections.item_marks = loaded.tree["sections"].mark, [where, *loaded.tree["sections"].item_marks]
     loaded.tree["sections"] = sections
     diags = Diagnostics()        # the first pass reported the briefing's own problems
-    doc = model.validate(loaded, model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts))))
+    doc = model.validate(loaded, _ctx(diags, opts))
     if doc is not None:
         resolved = resolve(doc, loaded.places, diags)
     diags.raise_if_errors()
@@ -194,6 +200,24 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+class WriteError(Exception):
+    """The finished PDF could not be put in place (the old one is kept)."""
+
+
+def _replace(tmp: Path, out: Path) -> None:
+    """Move the finished PDF over the old one; Windows refuses while a viewer holds it open."""
+    for attempt in range(5):
+        try:
+            os.replace(tmp, out)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 4:
+                break
+            time.sleep(0.2)          # a virus scanner or indexer may hold it for a moment
+    raise WriteError(f"cannot replace {out}: another program has it open (close it in the PDF viewer) "
+                     "or it is read-only; the previous PDF is kept")
+
+
 def _readable(path: Path) -> None:
     """mkstemp makes files only the owner can read; a PDF gets the usual mode (umask applies)."""
     mask = os.umask(0)
@@ -201,33 +225,40 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
-def _check_outputs(data_path: Path, out_path: Path, opts: Options) -> None:
+def _check_outputs(data_path: Path, out_path: Path, opts: Options, reads: set) -> None:
     """-o and --export-figures name places the program may write (report/output.py)."""
     from .output import check_export_folder, check_output
-
-    def inputs():
-        from .watch import inputs_of
-        return inputs_of(data_path, opts)
-    check_output(out_path, data_path, inputs)
+    check_output(out_path, data_path, lambda: reads)
     if opts.export_figures:
         check_export_folder(opts.export_figures)
 
 
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
-    """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
+    """Build one briefing. Raises InputError for bad input; leaves no partial PDF.
+    The Result (or the exception, as `inputs`) lists every input file the build read."""
+    reads: set[Path] = set()
+    try:
+        return _build(data_path, out_path, opts, reads)
+    except Exception as e:          # watch still needs to know what to watch
+        e.inputs = frozenset(reads)
+        raise
+
+
+def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result:
     started = time.perf_counter()
     timings = {}
     diags = Diagnostics(strict=opts.strict)
     progress = opts.progress or (lambda stage, k=0, n=0: None)
     progress("load", 0, 0)
+    loaded, resolved = prepare(data_path, opts, diags, reads)
     if not opts.check_only:
-        _check_outputs(data_path, out_path, opts)
-    loaded, resolved = prepare(data_path, opts, diags)
+        _check_outputs(data_path, out_path, opts, reads)
     changes_text = None
     if opts.changes_since:
         resolved, changes_text = add_changes(loaded, resolved, opts.changes_since, opts)
     timings["load+resolve"] = time.perf_counter() - started
-    result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
+    result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables),
+                    inputs=reads)
     if opts.check_only:
         diags.raise_if_errors()
         result.seconds = time.perf_counter() - started
@@ -268,7 +299,7 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
         progress("write", 0, 0)
         _archive(tmp, resolved, opts.pdfa, diags, opts.attach)
         _readable(tmp)
-        os.replace(tmp, out_path)
+        _replace(tmp, out_path)
         if changes_text is not None and opts.changes_summary:
             _write_text(opts.changes_summary, changes_text)
     finally:

@@ -1,25 +1,29 @@
-"""The tagging hooks on ReportLab's classes exist only while a build runs:
-code that uses ReportLab after a build, in the same process, sees the library as shipped."""
+"""The hooks on ReportLab's classes (tagging, text layer) exist only while a build
+runs: code that uses ReportLab after a build, in the same process, sees the
+library as shipped."""
 from __future__ import annotations
 
 import pikepdf
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.pdfbase import ttfonts
+from reportlab.platypus import Flowable, Paragraph, paragraph
 from reportlab.platypus.flowables import LIIndenter
 
 from conftest import EXAMPLE
 from pdf_rules import struct_tree
 
-HOOKED = ((Flowable, "drawOn"), (Paragraph, "split"), (LIIndenter, "drawOn"))
+OWNERS = (Flowable, Paragraph, LIIndenter, ttfonts.TTFont, ttfonts, paragraph)
 
 
-def _methods():
-    return {f"{cls.__name__}.{name}": cls.__dict__.get(name) for cls, name in HOOKED}
+def _attributes() -> dict:
+    """Every attribute the owners define themselves (dunders aside: copy adds __slotnames__)."""
+    return {f"{getattr(o, '__qualname__', o.__name__)}.{k}": v
+            for o in OWNERS for k, v in list(vars(o).items()) if not k.startswith("__")}
 
 
 def test_a_build_in_process_leaves_reportlab_unpatched(tmp_path, monkeypatch):
     from report.cli import main
     monkeypatch.delenv("REPORT_UNTAGGED", raising=False)
-    before = _methods()
+    before = _attributes()
     out = tmp_path / "briefing.pdf"
     assert main([str(EXAMPLE), "-o", str(out), "--no-cache"]) == 0
     with pikepdf.open(out) as pdf:
@@ -28,5 +32,6 @@ def test_a_build_in_process_leaves_reportlab_unpatched(tmp_path, monkeypatch):
     # the build ran with the hooks in place.
     drawn = {e.role for e in tree.walk() if e.mcids}
     assert {"P", "Figure"} <= drawn, drawn
-    changed = [name for name, method in _methods().items() if method is not before[name]]
+    after = _attributes()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) is not after.get(k))
     assert not changed, f"still patched after the build: {changed}"

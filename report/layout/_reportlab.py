@@ -8,6 +8,9 @@ somewhere in a build.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, ListFlowable, Table
 from reportlab.platypus.flowables import Flowable, LIIndenter, ListItem
@@ -243,3 +246,38 @@ def frag_line_ends(frag_words: list, lines: list) -> list[str]:
 def is_first_part(para) -> bool:
     """A paragraph made by splitting another: its last line ended at a space."""
     return bool(getattr(para, "_splitpara", 0))
+
+
+# -- replacing library methods for the time of a build
+class Patches:
+    """Replacements of ReportLab attributes (methods of its classes, functions of its
+    modules) that are in place only inside `with patches():`, a build. `hooks()`
+    makes the [(owner, name, replacement)] list when the first build starts; nested
+    and concurrent builds share it, and the originals come back when the last ends."""
+
+    def __init__(self, hooks):
+        self.hooks = hooks
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.originals: list = []      # (owner, name, what the owner itself defined, or None)
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with self.lock:
+            if self.depth == 0:
+                for owner, name, replacement in self.hooks():
+                    self.originals.append((owner, name, owner.__dict__.get(name)))
+                    setattr(owner, name, replacement)
+            self.depth += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.depth -= 1
+                if self.depth == 0:
+                    for owner, name, original in reversed(self.originals):
+                        if original is None:
+                            delattr(owner, name)
+                        else:
+                            setattr(owner, name, original)
+                    self.originals.clear()

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import threading
 
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import DDIndenter, Image, LIIndenter, ListItem
@@ -266,39 +265,7 @@ def group(flowables: list, role: str) -> list:
 
 # ---------------------------------------------------------------- drawing hooks (ReportLab classes)
 
-_patch_lock = threading.Lock()
-_patch_depth = 0               # builds running in this process (threads may overlap)
-_originals: list = []          # (class, name, what the class itself defined or None)
-
-
-@contextlib.contextmanager
-def patched():
-    """Wrap the three ReportLab methods through which every tagged flowable draws
-    or splits, for as long as the block runs; the classes are restored after.
-
-    The wrappers do nothing unless the canvas is a TaggingCanvas and the flowable
-    carries a Tag, so other canvases and untagged flowables are untouched.
-    """
-    global _patch_depth
-    with _patch_lock:
-        if _patch_depth == 0:
-            _apply()
-        _patch_depth += 1
-    try:
-        yield
-    finally:
-        with _patch_lock:
-            _patch_depth -= 1
-            if _patch_depth == 0:
-                for cls, name, original in reversed(_originals):
-                    if original is None:
-                        delattr(cls, name)
-                    else:
-                        setattr(cls, name, original)
-                _originals.clear()
-
-
-def _apply() -> None:
+def _hooks() -> list:
     flowable_draw_on = Flowable.drawOn
     paragraph_split = Paragraph.split
 
@@ -342,10 +309,14 @@ def _apply() -> None:
                 rec.end(canv)
         rl.draw_list_item(self, canv, x, y, _sW, around_bullet)
 
-    for cls, name, wrapper in ((Flowable, "drawOn", drawOn), (Paragraph, "split", split),
-                               (LIIndenter, "drawOn", li_drawOn)):
-        _originals.append((cls, name, cls.__dict__.get(name)))
-        setattr(cls, name, wrapper)
+    return [(Flowable, "drawOn", drawOn), (Paragraph, "split", split), (LIIndenter, "drawOn", li_drawOn)]
+
+
+# The three ReportLab methods through which every tagged flowable draws or splits,
+# wrapped for the time of a build (`with patched():`), restored after. The wrappers
+# do nothing unless the canvas is a TaggingCanvas and the flowable carries a Tag,
+# so other canvases and untagged flowables are untouched.
+patched = rl.Patches(_hooks)
 
 
 class TableTagger:

@@ -20,7 +20,6 @@ for text that needs no mending.
 """
 from __future__ import annotations
 
-import contextlib
 import threading
 
 from reportlab.pdfbase import ttfonts
@@ -31,36 +30,10 @@ from . import _reportlab as rl
 
 SOFT_HYPHEN = "\u00ad"
 
-_lock = threading.Lock()
-_depth = 0                     # builds running in this process (threads may overlap)
-_originals: list = []          # (owner, name, what the owner itself defined or None)
 _drawing = threading.local()   # .para: the Paragraph being drawn (its lines tell how they ended)
 
 
-@contextlib.contextmanager
-def patched():
-    """The text-layer wrappers on ReportLab, for as long as the block runs (a build);
-    restored after, so ReportLab used outside a build is the library as shipped."""
-    global _depth
-    with _lock:
-        if _depth == 0:
-            _apply()
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                for owner, name, original in reversed(_originals):
-                    if original is None:
-                        delattr(owner, name)
-                    else:
-                        setattr(owner, name, original)
-                _originals.clear()
-
-
-def _apply() -> None:
+def _hooks() -> list:
     split_string = ttfonts.TTFont.splitString
     break_lines = Paragraph.breakLines
     draw_para = Paragraph.drawPara
@@ -90,9 +63,12 @@ def _apply() -> None:
              (Paragraph, "breakLines", breakLines), (Paragraph, "drawPara", drawPara)]
     hooks += [(module, name, _simple_line(getattr(module, name))) for name in rl.SIMPLE_LINE_DRAWERS]
     hooks += [(module, name, _frag_line(getattr(module, name))) for name in rl.FRAG_LINE_DRAWERS]
-    for owner, name, wrapper in hooks:
-        _originals.append((owner, name, owner.__dict__.get(name)))
-        setattr(owner, name, wrapper)
+    return hooks
+
+
+# The text-layer wrappers on ReportLab, for as long as a build runs (`with patched():`);
+# restored after, so ReportLab used outside a build is the library as shipped.
+patched = rl.Patches(_hooks)
 
 
 def _has_soft_hyphen(font_name: str) -> bool:
