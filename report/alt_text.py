@@ -21,7 +21,7 @@ PHRASES = {
                highest="highest {v} ({k})", lowest="lowest {v} ({k})", largest="largest share {k} ({v})",
                rising="rising from {a} to {b}", falling="falling from {a} to {b}", flat="level at about {a}",
                x_range="{x} from {a} to {b}", y_range="{y} from {a} to {b}", more="and {n} more",
-               missing="Image missing"),
+               missing="Image missing", panels="one panel per {f}"),
     "de": dict(chart="Diagramm", of="von", by="nach", events="{n} Ereignisse vom {a} bis {b}",
                points="{n} Punkte", highest="höchster Wert {v} ({k})", lowest="niedrigster Wert {v} ({k})",
                largest="größter Anteil {k} ({v})", rising="steigend von {a} auf {b}",
@@ -96,7 +96,11 @@ def describe(spec, rows: list[dict], language: str = "en") -> str:
     kind = KINDS[spec.kind]
     words = phrases(language)
     words["name"] = kind.TITLE.get(words["lang"], kind.TITLE["en"])
-    return _cut(kind.describe(spec, rows, words))
+    text = kind.describe(spec, rows, words)
+    facet = spec.option("facet")
+    if facet:
+        text = text.rstrip(".") + "; " + words["panels"].format(f=facet) + "."
+    return _cut(text)
 
 
 def image(alt: str, caption: str, missing: bool, language: str = "en") -> str:

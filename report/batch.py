@@ -1,8 +1,8 @@
 """Several data files in one run: `make_report.py data/*.yaml [--shard K/N]`.
 
 Each file is built into its own PDF (`build/<stem>.pdf`, or `<folder>/<stem>.pdf`
-with `-o folder`) by one fork-started process pool. Charts are shared through the
-on-disk chart cache, so a chart that two briefings draw alike is drawn once
+with `-o folder`) by one process pool (fork or spawn: report/processes.py).
+Charts are shared through the on-disk chart cache, so a chart that two briefings draw alike is drawn once
 (when their builds do not overlap). A failure in one file does not stop the
 others; each file's messages are printed together, in the order the files were
 given, and the exit code is the worst: 2 if any input is invalid, else 1 if any
@@ -13,7 +13,6 @@ round-robin, so N machines given the same list build every file exactly once.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -23,7 +22,7 @@ from pathlib import Path
 
 from .progress import Console, plural
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+from .runner import EXIT_FAILED, EXIT_INVALID, EXIT_OK, run
 
 
 class BatchError(Exception):
@@ -67,10 +66,9 @@ class Recorder(Console):
 
 def _build_in_worker(data: Path, out: Path, opts, quiet: bool):
     """Runs in a pool process: (exit code, lines to print)."""
-    from .cli import build_one
     rec = Recorder(quiet)
     try:
-        code = build_one(data, out, opts, rec)
+        code = run(data, out, opts, rec).code
     except BaseException as e:     # interrupted, or SIGTERM in the worker
         rec.problem(f"{data}: stopped ({e.__class__.__name__}); no PDF written")
         code = EXIT_FAILED
@@ -110,10 +108,10 @@ def run_batch(paths: list[Path], output: Path | None, opts, console: Console,
                 (console.problem if stream == "err" else console.info)(line)
             printed += 1
 
-    if not opts.check_only:
+    from .processes import context, inherits_imports
+    if not opts.check_only and inherits_imports():
         _preload()
-    ctx = multiprocessing.get_context("fork")     # named explicitly: workers inherit the imports
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context())
     try:
         futures = {}
         for i, (data, out) in enumerate(zip(paths, outs)):

@@ -47,21 +47,24 @@ class Result:
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
     layout: list = field(default_factory=list)      # Diagnostics-like notes: what moved or was scaled
+    inputs: set = field(default_factory=set)        # every input file read or looked for (absolute paths)
 
 
-def prepare(data_path: Path, opts: Options, diags: Diagnostics):
-    """Stages 1-3: load, validate, resolve. Raises InputError with every problem found."""
+def prepare(data_path: Path, opts: Options, diags: Diagnostics, reads: set | None = None):
+    """Stages 1-3: load, validate, resolve. Raises InputError with every problem found.
+    `reads` collects the input files' absolute paths as their paths are resolved."""
     from . import model
     from .charts.kinds import KINDS
     from .load import load
     from .resolve import resolve
-    from .theme import available_families
+    from .theme import available_families, font_problems
 
-    loaded = load(data_path, diags, allow_outside=opts.allow_outside)
+    loaded = load(data_path, diags, allow_outside=opts.allow_outside, reads=reads)
     if opts.overrides:
         from .overrides import apply_overrides
         apply_overrides(loaded, opts.overrides, diags)
-    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)))
+    ctx = model.Ctx(diags, KINDS, available_families(cache_root=cache_root(opts)),
+                    font_problems(cache_root=cache_root(opts)))
     doc = model.validate(loaded, ctx)
     if doc is None:
         diags.raise_if_errors()
@@ -147,6 +150,24 @@ def chart_warnings(resolved, charts, theme, diags: Diagnostics) -> None:
                                               f"in fonts/; it may print as a box")
 
 
+class WriteError(Exception):
+    """The finished PDF could not be put in place (the old one is kept)."""
+
+
+def _replace(tmp: Path, out: Path) -> None:
+    """Move the finished PDF over the old one; Windows refuses while a viewer holds it open."""
+    for attempt in range(5):
+        try:
+            os.replace(tmp, out)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == 4:
+                break
+            time.sleep(0.2)          # a virus scanner or indexer may hold it for a moment
+    raise WriteError(f"cannot replace {out}: another program has it open (close it in the PDF viewer) "
+                     "or it is read-only; the previous PDF is kept")
+
+
 def _readable(path: Path) -> None:
     """mkstemp makes files only the owner can read; a PDF gets the usual mode (umask applies)."""
     mask = os.umask(0)
@@ -154,30 +175,37 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
-def _check_outputs(data_path: Path, out_path: Path, opts: Options) -> None:
+def _check_outputs(data_path: Path, out_path: Path, opts: Options, reads: set) -> None:
     """-o and --export-figures name places the program may write (report/output.py)."""
     from .output import check_export_folder, check_output
-
-    def inputs():
-        from .watch import inputs_of
-        return inputs_of(data_path, opts)
-    check_output(out_path, data_path, inputs)
+    check_output(out_path, data_path, lambda: reads)
     if opts.export_figures:
         check_export_folder(opts.export_figures)
 
 
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
-    """Build one briefing. Raises InputError for bad input; leaves no partial PDF."""
+    """Build one briefing. Raises InputError for bad input; leaves no partial PDF.
+    The Result (or the exception, as `inputs`) lists every input file the build read."""
+    reads: set[Path] = set()
+    try:
+        return _build(data_path, out_path, opts, reads)
+    except Exception as e:          # watch still needs to know what to watch
+        e.inputs = frozenset(reads)
+        raise
+
+
+def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result:
     started = time.perf_counter()
     timings = {}
     diags = Diagnostics(strict=opts.strict)
     progress = opts.progress or (lambda stage, k=0, n=0: None)
     progress("load", 0, 0)
+    loaded, resolved = prepare(data_path, opts, diags, reads)
     if not opts.check_only:
-        _check_outputs(data_path, out_path, opts)
-    loaded, resolved = prepare(data_path, opts, diags)
+        _check_outputs(data_path, out_path, opts, reads)
     timings["load+resolve"] = time.perf_counter() - started
-    result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables))
+    result = Result(None, diags.items, figures=len(resolved.figures), tables=len(resolved.tables),
+                    inputs=reads)
     if opts.check_only:
         diags.raise_if_errors()
         result.seconds = time.perf_counter() - started
@@ -218,7 +246,7 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
         progress("write", 0, 0)
         _archive(tmp, resolved, opts.pdfa, diags)
         _readable(tmp)
-        os.replace(tmp, out_path)
+        _replace(tmp, out_path)
     finally:
         charts.close()
         if tmp is not None:

@@ -10,12 +10,11 @@ import argparse
 import json
 import os
 import re
-import signal
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-EXIT_INTERRUPTED = 130
+from .runner import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, INTERRUPTIONS, run, stop_on_sigterm
+
 DEFAULT_DATA = Path("data/briefing.yaml")
 PROG = "make_report.py"
 
@@ -54,14 +53,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-class _Stop(Exception):
-    """SIGTERM, turned into an exception so the temporary PDF is cleaned up."""
-
-
-def _on_term(signum, frame):
-    raise _Stop()
-
-
 def usage_error(message: str) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return EXIT_INVALID
@@ -73,43 +64,6 @@ def parse_shard(text: str) -> tuple[int, int] | None:
         return None
     k, n = int(m.group(1)), int(m.group(2))
     return (k, n) if 1 <= k <= n else None
-
-
-def build_one(data: Path, out: Path, opts, console, invalid_note: str = "no PDF written",
-              verbose: bool = False) -> int:
-    """Build one file, print its problems and summary; returns the exit code.
-    KeyboardInterrupt and SIGTERM (_Stop) are left to the caller."""
-    from dataclasses import replace
-
-    from .build import build
-    from .diagnostics import InputError
-    from .progress import summary
-    opts = replace(opts, progress=console.progress(str(data)))
-    try:
-        result = build(data, out, opts)
-    except InputError as e:
-        for d in e.diagnostics:
-            console.problem(d)
-        errors = sum(d.severity == "error" for d in e.diagnostics)
-        console.problem(f"{data}: {errors} error{'s' if errors != 1 else ''}; {invalid_note}")
-        return EXIT_INVALID
-    except (KeyboardInterrupt, _Stop):
-        console.clear()
-        raise
-    except Exception as e:      # a bug or a system problem: one line, never a traceback
-        console.problem(f"{data}: error: build failed: {e.__class__.__name__}: {e}")
-        return EXIT_FAILED
-    for d in result.diagnostics:
-        console.problem(d)
-    if verbose:
-        from .diagnostics import Diagnostic
-        for mark, path, message in result.layout:
-            console.problem(Diagnostic(mark, path, message, "note"))
-    if opts.check_only:
-        console.info(f"{data}: valid ({result.figures} figures, {result.tables} tables)")
-    else:
-        console.info(summary(result))
-    return EXIT_OK
 
 
 def print_schema() -> int:
@@ -147,35 +101,39 @@ def main(argv: list[str] | None = None) -> int:
                    allow_outside=tuple(args.allow_outside), print_edition=args.print_edition,
                    export_figures=args.export_figures, overrides=tuple(args.overrides), pdfa=args.pdfa)
 
-    previous = signal.signal(signal.SIGTERM, _on_term)
     try:
-        if args.watch:
-            if several:
-                return usage_error("--watch takes one data file")
-            if args.check:
-                return usage_error("--watch builds the PDF; it cannot be used with --check")
-            if not inputs[0].is_file():     # nothing to build, so nothing to wait for
-                what = "is not a file" if inputs[0].exists() else "no such file"
-                print(f"{inputs[0]}: error: {what}; --watch needs the data file to exist", file=sys.stderr)
-                return EXIT_INVALID
-            from .watch import watch
-            return watch(inputs[0], args.output or Path("build") / f"{inputs[0].stem}.pdf", opts, console)
-        if several:
-            from .batch import BatchError, run_batch, select_shard
-            if shard is not None:
-                inputs = select_shard(inputs, *shard)
-            try:
-                return run_batch(inputs, args.output, opts, console, workers=args.jobs, shard=shard)
-            except BatchError as e:
-                return usage_error(str(e))
-        data = inputs[0]
-        out = args.output or Path("build") / f"{data.stem}.pdf"
-        if out.is_dir():
-            return usage_error(f"-o {out} is a folder; name the PDF to write, e.g. {out / (data.stem + '.pdf')}")
-        return build_one(data, out, opts, console, verbose=args.verbose)
-    except (KeyboardInterrupt, _Stop):
+        with stop_on_sigterm():
+            return _run(args, inputs, several, shard, opts, console)
+    except INTERRUPTIONS:
         console.clear()
         print(f"{inputs[0] if len(inputs) == 1 else 'make_report.py'}: interrupted; no PDF written", file=sys.stderr)
         return EXIT_INTERRUPTED
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args, inputs, several, shard, opts, console) -> int:
+    """Watch, a batch, or one file."""
+    if args.watch:
+        if several:
+            return usage_error("--watch takes one data file")
+        if args.check:
+            return usage_error("--watch builds the PDF; it cannot be used with --check")
+        if not inputs[0].is_file():     # nothing to build, so nothing to wait for
+            what = "is not a file" if inputs[0].exists() else "no such file"
+            print(f"{inputs[0]}: error: {what}; --watch needs the data file to exist", file=sys.stderr)
+            return EXIT_INVALID
+        from .watch import watch
+        return watch(inputs[0], args.output or Path("build") / f"{inputs[0].stem}.pdf", opts, console)
+    if several:
+        from .batch import BatchError, run_batch, select_shard
+        if shard is not None:
+            inputs = select_shard(inputs, *shard)
+        try:
+            return run_batch(inputs, args.output, opts, console, workers=args.jobs, shard=shard)
+        except BatchError as e:
+            return usage_error(str(e))
+    data = inputs[0]
+    out = args.output or Path("build") / f"{data.stem}.pdf"
+    if out.is_dir():
+        return usage_error(f"-o {out} is a folder; name the PDF to write, e.g. {out / (data.stem + '.pdf')}")
+    return run(data, out, opts, console, verbose=args.verbose).code
+

@@ -68,7 +68,7 @@ def shorten(message: str) -> str:
     is any unbroken run of characters (a 400-digit number, a long word)."""
     def cut(text: str) -> str:
         return text if len(text) <= QUOTED_LIMIT else text[:QUOTED_LIMIT - 1] + "…"
-    message = re.sub(r"'([^'\n]{%d,})'" % (QUOTED_LIMIT + 1), lambda m: f"'{cut(m.group(1))}'", message)
+    message = re.sub(r"(?<!\w)'([^'\n]{%d,}?)'(?!\w)" % (QUOTED_LIMIT + 1), lambda m: f"'{cut(m.group(1))}'", message)
     return re.sub(r"[^\s']{%d,}" % (QUOTED_LIMIT * 2 + 1), lambda m: cut(m.group(0)), message)
 
 

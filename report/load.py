@@ -13,7 +13,7 @@ import io
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -306,6 +306,7 @@ class Places:
     data_dir: Path
     cwd: Path
     allowed: tuple[Path, ...] = ()     # --allow-outside
+    reads: set = field(default_factory=set, compare=False)   # every path looked up: the build's inputs
 
     def roots(self) -> tuple[Path, ...]:
         """Every folder files may come from, resolved."""
@@ -314,6 +315,12 @@ class Places:
     def find(self, value: str) -> tuple[Path | None, str | None]:
         """(path, None) when found and allowed, (None, problem) otherwise; a missing
         file gives (candidate, 'missing')."""
+        found, problem = self._find(value)
+        if found is not None:
+            self.reads.add(Path(found).resolve())     # a missing file too: where it would be read
+        return found, problem
+
+    def _find(self, value: str) -> tuple[Path | None, str | None]:
         raw = Path(value)
         roots = [self.data_dir.resolve(), self.cwd.resolve()]
         extra = [p.resolve() for p in self.allowed]
@@ -442,8 +449,11 @@ class Loaded:
 
 
 def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
-         allow_outside: tuple[Path, ...] = ()) -> Loaded:
+         allow_outside: tuple[Path, ...] = (), reads: set | None = None) -> Loaded:
+    """`reads`, when given, collects every input file's absolute path as it is looked up."""
     cwd = cwd or Path.cwd()
+    reads = set() if reads is None else reads
+    reads.add(path.resolve())
     shown = display_name(path.resolve(), cwd) if path.is_absolute() else str(path)
     if not path.exists():
         raise InputError([_diag(None, f"{shown}: no such file")])
@@ -454,7 +464,7 @@ def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
     if not isinstance(tree, YMap):
         raise InputError([_diag(Mark(shown, 1, 1),
                                 "the top level must be a mapping with the keys report, style, data and sections")])
-    places = Places(path.resolve().parent, cwd, tuple(allow_outside))
+    places = Places(path.resolve().parent, cwd, tuple(allow_outside), reads)
     files = {}
     data = tree.get("data")
     if isinstance(data, YMap):

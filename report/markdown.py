@@ -57,12 +57,25 @@ class Footnote:
     blocks: list
 
 
+MAX_LIST_DEPTH = 9       # deeper list levels print at this one, with a warning
+MAX_NESTING = 100        # markdown-it drops content nested deeper than its limit (20 by default)
+
+
+def _warn(env, message: str, snippet: str) -> None:
+    warn = env.get("warn")
+    if warn:
+        warn(message, snippet)
+
+
 def _value_rule(state, silent):
     src, pos = state.src, state.pos
     if not src.startswith("{{", pos):
         return False
     end = src.find("}}", pos + 2)
     if end < 0:
+        if not silent:
+            _warn(state.env, "'{{' is never closed with '}}'; printed as typed (write \\{{ for literal braces)",
+                  src[pos:pos + 30])
         return False
     if not silent:
         token = state.push("data_value", "", 0)
@@ -91,6 +104,7 @@ def _make_parser() -> MarkdownIt:
     # Every target parses as a link, so that a `javascript:` one is not printed as raw
     # Markdown; the resolver decides which schemes stay live (Resolver.link).
     md.validateLink = lambda url: True
+    md.options["maxNesting"] = MAX_NESTING
     md.use(footnote_plugin)
     md.inline.ruler.before("emphasis", "data_value", _value_rule)
     md.inline.ruler.before("emphasis", "cross_ref", _ref_rule)
@@ -106,15 +120,22 @@ class Resolver:
     ref: Callable[[str], tuple[str, str]]              # id -> (printed text, anchor name)
     footnote: Callable[[str], tuple[int, str]]         # label -> (number, anchor)
     link: Callable[[str], str | None]                  # target -> the target kept live, or None: plain text
+    warn: Callable[[str, str], None]                   # (message, snippet it is about) -> reported
 
     def link(self, href: str) -> str | None:
         return href
 
+    def warn(self, message: str, snippet: str) -> None:
+        pass
+
 
 def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
     """Blocks and the footnote definitions found in `text`."""
-    env: dict = {}
+    env: dict = {"warn": resolver.warn}
     tokens = _PARSER.parse(text, env)
+    if any(t.level >= MAX_NESTING - 1 for t in tokens):
+        resolver.warn(f"text nested more than {MAX_NESTING // 2} levels deep (lists, quotes); the deepest part "
+                      f"is not printed", text.lstrip()[:30])
     builder = _Builder(resolver, env)
     blocks = builder.blocks(tokens)
     return blocks, builder.notes
@@ -155,6 +176,7 @@ class _Builder:
         self.r, self.env = resolver, env
         self.notes: list[Footnote] = []
         self.cited: list[int] = []
+        self.depth = 0              # lists open around the tokens being read
 
     def blocks(self, tokens) -> list:
         out, i = [], 0
@@ -169,12 +191,21 @@ class _Builder:
             elif t.type in ("bullet_list_open", "ordered_list_open"):
                 j = self._close(tokens, i)
                 items, k = [], i + 1
+                self.depth += 1
                 while k < j:
                     end = self._close(tokens, k)        # list_item_open .. list_item_close
                     items.append(self.blocks(tokens[k + 1:end]))
                     k = end + 1
-                start = int(t.attrGet("start") or 1) if t.type == "ordered_list_open" else 1
-                out.append(ListBlock(t.type == "ordered_list_open", start, items))
+                self.depth -= 1
+                if self.depth >= MAX_LIST_DEPTH:        # printed at the deepest level allowed
+                    first = next((tk.content for tk in tokens[i:j] if tk.type == "inline"), "")
+                    if self.depth == MAX_LIST_DEPTH:     # once, for the outermost list too deep
+                        self.r.warn(f"lists nest at most {MAX_LIST_DEPTH} levels; this deeper list is printed at "
+                                    f"level {MAX_LIST_DEPTH}", first[:30])
+                    out.extend(b for item in items for b in item)
+                else:
+                    start = int(t.attrGet("start") or 1) if t.type == "ordered_list_open" else 1
+                    out.append(ListBlock(t.type == "ordered_list_open", start, items))
                 i = j + 1
             elif t.type == "blockquote_open":
                 j = self._close(tokens, i)
@@ -221,6 +252,10 @@ class _Builder:
         for t in tokens:
             kind = t.type
             if kind == "text":
+                if "**" in t.content or "__" in t.content:
+                    mark = "**" if "**" in t.content else "__"
+                    self.r.warn(f"unmatched '{mark}': printed as typed; close the bold text with '{mark}', or "
+                                f"write \\{mark[0]} for a literal '{mark[0]}'", mark)
                 runs.append(Run(t.content, **style))
             elif kind in ("softbreak", "hardbreak"):
                 runs.append(Run("\n" if kind == "hardbreak" else " ", **style))

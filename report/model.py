@@ -17,16 +17,18 @@ from .load import Loaded, YList, YMap
 from .theme import DEFAULT_PALETTE
 
 REQUIRED = object()
+MAX_TITLE = 300          # characters in a title or heading (README: limits)
 MAX_DEPTH = 3
 
 
 class Ctx:
     """What validation needs besides the value: where problems go, and the known names."""
 
-    def __init__(self, diags: Diagnostics, chart_kinds, font_families):
+    def __init__(self, diags: Diagnostics, chart_kinds, font_families, font_problems=None):
         self.diags = diags
         self.chart_kinds = list(chart_kinds)
         self.font_families = list(font_families)
+        self.font_problems = dict(font_problems or {})     # font file -> (family if known, why unusable)
 
     def error(self, mark, path, message):
         self.diags.error(mark, path, message)
@@ -87,9 +89,10 @@ class Str(Option):
     """Text. Numbers are accepted and kept as typed (`44` -> "44")."""
     json = {"type": ["string", "number"]}
 
-    def __init__(self, default=None, doc="", pattern: str | None = None, hint: str = ""):
+    def __init__(self, default=None, doc="", pattern: str | None = None, hint: str = "",
+                 max_length: int | None = None):
         super().__init__(default, doc)
-        self.pattern, self.hint = pattern, hint
+        self.pattern, self.hint, self.max_length = pattern, hint, max_length
 
     def check(self, value, mark, path, ctx):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -97,6 +100,10 @@ class Str(Option):
             return INVALID
         if not isinstance(value, str):
             value = str(value)
+        if self.max_length and len(value) > self.max_length:
+            ctx.error(mark, path, f"{len(value):,} characters; this takes at most {self.max_length} "
+                                  f"(shorten it, and move the rest into the text)")
+            return INVALID
         if self.pattern and not re.fullmatch(self.pattern, value):
             ctx.error(mark, path, f"'{show(value)}' is not valid here; {self.hint}")
             return INVALID
@@ -215,6 +222,19 @@ class Choice(Option):
         else:
             out["type"] = "string"
         return out
+
+
+class FontChoice(Choice):
+    """A family in fonts/; a family whose file cannot be used is named with the reason."""
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, str) and value not in self.values(ctx):
+            key = re.sub(r"[\s_-]", "", value).lower()
+            for file, (family, why) in sorted(ctx.font_problems.items()):
+                if family == value or re.sub(r"[\s_-]", "", file.stem).lower().startswith(key):
+                    ctx.error(mark, path, f"font '{show(value)}': fonts/{file.name} cannot be used: {why}")
+                    return INVALID
+        return super().check(value, mark, path, ctx)
 
 
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(mm|cm|in|pt|%)\s*$")
@@ -537,8 +557,9 @@ class Labels(Model):
 
 class Report(Model):
     """The briefing's metadata: cover page, running header and PDF properties."""
-    title = Str(REQUIRED, "The briefing's title, on the cover, in the running header and the PDF metadata.")
-    subtitle = Str(None, "A line under the title on the cover; the PDF's subject.")
+    title = Str(REQUIRED, "The briefing's title, on the cover, in the running header and the PDF metadata.",
+                max_length=MAX_TITLE)
+    subtitle = Str(None, "A line under the title on the cover; the PDF's subject.", max_length=MAX_TITLE)
     date = Date(None, "ISO date (2020-11-10) or 'today' (the build date; SOURCE_DATE_EPOCH wins).")
     author = ListOf(Str(), (), "One author or a list of them.", single_ok=True)
     organization = Str(None, "The publishing organisation, on the cover.")
@@ -554,7 +575,7 @@ class Style(Model):
     """How the briefing looks; every key has a default."""
     page = PageSize("A4", "A4 | letter | A5 | A3 | legal | [width, height].")
     margins = Margins("20mm", "One length, or {top, bottom, inner, outer}.")
-    font = Choice(lambda ctx: ctx.font_families, "DejaVu Sans", "A font family found in fonts/.", what="font")
+    font = FontChoice(lambda ctx: ctx.font_families, "DejaVu Sans", "A font family found in fonts/.", what="font")
     size = Length("10pt", "Body text size; headings scale from it.")
     palette = ListOf(Color(), DEFAULT_PALETTE, "Chart colours, in series order (default: colour-blind safe, "
                      "distinct in greyscale).", min_items=1)
@@ -563,6 +584,35 @@ class Style(Model):
     list_of_figures = Bool(True, "Print lists of figures and tables after the table of contents.")
     cover = Bool(True, "Print a title page.")
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
+
+    MIN_SIZE, MAX_SIZE = 5, 40        # body size in points
+    LINE_EMS, PAGE_LINES = 15, 25     # the text block holds at least a 15 em line and 25 lines of body text
+
+    def check_whole(self, ctx):
+        """Page, margins and type size checked together, before any layout."""
+        size = self.size
+        if not self.MIN_SIZE <= size <= self.MAX_SIZE:
+            ctx.error(self.mark_of("size"), _join(self.path, "size"),
+                      f"{size:g} pt body text is outside {self.MIN_SIZE}-{self.MAX_SIZE} pt; headings and captions "
+                      f"scale from it (10 pt is usual)")
+            return False
+        (w, h), m = self.page, self.margins
+        cm = 72 / 2.54
+        ok = True
+        # Point at what was typed: the margins, else the page size, else the style itself.
+        key = next((k for k in ("margins", "page") if self.mark_of(k) != self.mark), "margins")
+        for across, length, sides, axis in ((True, w, ("inner", "outer"), "wide"), (False, h, ("top", "bottom"), "tall")):
+            need = size * (self.LINE_EMS if across else self.PAGE_LINES * 1.25)
+            room = length - m[sides[0]] - m[sides[1]]
+            if room < need:
+                what = "text width" if across else "text height"
+                ctx.error(self.mark_of(key), _join(self.path, key),
+                          f"the {sides[0]} and {sides[1]} margins ({(m[sides[0]] + m[sides[1]]) / cm:.1f} cm) leave "
+                          f"{max(room, 0) / cm:.1f} cm of {what} on a page {length / cm:.1f} cm {axis}; {size:g} pt "
+                          f"text needs at least {need / cm:.1f} cm: make the margins {(need - room) / cm:.1f} cm "
+                          f"smaller in all, the page larger, or the type smaller")
+                ok = False
+        return ok
 
 
 class Column(Model):
@@ -704,7 +754,7 @@ class KeyFigure(Model):
 
 class Callout(Model):
     """A shaded box with a title and Markdown text."""
-    title = Str(None, "Title of the box.")
+    title = Str(None, "Title of the box.", max_length=MAX_TITLE)
     text = Markdown(REQUIRED, "Markdown text in the box.")
 
 
@@ -762,7 +812,7 @@ class BlockOption(Option):
 
 class Section(Model):
     """A numbered section: a title, ordered content blocks, and optional subsections."""
-    title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.")
+    title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.", max_length=MAX_TITLE)
     id = Id("sec-", "Id for cross-references (@sec-...).")
     new_page = Bool(False, "Start this section on a new page.")
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")

@@ -45,6 +45,9 @@ def check_output(out: Path, data: Path, inputs=lambda: set()) -> None:
     option = "-o"
     if _in_special(out.parent if not out.exists() else out):
         raise _refuse(option, out, "is in a system folder (/dev, /proc, /sys); name a PDF file to write")
+    problem = _parent_problem(out.parent)
+    if problem:
+        raise _refuse(option, out, problem)
     try:
         st = os.lstat(out)
     except FileNotFoundError:
@@ -66,9 +69,6 @@ def check_output(out: Path, data: Path, inputs=lambda: set()) -> None:
                                        "or delete the file)")
     if any(out.resolve().parent == PROGRAM / d for d in ("report", "fonts")):
         raise _refuse(option, out, "is among the program's own files; write the PDF elsewhere (e.g. build/)")
-    problem = _parent_problem(out.parent)
-    if problem:
-        raise _refuse(option, out, problem)
 
 
 def check_export_folder(folder: Path) -> None:

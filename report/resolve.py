@@ -26,9 +26,12 @@ LINK_SCHEMES = ("http", "https", "mailto")
 # Limits (README: "Limits"): what a briefing can hold and still build in seconds.
 MAX_TABLE_ROWS = 2_000          # about 55 pages of table
 MAX_TABLE_COLUMNS = 20
+MAX_CELL_CHARS = 1_000
 MAX_CHART_POINTS = 10_000       # rows a chart draws
 MAX_CATEGORIES = 1_000          # rows of a chart with a bar, slice or label for each
 MAX_CHART_VALUE = 1e18
+MAX_PARAGRAPH_CHARS = 30_000    # one paragraph (layout re-breaks its rest on every page: quadratic)
+MAX_TEXT_CHARS = 1_000_000      # all the Markdown of one briefing
 MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
 
 
@@ -87,12 +90,16 @@ class RTable:
 @dataclass
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
+    mark: Mark | None = None
+    path: str = ""
 
 
 @dataclass
 class RCallout:
     title: str | None
     blocks: list
+    mark: Mark | None = None
+    path: str = ""
 
 
 @dataclass
@@ -211,6 +218,9 @@ class _Resolver(markdown.Resolver):
             return "@" + ident, ident
         return target
 
+    def warn(self, message: str, snippet: str) -> None:
+        self.res.diags.warning(self.where(snippet), self.path, message)
+
     def link(self, href: str) -> str | None:
         """http, https and mailto links stay live, and `#id` ones that exist; any other
         scheme prints as plain text with a warning; an unknown `#id` is an error."""
@@ -250,6 +260,7 @@ class _Resolve:
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
+        self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
         self.tables: list[RTable] = []
@@ -288,13 +299,31 @@ class _Resolve:
         self.id_marks[ident] = mark
 
     # -- text
+    def too_long(self, text, mark, path) -> bool:
+        """Text past the limits (README: limits) is refused before it is parsed or laid out:
+        ReportLab re-breaks a paragraph's remaining text on every page it spans."""
+        longest = max((len(p) for p in re.split(r"\n[ \t]*\n", str(text))), default=0)
+        if longest > MAX_PARAGRAPH_CHARS:
+            self.diags.error(mark, path, f"a paragraph of {longest:,} characters; paragraphs take at most "
+                                         f"{MAX_PARAGRAPH_CHARS:,} (about 8 pages): break it with blank lines")
+            return True
+        self.text_chars += len(text)
+        if self.text_chars > MAX_TEXT_CHARS:
+            if self.text_chars - len(text) <= MAX_TEXT_CHARS:
+                self.diags.error(mark, path, f"the briefing's text passes {MAX_TEXT_CHARS:,} characters here "
+                                             f"(about 400 pages); split it into several briefings")
+            return True
+        return False
+
     def blocks(self, text, mark, path) -> list:
+        if self.too_long(text, mark, path):
+            return []
         blocks, notes = markdown.parse(str(text), _Resolver(self, text, mark, path))
         self.notes.update((n.number, n) for n in notes)
         return blocks
 
     def inline(self, text, mark, path) -> list:
-        if text is None:
+        if text is None or self.too_long(text, mark, path):
             return []
         runs, notes = markdown.parse_inline(str(text), _Resolver(self, text, mark, path))
         self.notes.update((n.number, n) for n in notes)     # a caption may have a footnote too
@@ -318,11 +347,12 @@ class _Resolve:
         if kind == "page_break":
             return RPageBreak()
         if kind == "callout":
-            return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"))
+            return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
         if kind == "key_figures":
             return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
                                  self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
-                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v])
+                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v],
+                                block.mark, block.path)
         if kind == "figure":
             return self.figure(v)
         if kind == "table":
@@ -550,6 +580,11 @@ class _Resolve:
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}",
                                      f"cannot format with '{col.format}' ({t.path}.columns[{i}].format): {e}")
                     cells.append(str(value))
+                if len(cells[-1]) > MAX_CELL_CHARS:
+                    mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
+                    self.diags.error(mark, f"{ds.path}[{r}].{col.key}", f"a cell of {len(cells[-1]):,} characters; "
+                                     f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
+                    return table
             table.cells.append(cells)
         return table
 

@@ -100,7 +100,8 @@ PLACES = [("Stepanakert", 39.815, 46.752), ("Shusha", 39.758, 46.748),
 # ------------------------------------------------------------------ registry
 
 def test_registry_order_and_interface():
-    assert list(KINDS)[:9] == ["bar", "barh", "line", "area", "pie", "timeline", "locator", "map", "scatter"]
+    assert list(KINDS) == ["bar", "barh", "line", "area", "pie", "timeline", "locator", "map", "scatter",
+                           "waterfall", "progress", "dumbbell", "sparkline"]
     spec = ChartSpec("bar", W, H, x="c", y=("a", "b"))
     for name, kind in KINDS.items():
         assert kind.NAME == name and 0.2 < kind.ASPECT < 1.5 and kind.TITLE["en"]
@@ -274,7 +275,9 @@ def _edge_cases():
            "line": {"x": D(2020, 1, 1), "y": 3}, "area": {"x": 3, "y": 3.5},
            "pie": {"x": "A", "y": 1}, "timeline": {"date": D(2020, 1, 1), "label": "Only"},
            "locator": {"lat": 40.0, "lon": 47.0, "label": "Only"},
-           "scatter": {"x": 1, "y": 1, "label": "A"}}
+           "scatter": {"x": 1, "y": 1, "label": "A"}, "map": {"lat": 40.0, "lon": 47.0, "label": "Only"},
+           "waterfall": {"x": "A", "y": 5}, "progress": {"x": "A", "value": 3, "target": 4},
+           "dumbbell": {"x": "A", "y": 1, "z": 2}, "sparkline": {"x": 1, "y": 1}}
     for kind, row in one.items():
         yield f"one-{kind}", kind, [row]
         yield f"empty-{kind}", kind, []
@@ -296,13 +299,23 @@ def _edge_cases():
     yield "decades-line", "line", [{"x": D(1990 + i, 6, 1), "y": i, "z": 2} for i in range(12)]
     yield "end-before-start", "timeline", [{"date": D(2020, 5, 1), "label": "B",
                                             "end": D(2020, 4, 1)}]
+    yield "negative-waterfall", "waterfall", [{"x": f"Step {i}", "y": -i * 10.5} for i in range(6)]
+    yield "negative-dumbbell", "dumbbell", [{"x": str(i), "y": -i, "z": i - 3} for i in range(5)]
+    yield "negative-sparkline", "sparkline", [{"x": i, "y": (-1) ** i * i} for i in range(9)]
+    yield "negative-progress", "progress", [{"x": "A", "value": -3, "target": 4}, {"x": "B", "value": 5, "target": 0}]
+    for kind in ("waterfall", "progress", "dumbbell"):
+        yield f"many-{kind}", kind, [{"x": f"Settlement {i}", "y": i % 7 - 2, "z": i % 5, "value": i, "target": 50}
+                                     for i in range(50)]
+        yield f"long-{kind}", kind, [{"x": c, "y": i + 1, "z": i * 2, "value": i, "target": 10}
+                                     for i, c in enumerate(LONG)]
 
 
 @pytest.mark.parametrize("name,kind,rows", list(_edge_cases()), ids=lambda v: v if isinstance(v, str) else "")
 def test_edge_cases_do_not_raise(theme, name, kind, rows):
     stacked = name.startswith(("all-none", "negative"))
     labels = name.startswith(("one", "all-none", "negative"))
-    fig, notes = draw(theme, kind, rows, x="x", y=("y", "z"), stacked=stacked, labels=labels)
+    height = 20 * CM if name.startswith("many") else H
+    fig, notes = draw(theme, kind, rows, x="x", y=("y", "z"), stacked=stacked, labels=labels, height=height)
     assert all(isinstance(n, str) and n for n in notes)
     if not rows:
         assert notes

@@ -3,7 +3,8 @@
 A chart is drawn only when its cache entry is missing: the key covers the spec,
 the data, the theme, the font files and the library versions. A cached build
 never imports matplotlib. With `jobs > 1` and enough charts, charts are drawn
-in a fork-started process pool.
+in a process pool (started as report/processes.py says: jobs are picklable data,
+worker functions module-level, so `spawn` works as well as `fork`).
 """
 from __future__ import annotations
 
@@ -128,15 +129,14 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         return recordings, notes
     workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
     if workers > 1:
-        import multiprocessing
-
-        # Import matplotlib and set up its fonts before forking, so that every
-        # worker inherits them instead of paying ~0.8 s to import them itself.
-        from .canvas_backend import prepare_matplotlib
-        from .render import draw_figure  # noqa: F401  (imports matplotlib.figure)
-        prepare_matplotlib(todo[0][1].theme)
-        ctx = multiprocessing.get_context("fork")    # fork: workers inherit imports (~20 ms to start)
-        with ctx.Pool(workers, initializer=quiet_worker) as pool:
+        from ..processes import context, inherits_imports
+        if inherits_imports():
+            # Import matplotlib and set up its fonts before forking, so that every
+            # worker inherits them instead of paying ~0.8 s to import them itself.
+            from .canvas_backend import prepare_matplotlib
+            from .render import draw_figure  # noqa: F401  (imports matplotlib.figure)
+            prepare_matplotlib(todo[0][1].theme)
+        with context().Pool(workers, initializer=quiet_worker) as pool:
             results = []
             for done in pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1):
                 results.append(done)
@@ -230,8 +230,8 @@ def start_drawing(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_di
         progress("charts", len(ready), len(jobs))
     if not todo:
         return ChartSource(ready, notes)
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork")
+    from ..processes import context
+    ctx = context()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_draw_in_background, args=(todo, cache, jobs_n, send), daemon=False)
     process.start()

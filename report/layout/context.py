@@ -62,17 +62,30 @@ class LayoutContext:
             self.diags.warning(mark, self.path,
                                f"character '{c}' (U+{ord(c):04X}) is in no font in fonts/; it may print as a box")
 
+    def check_faces(self, runs) -> None:
+        """Bold or italic text in a family that lacks the face prints regular: say so."""
+        family = self.theme.family
+        for want, face, what in (("bold", family.bold, "bold"), ("italic", family.italic, "italic")):
+            if face.path == family.regular.path and any(getattr(r, want) and r.text.strip() for r in runs):
+                text = next(r.text for r in runs if getattr(r, want) and r.text.strip())
+                mark = self.source.locate(text.strip()[:30]) if isinstance(self.source, YStr) else self.mark
+                self.diags.warning(mark, self.path, f"{what} text, but the font family '{family.name}' has no "
+                                                    f"{what} face in fonts/; it prints regular")
+
     def check_long_words(self, runs, style, width: float) -> None:
         """ReportLab breaks a word longer than the line anywhere; say so, since it reads badly."""
         for run in runs:
             for word in run.text.split():
                 if len(word) > LONG_WORD and stringWidth(word, style.fontName, style.fontSize) > width:
-                    self.warning(f"the {len(word)}-character word '{word[:24]}…' is wider than the line; it is broken")
+                    mark = self.source.locate(word[:40]) if isinstance(self.source, YStr) else self.mark
+                    self.diags.warning(mark, self.path, f"the {len(word)}-character word '{word[:24]}…' is wider "
+                                                        f"than the line; it is broken")
 
     # -- paragraphs
     def para(self, runs, style, width: float | None = None) -> Paragraph:
         text = self.markup.runs(runs)
         self.report_missing()
+        self.check_faces(runs)
         self.check_long_words(runs, style, width or self.geo.text_width)
         return self.cite(Paragraph(text, style), runs)
 

@@ -3,6 +3,7 @@ and "Page X of Y"; then one call that writes the PDF."""
 from __future__ import annotations
 
 import contextlib
+import re
 
 from reportlab.platypus import NextPageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
@@ -27,7 +28,7 @@ class BriefingDoc(rl.DocTemplate):
         self.page_total = None         # pages of the previous pass, printed as "of Y"
         self.charts = kw.pop("charts", None)
         self.toc_depth = kw.pop("toc_depth", 2)
-        self.last_origin = None        # (mark, path) of the latest block laid out, for errors
+        self.current_place = None      # (mark, path, what) of the block being laid out
         super().__init__(filename, **kw)
 
     def beforeDocument(self):
@@ -61,10 +62,15 @@ class BriefingDoc(rl.DocTemplate):
         """The section a page belongs to: the first that starts on it, else the one in force."""
         return self.h1_on_page.get(page) or self.h1_at_start.get(page, "")
 
+    def handle_flowable(self, flowables):
+        place = getattr(flowables[0], "_place", None) if flowables else None
+        if place:                  # parts split off a block have none: the block's place holds
+            self.current_place = place
+        super().handle_flowable(flowables)
+
     def afterFlowable(self, flowable):
         origin = getattr(flowable, "_origin", None)
         if origin:
-            self.last_origin = origin[:2]
             if self.page != self.last_page and self.last_page:
                 mark, path, label = origin
                 self.layout_notes.append((mark, path, f"{label} moved to page {self.page}: it did not fit in "
@@ -132,11 +138,29 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
             passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
                                     **({"canvasmaker": tagging.TaggingCanvas} if tagged else {}))
     except LayoutError as e:
-        mark, where = doc.last_origin or (None, "")
-        message = str(e).split("\n")[0]
-        raise InputError([_layout_diag(mark, where, message)]) from None
+        raise InputError([_layout_diag(doc.current_place, str(e))]) from None
     return doc.page, passes, doc.layout_notes
 
 
-def _layout_diag(mark, path, message):
-    return Diagnostic(mark, path, f"cannot lay this out ({message[:160]}); make it smaller or split it")
+_TOO_LARGE = re.compile(r"\(([\d.]+) x ([\d.]+)\) too large on page (\d+) in frame '[^']*'\(([\d.]+) x ([\d.]+)")
+
+
+def _layout_diag(place, message: str):
+    """ReportLab's "Flowable <X at 0x..> too large" said in the data file's terms:
+    which block, what is too large and by how much, and what to change."""
+    mark, path, what, kind = place or (None, "", "a block", "")
+    cm = 72 / 2.54
+    m = _TOO_LARGE.search(message)
+    if not m:
+        return Diagnostic(mark, path, f"cannot lay out {what}: it does not fit on a page; make it smaller or split it")
+    w, h, page, fw, fh = (float(g) for g in m.groups())
+    if h > fh:
+        size = f"{h / cm:.1f} cm tall; a page holds {fh / cm:.1f} cm of text ({(h - fh) / cm:.1f} cm too tall)"
+    else:
+        size = f"{w / cm:.1f} cm wide; the text is {fw / cm:.1f} cm wide ({(w - fw) / cm:.1f} cm too wide)"
+    advice = {"heading": "shorten the heading", "text": "shorten it or split it into paragraphs",
+              "callout": "a box does not break across pages: shorten its text or make it ordinary text",
+              "keyfigures": "use fewer or shorter key figures",
+              "table": "a row cannot break across pages: shorten the longest cells, or choose fewer columns",
+              "figure": "give it a smaller height or width, or a shorter caption"}.get(kind, "make it smaller")
+    return Diagnostic(mark, path, f"cannot lay out {what} on page {int(page)}: it is {size}; {advice}")

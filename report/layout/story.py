@@ -40,8 +40,28 @@ def section(ctx: LayoutContext, sec: RSection) -> list:
     if sec.level == 1 and not sec.new_page:
         out.append(CondPageBreak(ctx.geo.text_height * 0.18))
     out.append(heading)
+    heading._place = (sec.mark, _section_path(sec), "the heading", "heading")
     for block in sec.blocks:
-        out.extend(lay_out(ctx, block))
+        flowables = lay_out(ctx, block)
+        place = (getattr(block, "mark", None) or sec.mark, getattr(block, "path", ""), *_what(ctx, block))
+        for f in flowables:      # where a layout failure is reported (document.py)
+            f._place = place
+        out.extend(flowables)
     for child in sec.children:
         out.extend(section(ctx, child))
     return out
+
+
+def _section_path(sec: RSection) -> str:
+    return "sections" + "".join(f"[{int(n) - 1}]" if i == 0 else f".sections[{int(n) - 1}]"
+                                for i, n in enumerate(sec.number.split("."))) + ".title"
+
+
+def _what(ctx, block) -> tuple[str, str]:
+    """How a layout message names the block, and its kind (for the advice)."""
+    kind = type(block).__name__[1:].lower()          # RTable -> table
+    number = getattr(block, "number", None)
+    if kind in ("figure", "table") and number:
+        return f"{ctx.labels[kind]} {number}", kind
+    return {"text": "the text", "callout": "the callout box", "keyfigures": "the key figures box"}.get(
+        kind, "this block"), kind

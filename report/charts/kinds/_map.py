@@ -70,8 +70,7 @@ def draw_map(ax, spec, theme, places, regions=None, values=None) -> list[str]:
         spine.set_color(theme.rule)
         spine.set_linewidth(0.6)
     ax.set_xticks([])
-    ax.set_yticks([])
-    c.axis_titles(ax, spec)
+    ax.set_yticks([])       # (a map has no axis titles: y_label titles a choropleth's legend)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     half = span / 2 + margin
     c.fill_box(ax, cx - half, cx + half, cy - half, cy + half)
@@ -214,7 +213,7 @@ def sequential(theme, n: int) -> list[str]:
     """n colours from light to the theme's first colour: ordered in lightness, so
     classes stay distinct in greyscale and for colour-blind readers."""
     base = theme.palette[0] if theme.palette else "#1f4e79"
-    return [c._blend(base, "#ffffff", 0.88 - 0.88 * i / max(1, n - 1)) for i in range(n)]
+    return [c._blend(base, "#ffffff", 0.78 - 0.78 * i / max(1, n - 1)) for i in range(n)]
 
 
 def _choropleth(ax, spec, theme, proj, regions, values) -> list[str]:

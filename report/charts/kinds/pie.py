@@ -12,6 +12,7 @@ import math
 from ... import alt_text
 from ..spec import Role
 from . import _common as c
+from . import _options
 
 NAME = "pie"
 ASPECT = 0.5
@@ -24,7 +25,11 @@ R_LABEL = 1.12        # the circle the labels follow, in pie radii
 
 
 def options(m) -> dict:
-    return {"labels": m.Bool(False, "Value labels on bars and points.")}
+    value_axis = _options.value_axis(m, log=False)
+    return {"labels": m.Bool(False, "Value labels on bars and points."),
+            "slice_labels": m.Choice(("share", "value", "both"), None, "pie: what each slice's label gives "
+                                     "besides its name (default: share; both with `labels: true`)."),
+            **{k: value_axis[k] for k in ("value_format", "value_prefix", "value_suffix")}}
 
 
 def describe(spec, rows, words) -> str:
@@ -68,18 +73,22 @@ def draw(ax, spec, rows, theme) -> list[str]:
     c.fill_box(ax, -1.25, 1.25, -1.25, 1.25)
 
     total = sum(values)
-    texts = [_label(n, v, total, spec.labels) for n, v in zip(names, values)]
+    show = spec.option("slice_labels") or ("both" if spec.labels else "share")
+    texts = [_label(n, v, total, show, spec) for n, v in zip(names, values)]
     if not _outside_labels(ax, wedges, texts, theme):
         _legend(ax, wedges, texts)
     return notes
 
 
-def _label(name: str, value: float, total: float, with_value: bool) -> str:
+def _label(name: str, value: float, total: float, show: str, spec) -> str:
+    """'Name  34%', 'Name  1,200' or 'Name' over '1,200 (34%)'."""
     share = 100 * value / total
     pct = "<1%" if share < 1 else f"{share:.0f}%" if share >= 10 else f"{share:.1f}%"
     pct = pct.replace(".0%", "%")
     name = c.wrap(name, 22)
-    return f"{name}\n{c.fmt_value(value)} ({pct})" if with_value else f"{name}  {pct}"
+    if show == "both":
+        return f"{name}\n{c.value_text(value, spec)} ({pct})"
+    return f"{name}  {c.value_text(value, spec) if show == 'value' else pct}"
 
 
 def _outside_labels(ax, wedges, texts, theme) -> bool:

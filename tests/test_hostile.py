@@ -1,0 +1,525 @@
+"""Hostile and extreme input (issue 17): nothing escapes the folder, nothing hangs,
+nothing is lost without a word, and every problem is exit 2 at its line.
+
+The cases run through test_errors' machinery: each writes its files into a folder
+of its own and runs the real command (`-o out.pdf`, 60 s timeout, in parallel).
+`@bad_input` cases must exit 2 with no PDF and the folder unchanged; `@builds`
+cases must build (exit 0) and may check the warnings and the PDF.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, PdfText, describe, position, run_report, write
+from test_errors import CASES, OUT, Case, bad_input, bad_results, doc, with_data  # noqa: F401 (fixture)
+
+SECRET = "TOPSECRETWORD"
+
+
+def builds(text, *args, **kw):
+    """Declare a case that must build; the check gets the Failure-like result."""
+    def register(check):
+        CASES[check.__name__] = Case(text, args, **kw)
+
+        def test(bad_results):
+            result = bad_results[check.__name__]
+            if isinstance(result, BaseException):
+                raise result
+            proc = result.proc
+            assert proc.returncode == 0, describe(proc)
+            assert "Traceback" not in proc.stderr, describe(proc)
+            check(result)
+        test.__name__, test.__doc__ = check.__name__, check.__doc__
+        return test
+    return register
+
+
+def warning_at(result, needle: str, *words: str, nth: int = 1) -> str:
+    """The warning printed at the place where `needle` starts in the data file."""
+    line, col = position(result.text, needle, nth)
+    pattern = re.compile(rf"^{re.escape(result.name)}:{line}:(\d+): warning: (.*)$")
+    hits = [m.group(2) for m in map(pattern.match, result.proc.stderr.splitlines()) if m]
+    assert hits, f"no warning at line {line}\n{describe(result.proc)}"
+    for word in words:
+        assert any(word.lower() in h.lower() for h in hits), f"no warning saying '{word}'\n{describe(result.proc)}"
+    return hits[0]
+
+
+def pdf_text(path: Path) -> str:
+    pdf = PdfText(path)
+    try:
+        return pdf.all
+    finally:
+        pdf.close()
+
+
+def figure(image: str) -> str:
+    return doc(f"- figure: {{image: {image}, alt: A drawing}}")
+
+
+# ---------------------------------------------------------------- SVG references
+
+SECRET_SVG = f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><text x="5" y="30">{SECRET}</text></svg>'
+REFERRING_SVG = """<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="200">
+<rect width="20" height="20" fill="#1f4e79"/>
+<use xlink:href="../../secret.svg#x"/>
+<image href="../../secret.svg" width="100" height="100"/>
+<image xlink:href="http://127.0.0.1:9/remote.png" width="10" height="10"/>
+</svg>"""
+SVG_FILES = {"secret.svg": SECRET_SVG, "proj/figures/drawing.svg": REFERRING_SVG}
+
+
+@builds(figure("figures/drawing.svg"), files=SVG_FILES, workdir="proj")
+def test_svg_references_outside_the_folder_are_not_drawn(r):
+    """`<use>` and `<image>` pointing outside the data folder are removed with a warning;
+    the secret file's text never reaches the PDF."""
+    assert SECRET not in pdf_text(r.work / OUT)
+    warning_at(r, "figures/drawing.svg", "outside the allowed folders", "not drawn")
+
+
+@builds(figure("figures/drawing.svg"), files=SVG_FILES, workdir="proj")
+def test_remote_svg_reference_is_never_fetched_and_said(r):
+    warning_at(r, "figures/drawing.svg", "http://127.0.0.1:9/remote.png", "never fetched")
+
+
+@bad_input(figure("figures/drawing.svg"), "--strict", files=SVG_FILES, workdir="proj")
+def test_svg_reference_outside_is_an_error_under_strict(f):
+    f.at_text("figures/drawing.svg", "sections[0].content[0].figure.image", "outside the allowed folders")
+
+
+@builds(figure("figures/drawing.svg"), files={
+    "proj/figures/drawing.svg": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                                'width="200" height="100"><use xlink:href="parts.svg#p"/></svg>',
+    "proj/figures/parts.svg": f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                              f'<g id="p"><text x="5" y="30">INSIDEPART</text></g></svg>'}, workdir="proj")
+def test_svg_reference_inside_the_folder_is_drawn(r):
+    assert "INSIDEPART" in pdf_text(r.work / OUT), describe(r.proc)
+    assert "warning" not in r.proc.stderr, describe(r.proc)
+
+
+# ---------------------------------------------------------------- where the PDF may go
+
+def _notes(folder):
+    write(folder / "notes.txt", "my notes\n")
+
+
+@bad_input(doc("- Text."), "-o", "bad.yaml")
+def test_output_onto_the_data_file_is_refused(f):
+    assert "input of this build" in f.proc.stderr, describe(f.proc)
+
+
+@bad_input(with_data("fruit: fruit.csv"), "-o", "fruit.csv", files={"fruit.csv": "name,n\napple,3\n"})
+def test_output_onto_a_dataset_is_refused(f):
+    assert "input of this build" in f.proc.stderr, describe(f.proc)
+
+
+@bad_input(doc("- Text."), "-o", "notes.txt", prepare=_notes)
+def test_output_onto_a_file_that_is_not_a_pdf_is_refused(f):
+    assert "not a PDF" in f.proc.stderr, describe(f.proc)
+
+
+@bad_input(doc("- Text."), "-o", "link.pdf",
+           prepare=lambda folder: (folder / "link.pdf").symlink_to(folder / "elsewhere.pdf"))
+def test_output_onto_a_symlink_is_refused(f):
+    assert "symbolic link" in f.proc.stderr, describe(f.proc)
+    assert (f.work / "link.pdf").is_symlink() and not (f.work / "elsewhere.pdf").exists()
+
+
+@bad_input(doc("- Text."), "-o", "notes.txt/out.pdf", prepare=_notes)
+def test_output_under_a_file_is_refused(f):
+    assert "is a file, not a folder" in f.proc.stderr, describe(f.proc)
+
+
+@bad_input(doc("- Text."), "--export-figures", "notes.txt/figs", prepare=_notes)
+def test_export_figures_under_a_file_is_refused(f):
+    assert "--export-figures" in f.proc.stderr and "is a file" in f.proc.stderr, describe(f.proc)
+
+
+@bad_input(doc("- Text."), "-o", "/dev/full")
+def test_output_onto_a_device_is_refused_and_the_device_kept(f):
+    assert "-o /dev/full" in f.proc.stderr, describe(f.proc)
+    assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
+
+
+def _fifo(folder):
+    os.mkfifo(folder / "pipe.pdf")
+
+
+@bad_input(doc("- Text."), "-o", "pipe.pdf", prepare=_fifo)
+def test_output_onto_a_pipe_is_refused_and_the_pipe_kept(f):
+    assert "not a regular file" in f.proc.stderr, describe(f.proc)
+    assert stat.S_ISFIFO(os.lstat(f.work / "pipe.pdf").st_mode)
+
+
+def test_watch_on_a_missing_file_exits_2_at_once(tmp_path):
+    proc = run_report("missing.yaml", "--watch", cwd=tmp_path, timeout=30)
+    assert proc.returncode == 2, describe(proc)
+    assert "missing.yaml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- links
+
+LINKS = doc('- "Go [there](javascript:alert(1)), [here](file:///etc/passwd), [ok](https://example.org)."')
+
+
+@builds(LINKS)
+def test_link_schemes_other_than_http_https_mailto_print_as_text(r):
+    warning_at(r, "javascript:alert(1)", "'javascript:' scheme", "plain text")
+    warning_at(r, "file:///etc/passwd", "'file:' scheme")
+    import pypdf
+    uris = [a.get_object().get("/A", {}).get("/URI") for p in pypdf.PdfReader(r.work / OUT).pages
+            for a in p.get("/Annots") or []]
+    assert "https://example.org" in uris and not any(u and u.startswith(("javascript", "file")) for u in uris)
+    assert "javascript" not in pdf_text(r.work / OUT)
+
+
+@bad_input(LINKS, "--strict")
+def test_unsafe_link_is_an_error_under_strict(f):
+    f.at_text("javascript:alert(1)", "sections[0].content[0]", "javascript")
+
+
+@bad_input(doc('- "See [the table](#tbl-nowhere)."'))
+def test_link_to_an_unknown_internal_id_is_an_error_at_its_line(f):
+    f.at_text("#tbl-nowhere", "sections[0].content[0]", "tbl-nowhere")
+
+
+@bad_input(doc("- table: {id: tbl-impact, data: impact}", "- As @fig-impact shows."))
+def test_unknown_id_suggests_the_other_kind(f):
+    f.at_text("@fig-impact", "sections[0].content[1]", "tbl-impact")
+
+
+# ---------------------------------------------------------------- bounded work
+
+@bad_input(doc('- "' + "word " * 200_000 + '"'))
+def test_one_megabyte_paragraph_is_refused_quickly(f):
+    f.at_text('"word', "sections[0].content[0]", "paragraph", "characters")
+    assert f.cpu < 20, f"took {f.cpu:.1f} s of CPU"
+
+
+def _wide_aliases() -> str:
+    big = "x" * 10_000
+    return (f"report:\n  title: T\n  keywords: &k ['{big}']\ndata:\n  many: {{\n"
+            + ",\n".join(f"    k{i}: *k" for i in range(1_000)) + "}\nsections:\n  - title: A\n")
+
+
+@bad_input(_wide_aliases())
+def test_alias_expansion_is_bounded_by_size(f):
+    assert any("aliases expand" in msg for _, _, msg in f.errors), describe(f.proc)
+    assert f.cpu < 20
+
+
+def _rows(folder):
+    (folder / "big.csv").write_text("n,v\n" + "".join(f"{i},{i}\n" for i in range(200_000)))
+
+
+@bad_input(with_data("big: big.csv", doc("- table: {data: big}")), prepare=_rows)
+def test_a_200000_row_table_is_refused_at_the_dataset(f):
+    errors = [line for line in f.proc.stderr.splitlines() if line.startswith("big.csv:")]
+    assert errors and "50,000" in errors[0] and "data.big" in errors[0], describe(f.proc)
+    assert f.cpu < 30
+
+
+def _table_rows(folder):
+    (folder / "rows.csv").write_text("n,v\n" + "".join(f"{i},{i}\n" for i in range(2_500)))
+
+
+@bad_input(with_data("rows: rows.csv", doc("- table: {data: rows}")), prepare=_table_rows)
+def test_table_past_its_row_limit_is_refused(f):
+    assert re.search(r"^rows\.csv:1:1: error: data\.rows: 2,500 rows; a table takes at most", f.proc.stderr, re.M), \
+        describe(f.proc)
+
+
+@bad_input(doc('- "{{ totals.killed | >1999999999 }}"'))
+def test_format_width_is_bounded(f):
+    f.at_text("{{ totals", "sections[0].content[0]", "too large")
+    assert f.cpu < 20
+
+
+@bad_input(doc("""
+    - table:
+        data: impact
+        columns: [{key: count, format: ".5000f"}]
+    """))
+def test_format_precision_is_bounded(f):
+    f.at_text('".5000f"', None, "precision")
+
+
+# ---------------------------------------------------------------- never exit 1
+
+@bad_input("report:\n  title: T\n  keywords: &a [one, *a]\nsections:\n  - title: A\n")
+def test_recursive_alias_in_a_list(f):
+    f.at(3, {13, 14}, None, "recursive alias")
+
+
+@bad_input("report: &r\n  title: T\n  <<: *r\nsections:\n  - title: A\n")
+def test_recursive_merge(f):
+    f.at(1, 9, "report", "recursive alias")
+
+
+@bad_input(doc("- Text.") + "style:\n  toc_depth: .nan\n")
+def test_nan_where_a_number_is_needed(f):
+    f.at_text(".nan", "style.toc_depth", "not a number")
+
+
+@bad_input(doc("- Text.") + "style:\n  toc_depth: " + "9" * 400 + "\n")
+def test_400_digit_number_is_out_of_range_and_cut(f):
+    msg = f.at_text("9999", "style.toc_depth", "out of range")
+    assert "…" in msg and len(msg) < 200
+
+
+@bad_input(with_data("pts: pts.csv", doc("- figure: {chart: line, data: pts, x: x, y: y}")),
+           files={"pts.csv": "x,y\n1,2\n2,1e999\n"})
+def test_1e999_in_a_csv_is_an_error_at_its_cell(f):
+    assert re.search(r"^pts\.csv:3:3: error: data\.pts\[1\]\.y: an infinite value", f.proc.stderr, re.M), \
+        describe(f.proc)
+
+
+@bad_input(doc("""
+    - figure: {chart: bar, data: inf, x: k, y: v}
+    """).replace("  totals:", "  inf:\n    - {k: a, v: .inf}\n  totals:", 1))
+def test_infinite_chart_value(f):
+    f.at_text(".inf", "data.inf[0].v", "infinite")
+
+
+@bad_input(doc("- figure: {chart: timeline, data: events}").replace(
+    "  totals:", "  events:\n    - {date: 0001-01-01, label: Early}\n    - {date: 2020-01-01, label: Late}\n  totals:", 1))
+def test_date_a_chart_cannot_draw(f):
+    f.at_text("0001-01-01", "data.events[0].date", "outside the dates a chart can draw")
+
+
+def _images(folder):
+    from PIL import Image
+    (folder / "figures").mkdir()
+    im = Image.new("RGB", (300, 200), "#1f4e79")
+    im.save(folder / "figures" / "whole.png")
+    im.save(folder / "figures" / "whole.jpg")
+    for name in ("whole.png", "whole.jpg"):
+        data = (folder / "figures" / name).read_bytes()
+        (folder / "figures" / f"cut{Path(name).suffix}").write_bytes(data[: len(data) // 2])
+    shutil.copy(folder / "figures" / "whole.png", folder / "figures" / "png-named.jpg")
+    (folder / "figures" / "empty.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"/>')
+    (folder / "figures" / "html.svg").write_text('<?xml version="1.0"?><html><body/></html>')
+
+
+@bad_input(figure("figures/cut.png"), prepare=_images)
+def test_truncated_png(f):
+    f.at_text("figures/cut.png", "sections[0].content[0].figure.image", "truncated")
+
+
+@bad_input(figure("figures/cut.jpg"), prepare=_images)
+def test_truncated_jpeg(f):
+    f.at_text("figures/cut.jpg", "sections[0].content[0].figure.image", "truncated")
+
+
+@bad_input(figure("figures/png-named.jpg"), prepare=_images)
+def test_content_that_does_not_match_the_name(f):
+    f.at_text("figures/png-named.jpg", None, "PNG data", "png-named.png")
+
+
+@bad_input(figure("figures/empty.svg"), prepare=_images)
+def test_svg_with_zero_size(f):
+    f.at_text("figures/empty.svg", None, "above zero")
+
+
+@bad_input(figure("figures/html.svg"), prepare=_images)
+def test_svg_that_is_not_svg(f):
+    f.at_text("figures/html.svg", None, "not an SVG")
+
+
+@bad_input(doc("- Text.").replace("  - title: Only section", "  - title: " + "Long " * 800, 1))
+def test_heading_thousands_of_characters_long(f):
+    f.at_text("Long Long", "sections[0].title", "at most 300")
+
+
+def _cff_font(path: Path) -> None:
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder([".notdef", "A"])
+    fb.setupCharacterMap({65: "A"})
+    pen = T2CharStringPen(600, None)
+    pen.moveTo((0, 0)); pen.lineTo((500, 0)); pen.lineTo((250, 700)); pen.closePath()
+    fb.setupCFF("CffSans-Regular", {"FullName": "Cff Sans"},
+                {".notdef": T2CharStringPen(600, None).getCharString(), "A": pen.getCharString()}, {})
+    fb.setupHorizontalMetrics({".notdef": (600, 0), "A": (600, 0)})
+    fb.setupHorizontalHeader(ascent=800, descent=-200)
+    fb.setupNameTable({"familyName": "Cff Sans", "styleName": "Regular"})
+    fb.setupOS2()
+    fb.setupPost()
+    fb.save(str(path))
+
+
+@pytest.fixture(scope="module")
+def program_with_bad_fonts(tmp_path_factory):
+    """A copy of the program whose fonts/ also holds a damaged TTF and a CFF OTF."""
+    root = tmp_path_factory.mktemp("program")
+    shutil.copytree(ROOT / "report", root / "report", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "fonts", root / "fonts")
+    shutil.copy(ROOT / "make_report.py", root)
+    (root / "fonts" / "Broken-Regular.ttf").write_bytes((ROOT / "fonts" / "DejaVuSans.ttf").read_bytes()[:5000])
+    _cff_font(root / "fonts" / "CffSans-Regular.otf")
+    return root
+
+
+def _run_copy(root: Path, text: str):
+    write(root / "b.yaml", text)
+    env = dict(os.environ, PYTHONPATH=str(root))
+    return subprocess.run([sys.executable, str(root / "make_report.py"), "b.yaml", "-o", "out.pdf"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_unused_broken_fonts_do_not_break_the_build(program_with_bad_fonts):
+    proc = _run_copy(program_with_bad_fonts, doc("- Text."))
+    assert proc.returncode == 0, describe(proc)
+
+
+@pytest.mark.parametrize("family, words", [("Broken", ("Broken-Regular.ttf", "not a readable font")),
+                                           ("Cff Sans", ("CffSans-Regular.otf", "CFF", ".ttf"))])
+def test_a_broken_font_the_briefing_uses_is_named(program_with_bad_fonts, family, words):
+    text = doc("- Text.") + f"style:\n  font: {family}\n"
+    proc = _run_copy(program_with_bad_fonts, text)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, describe(proc)
+    line, col = position(textwrap.dedent(text).lstrip("\n"), family)
+    assert f"b.yaml:{line}:{col}: error: style.font:" in proc.stderr, describe(proc)
+    for word in words:
+        assert word in proc.stderr, describe(proc)
+
+
+# ---------------------------------------------------------------- layout failures
+
+def _tall_row(folder):
+    cells = ",".join(" ".join(["wordy"] * 160) for _ in range(8))
+    (folder / "tall.csv").write_text(",".join(f"c{i}" for i in range(8)) + "\n" + cells + "\n")
+
+
+@bad_input(with_data("tall: tall.csv", doc("- table: {data: tall, caption: Tall.}")), prepare=_tall_row)
+def test_table_row_taller_than_a_page_names_the_table_and_the_excess(f):
+    msg = f.at_text("{data: tall", "sections[0].content[0].table", "cm too tall", "row")
+    assert "Flowable" not in msg and "0x" not in msg
+
+
+@bad_input(doc("- Text.") + "style:\n  margins: 110mm\n")
+def test_margins_larger_than_the_page(f):
+    f.at_text("110mm", "style.margins", "margins", "cm")
+
+
+@bad_input(doc("- Text.") + "style:\n  size: 400pt\n")
+def test_400pt_body_size(f):
+    f.at_text("400pt", "style.size", "400 pt")
+
+
+@bad_input(doc("- Text.") + "style:\n  page: [60mm, 60mm]\n")
+def test_page_too_small_for_its_text(f):
+    f.at_text("[60mm", "style.page", "text width")
+
+
+# ---------------------------------------------------------------- nothing lost without a word
+
+@builds(doc('- "Killed: {{ totals.killed and more."'))
+def test_unclosed_value_braces_warn(r):
+    warning_at(r, "{{ totals", "never closed")
+
+
+@builds(doc('- "Some **bold that never ends."'))
+def test_unmatched_bold_marker_warns(r):
+    warning_at(r, "**bold", "unmatched '**'")
+
+
+DEEP = "- |\n" + "".join("  " + "  " * i + f"- level {i + 1}\n" for i in range(12))
+
+
+@builds(doc(DEEP))
+def test_lists_deeper_than_nine_levels_warn_and_keep_their_text(r):
+    warning_at(r, "- level 10", "at most 9 levels")
+    text = pdf_text(r.work / OUT)
+    assert all(f"level {i}" in text for i in range(1, 13)), text
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input\n", "  title: Bad input\n  <<: 5\n", 1))
+def test_merge_of_a_number(f):
+    f.at_text("5\n", "report", "'<<' merges a mapping")
+
+
+@builds(doc('- "Value {{ totals.big }}"').replace("displaced: 84000}", "displaced: 84000, "
+                                                  "big: 123456789012345678901234567890.5}"))
+def test_thirty_digit_number_warns_that_it_reads_differently(r):
+    warning_at(r, "123456789012345678901234567890.5", "significant digits", "quote it")
+
+
+@builds(doc('- "Some **bold** words."') + "style:\n  font: Noto Sans Armenian\n")
+def test_bold_in_a_family_with_no_bold_face_warns(r):
+    warning_at(r, "bold** words", "no bold face", "prints regular")
+
+
+# ---------------------------------------------------------------- clear messages
+
+@bad_input(doc("- Text.").encode("utf-16"))
+def test_utf16_file_is_named(f):
+    f.at(1, 1, None, "UTF-16", "UTF-8")
+
+
+@bad_input(doc("- Café.").encode("latin-1"))
+def test_latin1_file_is_named(f):
+    line, col = position(doc("- Café."), "é")
+    f.at(line, col, None, "Latin-1", "UTF-8")
+
+
+@bad_input(doc("- Text.").replace("- Text.", "- Te\0xt.").encode())
+def test_stray_nul_byte_is_found_at_its_line(f):
+    line, col = position(doc("- Text."), "xt.")
+    f.at(line, col, None, "NUL")
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input\n", "  title: Bad input\n  subtitle: no\n", 1))
+def test_yaml_11_no_is_explained(f):
+    f.at_text("no\n", "report.subtitle", "quote")
+
+
+@bad_input(doc("- Text.") + "style:\n  toc_depth: 1e6\n")
+def test_yaml_11_exponent_is_explained(f):
+    f.at_text("1e6", "style.toc_depth", "1.0e6")
+
+
+@builds(with_data("semi: semi.csv", doc("- figure: {chart: bar, data: semi, x: name, y: n}")),
+        files={"semi.csv": "name;n\napple;3\npear;5\n"})
+def test_semicolon_csv_is_read(r):
+    assert "warning" not in r.proc.stderr, describe(r.proc)
+
+
+@bad_input(with_data("semi: semi.csv", doc("- figure: {chart: bar, data: semi, x: name, y: n}")),
+           files={"semi.csv": "name;n\napple;548,5\n"})
+def test_decimal_comma_is_named(f):
+    assert re.search(r"^semi\.csv:2:7: error: data\.semi\[0\]\.n: .*decimal comma: write 548\.5", f.proc.stderr,
+                     re.M), describe(f.proc)
+
+
+@bad_input(with_data("gone: gone.csv", doc("- figure: {chart: bar, data: gone, x: a, y: b}",
+                                            "- table: {data: gone}", '- "{{ gone.0.a }}"')))
+def test_a_failing_dataset_causes_no_follow_up_errors(f):
+    assert len(f.errors) == 1 and "not found" in f.errors[0][2], describe(f.proc)
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input\n", "  title: '" + "x" * 500 + "'\n  title: again\n", 1))
+def test_long_values_are_cut_in_messages(f):
+    assert all(len(line) < 300 for line in f.proc.stderr.splitlines()), describe(f.proc)
+
+
+@bad_input(doc("- figure:\n    chart: bar\n    data: impact: x\n"))
+def test_yaml_syntax_error_has_its_key_path(f):
+    assert any(msg.startswith("sections[0].content[0].figure") and "YAML syntax" in msg for _, _, msg in f.errors), \
+        describe(f.proc)
+
+
+@bad_input(with_data("fruit: fruit.csv", doc("- table: {data: fruit}")), files={"fruit.csv": "name,n\napple,3,4\n"})
+def test_csv_errors_have_their_key_path(f):
+    assert re.search(r"^fruit\.csv:2:1: error: data\.fruit\[0\]: row has 3 cells", f.proc.stderr, re.M), \
+        describe(f.proc)

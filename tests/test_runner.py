@@ -1,0 +1,122 @@
+"""One way to build a file (report/runner.py) for the command, batches and --watch,
+and the build's list of the input files it read, recorded where their paths are
+resolved: --watch rebuilds from that list, not from its own reading of the file."""
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from report.build import Options, build
+from report.diagnostics import InputError
+
+from conftest import ROOT, write
+
+DOC = """
+    report: {title: Inputs, logo: logo.png}
+    data:
+      counts: counts.csv
+    sections:
+      - title: Overview
+        content:
+          - table: {data: counts, caption: Counts.}
+          - figure: {image: pictures/photo.png, alt: A grey square., caption: Photo.}
+          - figure: {image: pictures/later.png, alt: Not there yet., caption: Later., placeholder: Coming.}
+"""
+
+
+def picture(path: Path, shade: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (40, 30), (shade, shade, shade)).save(path)
+    return path
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    write(tmp_path / "doc.yaml", DOC)
+    write(tmp_path / "counts.csv", "place,count\nBarda,21\n")
+    picture(tmp_path / "logo.png", 10)
+    picture(tmp_path / "pictures" / "photo.png", 128)
+    return tmp_path
+
+
+def test_the_result_lists_every_input_file(folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    result = build(folder / "doc.yaml", folder / "out.pdf", Options(cache_dir=folder / "cache"))
+    expected = {folder / "doc.yaml", folder / "counts.csv", folder / "logo.png",
+                folder / "pictures" / "photo.png", folder / "pictures" / "later.png"}   # missing: where it would be
+    assert set(result.inputs) == {p.resolve() for p in expected}
+
+
+def test_a_failed_build_still_says_what_it_read(folder, monkeypatch):
+    monkeypatch.chdir(folder)
+    (folder / "counts.csv").write_text("place,count\nBarda,21,extra\n", encoding="utf-8")
+    text = (folder / "doc.yaml").read_text(encoding="utf-8")
+    (folder / "doc.yaml").write_text(text.replace("caption: Counts.", "caption: Counts., nope: 1"), encoding="utf-8")
+    with pytest.raises(InputError) as failure:
+        build(folder / "doc.yaml", folder / "out.pdf", Options(cache_dir=folder / "cache"))
+    assert (folder / "counts.csv").resolve() in failure.value.inputs
+
+
+def imported_modules(module: str) -> set[str]:
+    tree = ast.parse((ROOT / "report" / f"{module}.py").read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names.add(node.module or "")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("report."):
+            names.add(node.module.removeprefix("report."))
+    return names
+
+
+def test_cli_batch_and_watch_do_not_import_each_other():
+    # One direction only: the command dispatches to batch and watch; they build through the runner.
+    for module in ("batch", "watch"):
+        others = {"cli", "batch", "watch"} - {module}
+        assert not imported_modules(module) & others, module
+    assert "runner" in imported_modules("batch") and "runner" in imported_modules("watch")
+    assert not imported_modules("build") & {"cli", "batch", "watch", "runner"}
+
+
+def wait_for(predicate, what, proc, logs, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    pytest.fail(f"timed out waiting for {what}\n" + "\n".join(p.read_text() for p in logs if p.exists()))
+
+
+def test_watch_rebuilds_when_an_image_the_build_read_changes(folder):
+    out, err = folder / "out.txt", folder / "err.txt"
+    pdf = folder / "build" / "doc.pdf"
+    with open(out, "w") as fo, open(err, "w") as fe:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "make_report.py"), "doc.yaml", "--watch",
+                                 "--cache-dir", "cache"],
+                                cwd=folder, stdout=fo, stderr=fe, env={**os.environ, "MPLBACKEND": "Agg"})
+    logs = (out, err)
+    try:
+        wait_for(lambda: pdf.is_file() and "watching 5 files" in out.read_text(), "the first build", proc, logs)
+        first = pdf.read_bytes()
+        picture(folder / "pictures" / "photo.png", 200)             # named under sections, in a figure
+        wait_for(lambda: pdf.read_bytes() != first, "a rebuild after the image changed", proc, logs)
+        second = pdf.read_bytes()
+        picture(folder / "pictures" / "later.png", 60)             # the missing one appears
+        wait_for(lambda: pdf.read_bytes() != second, "a rebuild after the missing image appeared", proc, logs)
+        proc.terminate()                                            # SIGTERM: stops watching cleanly
+        assert proc.wait(timeout=60) == 0, out.read_text() + err.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in err.read_text()
