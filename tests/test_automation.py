@@ -354,18 +354,24 @@ def test_batch_workflow_builds_a_folder_over_a_matrix_of_shards():
     assert '--shard "${{ matrix.shard }}/$SHARDS"' in runs and "-o build/out" in runs
 
 
+def _pins(path: Path) -> dict[str, str]:
+    """name -> version of a constraints file's `name==version` lines."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return pins
+
+
 def test_constraints_min_holds_every_lower_bound():
     """constraints-min.txt installs each dependency at its lower bound, so that the
     suite can be run there (README: Installing)."""
     from packaging.requirements import Requirement
     from packaging.version import Version
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = {}
-    for line in (ROOT / "constraints-min.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name, _, version = line.partition("==")
-            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    pins = _pins(ROOT / "constraints-min.txt")
     for text in project["dependencies"] + project["optional-dependencies"]["test"]:
         req = Requirement(text)
         lower = [s.version for s in req.specifier if s.operator == ">="]
@@ -380,12 +386,7 @@ def test_dependencies_are_bounded_and_pinned_in_constraints():
     from packaging.requirements import Requirement
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["make-report"] == "report.cli:main"
-    pins = {}
-    for line in (ROOT / "constraints.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name, _, version = line.partition("==")
-            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    pins = _pins(ROOT / "constraints.txt")
     for text in project["dependencies"] + project["optional-dependencies"]["test"]:
         req = Requirement(text)
         name = req.name.lower().replace("_", "-")
