@@ -18,7 +18,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import PdfText, describe, position, run_report
+from conftest import ROOT, PdfText, describe, position, run_report
 
 SUPER_PASSWORD = "s3cret-super-Zq"
 READER_PASSWORD = "r3ader-pw-Xk9"
@@ -116,6 +116,25 @@ def test_sqlite_column_missing_from_the_query_is_named_at_the_figure(tmp_path):
     assert proc.returncode == 2, describe(proc)
     line, _ = position(data.read_text(), "y: amount")
     assert f"brief.yaml:{line}:" in proc.stderr and "no column 'amount'" in proc.stderr
+
+
+def test_worked_example_reads_the_database_shipped_beside_it(tmp_path):
+    example = ROOT / "data" / "toll.yaml"
+    assert (ROOT / "data" / "toll.sqlite").is_file()
+    proc = run_report(example, "-o", tmp_path / "toll.pdf", "--set", "data.casualties.params.scope=One attack on Barda")
+    assert proc.returncode == 0 and proc.stderr == "", describe(proc)
+    files = attached(tmp_path / "toll.pdf")
+    assert files["casualties.csv"] == (b"category,scope,people,reported\nWounded,One attack on Barda,105,2020-10-28\n"
+                                       b"Killed,One attack on Barda,21,2020-10-28\n")
+    text = PdfText(tmp_path / "toll.pdf").all
+    assert "21 civilians killed and 105 wounded" in text and "Data as of 28 October 2020" in text
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    import yaml
+    schema = json.loads((ROOT / "schema" / "briefing.schema.json").read_text())
+    data = json.loads(json.dumps(yaml.safe_load(example.read_text()), default=str))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
 
 
 # ---------------------------------------------------------------- PostgreSQL

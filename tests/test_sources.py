@@ -127,6 +127,12 @@ class Server:
     def route_book_xlsx(self, h):
         self.send(h, workbook(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
+    def route_private_csv(self, h):            # needs the token the data file names as ${...}
+        if h.headers.get("Authorization") != "Bearer tok-Zx81":
+            h.send_error(401, "Unauthorized")
+            return
+        self.send(h, SALES_CSV, "text/csv")
+
     def route_broken(self, h):
         h.send_error(500, "Internal Server Error")
 
@@ -317,6 +323,21 @@ def test_xlsx_url_with_a_sheet(server, tmp_path):
     proc = build(tmp_path)
     assert proc.returncode == 0, describe(proc)
     assert attached(tmp_path / "out.pdf")["sales.csv"] == b"region,amount,double\nNorth,3,42\nSouth,21,42\n"
+
+
+def test_token_header_from_the_environment_only(server, tmp_path):
+    data = briefing(tmp_path, f"url: {server.url}/private.csv\n"
+                              "headers: {Authorization: 'Bearer ${BRIEFING_TEST_TOKEN}'}")
+    error_at(build(tmp_path, check=True), data, "headers:", "environment variable BRIEFING_TEST_TOKEN is not set")
+    proc = run_report("brief.yaml", "-o", "out.pdf", "--cache-dir", "cache", cwd=tmp_path,
+                      env={"BRIEFING_TEST_TOKEN": "tok-Zx81"})
+    assert proc.returncode == 0, describe(proc)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert b"tok-Zx81" not in path.read_bytes(), path
+    proc = run_report("brief.yaml", "--check", "--cache-dir", "cache", cwd=tmp_path,
+                      env={"BRIEFING_TEST_TOKEN": "wrong"})
+    assert proc.returncode == 0 and "HTTP 401" in proc.stderr and "using the copy cached" in proc.stderr, describe(proc)
 
 
 def test_url_with_a_password_is_refused(tmp_path):
