@@ -260,3 +260,24 @@ def example_rebuilt(example_builds) -> Path:
     out, proc = example_builds[1]
     assert proc.returncode == 0, describe(proc)
     return out
+
+
+# ---------------------------------------------------------------- datasets from sources (issue 16)
+
+def attached(pdf: Path) -> dict:
+    """The files attached to a PDF, by name: the datasets the build used, as CSV."""
+    import pikepdf
+    with pikepdf.open(pdf) as doc:
+        return {name: spec.get_file().read_bytes() for name, spec in doc.attachments.items()}
+
+
+def error_at(proc, data: Path, needle: str, *words) -> str:
+    """Exit 2, an error at `needle`'s line in the data file, no traceback, each word in one message."""
+    assert proc.returncode == 2, describe(proc)
+    assert "Traceback" not in proc.stderr
+    line, _ = position(data.read_text(), needle)
+    hits = [ln for ln in proc.stderr.splitlines() if ln.startswith(f"{data.name}:{line}:") and "error" in ln]
+    assert hits, f"no error at line {line} ({needle}):\n{proc.stderr}"
+    for w in words:
+        assert any(w in h for h in hits), f"{w!r} not in {hits}"
+    return hits[0]

@@ -15,10 +15,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pikepdf
 import pytest
 
-from conftest import ROOT, PdfText, describe, position, run_report
+from conftest import ROOT, PdfText, attached, describe, error_at, position, run_report
 
 SUPER_PASSWORD = "s3cret-super-Zq"
 READER_PASSWORD = "r3ader-pw-Xk9"
@@ -46,22 +45,6 @@ def briefing(folder: Path, dataset: str) -> Path:
 def build(folder: Path, *args, check: bool = False, env=None):
     extra = ("--check",) if check else ("-o", "out.pdf")
     return run_report("brief.yaml", *extra, *args, cwd=folder, env=env)
-
-
-def attached(pdf: Path) -> dict:
-    with pikepdf.open(pdf) as doc:
-        return {name: spec.get_file().read_bytes() for name, spec in doc.attachments.items()}
-
-
-def error_at(proc, data: Path, needle: str, *words) -> str:
-    assert proc.returncode == 2, describe(proc)
-    assert "Traceback" not in proc.stderr
-    line, _ = position(data.read_text(), needle)
-    hits = [ln for ln in proc.stderr.splitlines() if ln.startswith(f"brief.yaml:{line}:") and "error" in ln]
-    assert hits, f"no error at line {line} ({needle}):\n{proc.stderr}"
-    for w in words:
-        assert any(w in h for h in hits), f"{w!r} not in {hits}"
-    return hits[0]
 
 
 # ---------------------------------------------------------------- SQLite

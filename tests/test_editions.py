@@ -3,8 +3,6 @@ exactly the differences, the attached CSV files of both read back equal to the d
 and the files stay valid: PDF/A-3b with attachments, PDF/A-2b without (veraPDF)."""
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -12,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import ROOT, PdfText, describe, run_report, write
+from conftest import ROOT, PdfText, attached, describe, run_report, write
 
 BRIEF = """
     report: {title: Two editions, date: 2026-11-01}
@@ -39,11 +37,6 @@ def shop(path: Path, rows) -> None:
         db.execute("DROP TABLE IF EXISTS sales")
         db.execute("CREATE TABLE sales (region TEXT, amount INTEGER)")
         db.executemany("INSERT INTO sales VALUES (?, ?)", rows)
-
-
-def attached(pdf: Path) -> dict:
-    with pikepdf.open(pdf) as doc:
-        return {name: spec.get_file().read_bytes() for name, spec in doc.attachments.items()}
 
 
 def verapdf() -> Path | None:

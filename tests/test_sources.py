@@ -19,10 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import openpyxl
-import pikepdf
 import pytest
 
-from conftest import PdfText, describe, position, run_report, write
+from conftest import PdfText, attached, describe, error_at, position, run_report, write
 
 SALES_CSV = b"region,amount,day\nNorth,3,2026-11-28\nSouth,5,2026-11-30\n"
 SALES_JSON = json.dumps({"meta": {"n": 2}, "data": {"items": [
@@ -183,23 +182,6 @@ def build(folder: Path, *args, check: bool = False):
 def cached(folder: Path) -> list[dict]:
     """The HTTP cache's entries, as stored (data-only JSON)."""
     return [json.loads(p.read_text()) for p in sorted((folder / "cache" / "http").glob("*.json"))]
-
-
-def attached(pdf: Path) -> dict:
-    with pikepdf.open(pdf) as doc:
-        return {name: spec.get_file().read_bytes() for name, spec in doc.attachments.items()}
-
-
-def error_at(proc, data: Path, needle: str, *words):
-    """Exit 2, one error at `needle`'s line in the data file, no traceback, each word in the message."""
-    assert proc.returncode == 2, describe(proc)
-    assert "Traceback" not in proc.stderr
-    line, _ = position(data.read_text(), needle)
-    hits = [ln for ln in proc.stderr.splitlines() if ln.startswith(f"brief.yaml:{line}:") and "error" in ln]
-    assert hits, f"no error at line {line}:\n{proc.stderr}"
-    for w in words:
-        assert any(w in h for h in hits), f"{w!r} not in {hits}"
-    return hits[0]
 
 
 # ---------------------------------------------------------------- URLs

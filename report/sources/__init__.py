@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, Mark
-from ..load import MAX_ROWS, Loaded, Places, YList, YMap
+from ..load import MAX_ROWS, Loaded, Places, YList, YMap, csv_value
 from . import file_source, json_source, sql, url, xlsx
 
 SOURCES = {m.KEY: m for m in (file_source, url, sql, xlsx, json_source)}
@@ -90,14 +90,9 @@ def value(v):
         return v.date() if v.time() == dt.time(0) and v.tzinfo is None else v
     if isinstance(v, dt.date):
         return v
-    if isinstance(v, str):
-        s = v.strip()
-        if _ISO_DATE.fullmatch(s):
-            try:
-                return dt.date.fromisoformat(s)
-            except ValueError:
-                return s
-        return v
+    if isinstance(v, str):          # only an ISO date is read from text; "007" stays text
+        parsed = csv_value(v) if _ISO_DATE.fullmatch(v.strip()) else v
+        return parsed if isinstance(parsed, dt.date) else v
     if isinstance(v, (bytes, bytearray, memoryview)):
         raise SourceError("a column holds binary data; select text, numbers or dates")
     return str(v)
