@@ -133,6 +133,9 @@ data:
   regions:
     - {region: North, value: 10}
     - {region: South, value: 20}
+  funding:
+    - {name: Food, value: 40, target: 100}
+    - {name: Shelter, value: 75, target: 90}
   points:
     - {x: 1.5, y: 2.0}
     - {x: 3.0, y: 4.5}
@@ -148,6 +151,10 @@ sections:
       - figure: {chart: locator, data: places, caption: Locator.}
       - figure: {chart: scatter, data: points, x: x, y: y, caption: Scatter.}
       - figure: {chart: map, data: places, caption: Map of places.}
+      - figure: {chart: waterfall, data: cats, x: name, y: count, caption: Waterfall.}
+      - figure: {chart: progress, data: funding, x: name, value: value, target: target, caption: Progress.}
+      - figure: {chart: dumbbell, data: cats, x: name, y: [count, other], caption: Dumbbell.}
+      - figure: {chart: sparkline, data: years, x: year, y: value, caption: Sparkline.}
       - figure: {chart: map, data: regions, regions: regions.geojson, key: region, value: value, caption: Choropleth.}
 """
 
