@@ -675,3 +675,62 @@ def _svg_chain(folder):
 @builds(figure("figures/s0.svg"), prepare=_svg_chain)
 def test_svgs_referring_deeper_than_8_levels_are_cut_with_a_warning(r):
     warning_at(r, "figures/s0.svg", "more than 8 levels deep")
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input", "  title: !!python/object/apply:os.system ['true']", 1))
+def test_a_refused_tag_gives_no_follow_up_error(f):
+    assert len(f.errors) == 1 and "is not allowed" in f.errors[0][2], describe(f.proc)
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input\n", "  title: Bad input\n  on: x\n", 1))
+def test_yaml_11_boolean_key_keeps_its_name(f):
+    f.at_text("on: x", "report.on", "unknown key 'on'")
+
+
+def _entity_svgs(folder):
+    x = 'xmlns="http://www.w3.org/2000/svg" width="100" height="100"'
+    write(folder / "secret.txt", SECRET)
+    write(folder / "proj" / "figures" / "xxe.svg", f'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
+                                                   f'"file://{folder}/secret.txt">]><svg {x}><text x="1" y="20">&x;</text>'
+                                          f'<rect width="5" height="5"/></svg>')
+    laughs = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">'
+                                                 for i in range(9))
+    write(folder / "proj" / "figures" / "laughs.svg", f'<?xml version="1.0"?><!DOCTYPE svg [{laughs}]><svg {x}>'
+                                             f'<text x="1" y="20">&j;</text><rect width="5" height="5"/></svg>')
+
+
+@builds(doc("- figure: {image: figures/xxe.svg, alt: A}", "- figure: {image: figures/laughs.svg, alt: B}"),
+        prepare=_entity_svgs, workdir="proj")
+def test_xml_entities_in_svgs_are_never_expanded(r):
+    """An external entity (XXE) is not read, a billion-laughs entity not expanded."""
+    text = pdf_text(r.work / OUT)
+    assert SECRET not in text and "aaaaaaaaaa" not in text
+    assert "not found" not in r.proc.stderr, describe(r.proc)
+    assert r.cpu < 30
+
+
+@builds(doc('- "A ' + "Donaudampfschifffahrt" * 10 + ' word."'))
+def test_word_wider_than_the_line_warns_at_its_place(r):
+    warning_at(r, "Donaudampf", "wider than the line")
+
+
+# ---------------------------------------------------------------- the README's tables stay true
+
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(title)
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+@pytest.mark.parametrize("title", ["## Bad input, safety and nothing lost", "### Limits"])
+def test_every_test_the_readme_names_exists(title):
+    """The bad-input and limits tables name tests (`test_x`, or `test_x*` for a family):
+    each must match a test function in tests/."""
+    defined = {m.group(1) for p in (ROOT / "tests").glob("test_*.py")
+               for m in re.finditer(r"^def (test_\w+)\(", p.read_text(encoding="utf-8"), re.M)}
+    rows = [line for line in _readme_section(title).splitlines() if line.startswith("| ") and "`test_" in line]
+    assert len(rows) > 10
+    named = {n for row in rows for n in re.findall(r"`(test_[\w*]+)`", row.rsplit("|", 2)[-2])}
+    missing = [n for n in sorted(named) if not any(re.fullmatch(n.replace("*", r"\w*"), d) for d in defined)]
+    assert not missing, f"README names tests that do not exist: {missing}"
