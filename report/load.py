@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 import os
 import re
@@ -384,6 +385,32 @@ def csv_delimiter(text: str) -> str:
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] > counts[","] else ","
+
+
+def parse_json(text: str):
+    """JSON as plain values, or ValueError with a message for people: NaN, Infinity, numbers
+    beyond what a float holds and very long integers are refused, and so is nesting that
+    would exhaust the stack."""
+    def constant(name):
+        raise ValueError(f"'{name}' is not a number; JSON data needs finite numbers")
+
+    def number(typed):
+        value = float(typed)
+        if not math.isfinite(value):
+            raise ValueError(f"{_cut(typed)} is beyond what a number can hold")
+        return value
+
+    def integer(typed):
+        if len(typed.lstrip("-")) > 30:
+            raise ValueError(f"{_cut(typed)} has {len(typed.lstrip('-'))} digits; numbers keep about 15")
+        return int(typed)
+
+    try:
+        return json.loads(text, parse_constant=constant, parse_float=number, parse_int=integer)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{e.msg} at line {e.lineno}, column {e.colno}") from None
+    except RecursionError:
+        raise ValueError("lists and objects nest too deeply (hundreds of levels)") from None
 
 
 def parse_csv(text: str, shown: str, diags: Diagnostics, keypath: str = "") -> YList:

@@ -62,6 +62,7 @@ class Footnote:
     blocks: list
 
 
+_OPENER = re.compile(r"(?:^|(?<=\s))([*_])(?=\w)\w*")   # an emphasis marker opening a word
 MAX_LIST_DEPTH = 9       # deeper list levels print at this one, with a warning
 MAX_NESTING = 100        # markdown-it drops content nested deeper than its limit (20 by default)
 
@@ -263,6 +264,12 @@ class _Builder:
                     mark = "**" if "**" in t.content else "__"
                     self.r.warn(f"unmatched '{mark}': printed as typed; close the bold text with '{mark}', or "
                                 f"write \\{mark[0]} for a literal '{mark[0]}'", mark)
+                else:
+                    opener = _OPENER.search(t.content)     # `*word` or `_word` that nothing closes
+                    if opener:
+                        mark = opener.group(1)
+                        self.r.warn(f"unmatched '{mark}': printed as typed; close the italic text with '{mark}', "
+                                    f"or write \\{mark} for a literal '{mark}'", opener.group(0))
                 runs.append(Run(t.content, **style))
             elif kind in ("softbreak", "hardbreak"):
                 runs.append(Run("\n" if kind == "hardbreak" else " ", **style))

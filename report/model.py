@@ -18,6 +18,9 @@ from .theme import DEFAULT_PALETTE
 
 REQUIRED = object()
 MAX_TITLE = 300          # characters in a title or heading (README: limits)
+MAX_TEXT_VALUE = 2_000   # characters in any other text value (names, paths, URLs, alt text)
+MAX_LABEL = 80           # characters in a word of style.labels
+MAX_ID = 100             # characters in an id
 MAX_DEPTH = 3
 MAX_SECTIONS = 500       # sections of every level in one briefing (1,000 take about half a minute)
 MAX_BLOCKS = 5_000       # content blocks in one briefing
@@ -102,7 +105,7 @@ class Str(Option):
     json = {"type": ["string", "number"]}
 
     def __init__(self, default=None, doc="", pattern: str | None = None, hint: str = "",
-                 max_length: int | None = None):
+                 max_length: int | None = MAX_TEXT_VALUE):
         super().__init__(default, doc)
         self.pattern, self.hint, self.max_length = pattern, hint, max_length
 
@@ -137,7 +140,8 @@ class Id(Str):
 
     def __init__(self, prefix: str, doc=""):
         super().__init__(None, doc, pattern=re.escape(prefix) + r"[A-Za-z0-9][A-Za-z0-9_.:-]*",
-                         hint=f"ids of this kind start with '{prefix}' followed by letters, digits, '-' or '_'")
+                         hint=f"ids of this kind start with '{prefix}' followed by letters, digits, '-' or '_'",
+                         max_length=MAX_ID)
 
 
 class Raw(Option):
@@ -593,19 +597,20 @@ def _join(path: str, key) -> str:
 
 class Labels(Model):
     """Words printed in numbered references and captions."""
-    figure = Str("Figure", "Word for figures: 'Figure 3'.")
-    table = Str("Table", "Word for tables: 'Table 1'.")
-    section = Str("Section", "Word for sections: 'Section 2.1'.")
-    contents = Str("Contents", "Title of the table of contents.")
-    list_of_figures = Str("Figures", "Title of the list of figures.")
-    list_of_tables = Str("Tables", "Title of the list of tables.")
-    source = Str("Source", "Word before a figure's or table's source line.")
-    page = Str("Page", "'Page 3 of 12'.")
-    of = Str("of", "'Page 3 of 12'.")
-    summary = Str("Summary", "Title of the executive-summary box.")
-    notes = Str("Notes", "Heading of footnotes printed at the end of a section.")
-    as_of = Str("Data as of", "Words before a dataset's as_of date in source lines.")
-    changes = Str("What changed since the edition of", "Title of the --changes-since section, before the date.")
+    figure = Str("Figure", "Word for figures: 'Figure 3'.", max_length=MAX_LABEL)
+    table = Str("Table", "Word for tables: 'Table 1'.", max_length=MAX_LABEL)
+    section = Str("Section", "Word for sections: 'Section 2.1'.", max_length=MAX_LABEL)
+    contents = Str("Contents", "Title of the table of contents.", max_length=MAX_LABEL)
+    list_of_figures = Str("Figures", "Title of the list of figures.", max_length=MAX_LABEL)
+    list_of_tables = Str("Tables", "Title of the list of tables.", max_length=MAX_LABEL)
+    source = Str("Source", "Word before a figure's or table's source line.", max_length=MAX_LABEL)
+    page = Str("Page", "'Page 3 of 12'.", max_length=MAX_LABEL)
+    of = Str("of", "'Page 3 of 12'.", max_length=MAX_LABEL)
+    summary = Str("Summary", "Title of the executive-summary box.", max_length=MAX_LABEL)
+    notes = Str("Notes", "Heading of footnotes printed at the end of a section.", max_length=MAX_LABEL)
+    as_of = Str("Data as of", "Words before a dataset's as_of date in source lines.", max_length=MAX_LABEL)
+    changes = Str("What changed since the edition of", "Title of the --changes-since section, before the date.",
+                  max_length=MAX_LABEL)
 
 
 class Report(Model):
@@ -614,12 +619,12 @@ class Report(Model):
                 max_length=MAX_TITLE)
     subtitle = Str(None, "A line under the title on the cover; the PDF's subject.", max_length=MAX_TITLE)
     date = Date(None, "ISO date (2020-11-10) or 'today' (the build date; SOURCE_DATE_EPOCH wins).")
-    author = ListOf(Str(), (), "One author or a list of them.", single_ok=True)
-    organization = Str(None, "The publishing organisation, on the cover.")
-    marking = Str(None, "A banner printed at the top and bottom of every page, e.g. PUBLIC.")
+    author = ListOf(Str(max_length=MAX_TITLE), (), "One author or a list of them.", single_ok=True)
+    organization = Str(None, "The publishing organisation, on the cover.", max_length=MAX_TITLE)
+    marking = Str(None, "A banner printed at the top and bottom of every page, e.g. PUBLIC.", max_length=MAX_TITLE)
     language = Str("en", "BCP 47 language tag: hyphenation dictionary and the PDF's /Lang.",
                    pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
-    keywords = ListOf(Str(), (), "Keywords for the PDF metadata.", single_ok=True)
+    keywords = ListOf(Str(max_length=MAX_TITLE), (), "Keywords for the PDF metadata.", single_ok=True)
     summary = Markdown(None, "Markdown for the executive-summary box at the start.")
     logo = Str(None, "Image file (PNG, JPEG) printed on the cover, relative to the data file.")
 
@@ -671,7 +676,7 @@ class Style(Model):
 class Column(Model):
     """One column of a table."""
     key = Str(REQUIRED, "The dataset column shown here.")
-    label = Str(None, "Heading printed for the column (default: the key).")
+    label = Str(None, "Heading printed for the column (default: the key).", max_length=MAX_TITLE)
     format = FormatSpec(None, "Python format spec (',d', '.1f') or, for dates, strftime ('%d %b %Y').")
     align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
     width = Length(None, "Column width (e.g. 30% or 4cm); default: shared by content.", percent=True)
@@ -747,8 +752,8 @@ class Figure(Model):
     chart = Choice(lambda ctx: ctx.chart_kinds, None, "Chart kind: " + ", ".join(_chart_kinds()) + ".",
                    what="chart", listed=_chart_kinds)
     data = Str(None, "The dataset a chart draws (a key of `data`).")
-    x_label = Str(None, "Title of the x axis.")
-    y_label = Str(None, "Title of the y axis.")
+    x_label = Str(None, "Title of the x axis.", max_length=MAX_TITLE)
+    y_label = Str(None, "Title of the y axis.", max_length=MAX_TITLE)
     image = Str(None, "An image file (PNG, JPEG or SVG) instead of a chart.")
     credit = Str(None, "Image credit, printed after the caption.")
     placeholder = Str(None, "Text printed in a frame when the image is expected to be absent.")
@@ -1049,7 +1054,7 @@ class Source(Model):
     file = Str(None, "A CSV or YAML file beside the data file (as `name: file.csv`), here so that as_of applies.")
     url = Str(None, "An http(s) URL returning CSV, JSON or XLSX; cached in the build folder, revalidated "
                     "with ETag / Last-Modified, used from the cache with a warning when unreachable or --offline.")
-    sql = Str(None, "A SELECT query; write :name for a value from `params`.")
+    sql = Str(None, "A SELECT query; write :name for a value from `params`.", max_length=100_000)
     database = Str(None, "sql: an SQLite file beside the data file, or an SQLAlchemy URL "
                          "(postgresql+psycopg://user:${DB_PASSWORD}@host/db; credentials only as ${ENV_VAR}).")
     params = Scalars(None, "sql: values bound to the query's :name placeholders (also --set data.NAME.params.KEY=V).")

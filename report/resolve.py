@@ -32,6 +32,9 @@ MAX_CELL_CHARS = 1_000
 MAX_CHART_POINTS = 10_000       # rows a chart draws
 MAX_CATEGORIES = 1_000          # rows of a chart with a bar, slice or label for each
 MAX_CHART_VALUE = 1e18
+MAX_FACETS = 24                 # panels of small multiples (each is a chart of its own)
+MAX_LABELLED_POINTS = 300       # points or bars with a label each (labels are placed clear of each other)
+MAX_CHART_LABEL = 200           # characters of a category or point label in a chart
 MAX_PARAGRAPH_CHARS = 30_000    # one paragraph (layout re-breaks its rest on every page: quadratic)
 MAX_TEXT_CHARS = 1_000_000      # all the Markdown of one briefing
 MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
@@ -436,7 +439,9 @@ class _Resolve:
         ds = self.rows_of(f.data, f)
         categorical = any(key == "x" and need == "any" for key, _, need, _ in chart_columns(kind, spec))
         limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
-        if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart"):
+        if spec.labels and f.chart != "timeline":
+            limit = min(limit, MAX_LABELLED_POINTS)
+        if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart" + (" with labels" if spec.labels else "")):
             return fig
         rows = [dict(r) for r in ds.rows]
         for key, column, need, required in chart_columns(kind, spec):     # key: the figure key naming the column
@@ -453,6 +458,18 @@ class _Resolve:
                 continue
             blank_ok = getattr(kind, "blank_is_na", lambda spec: False)(spec)
             period = self.check_column(ds, rows, column, need, f, required and not blank_ok)
+            if key == "facet" and len({str(r.get(column)) for r in rows}) > MAX_FACETS:
+                self.diags.error(f.mark_of("facet"), f"{f.path}.facet",
+                                 f"'{column}' has {len({str(r.get(column)) for r in rows}):,} values, so as many "
+                                 f"panels; small multiples take at most {MAX_FACETS}: filter or group the data")
+                return fig
+            if key in ("x", "label") and need in ("any", "text"):
+                longest = max((len(str(r.get(column) or "")) for r in rows), default=0)
+                if longest > MAX_CHART_LABEL:
+                    self.diags.error(f.mark_of(key) if getattr(f, key, None) else f.mark, f"{f.path}.{key}",
+                                     f"a label of {longest:,} characters in '{column}'; chart labels take at most "
+                                     f"{MAX_CHART_LABEL} (shorten it, or say more in the caption)")
+                    return fig
             if period and key == "x":
                 spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
         w, h = self.geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at

@@ -734,3 +734,107 @@ def test_every_test_the_readme_names_exists(title):
     named = {n for row in rows for n in re.findall(r"`(test_[\w*]+)`", row.rsplit("|", 2)[-2])}
     missing = [n for n in sorted(named) if not any(re.fullmatch(n.replace("*", r"\w*"), d) for d in defined)]
     assert not missing, f"README names tests that do not exist: {missing}"
+
+
+@bad_input(doc("- key_figures: [{value: '1', label: '" + "word " * 3_000 + "'}]"))
+def test_key_figures_box_taller_than_a_page_says_by_how_much(f):
+    msg = f.at_text("[{value", "sections[0].content[0].key_figures", "cm too tall", "key figures")
+    assert "Flowable" not in msg and "0x" not in msg
+
+
+@builds(doc('- "Some _italic that never ends."', '- "While snake_case, 2*x, 5 * 3 and *fine* are fine."'))
+def test_unmatched_italic_marker_warns(r):
+    warning_at(r, "_italic", "unmatched '_'")
+    assert r.proc.stderr.count("unmatched") == 1, describe(r.proc)
+
+
+def _outside_database(folder):
+    import sqlite3
+    with sqlite3.connect(folder / "outside.sqlite") as conn:
+        conn.execute("create table t(a)")
+        conn.execute("insert into t values (?)", (SECRET,))
+
+
+@bad_input(lambda folder: with_data(f"s: {{sql: select * from t, database: 'sqlite:///{folder}/outside.sqlite'}}",
+                                    doc("- table: {data: s}")), prepare=_outside_database, workdir="proj")
+def test_sqlite_url_cannot_open_a_file_outside_the_folder(f):
+    f.at_text("'sqlite:", "data.s.database", "not by a sqlite:// URL")
+
+
+# ---------------------------------------------------------------- datasets and files a reader did not foresee
+
+@pytest.mark.parametrize("content, words", [
+    ("[" * 100_000 + "]" * 100_000, ("nest too deeply",)),
+    ('[{"a": "x", "b": NaN}]', ("'NaN' is not a number",)),
+    ('[{"a": "x", "b": 1e999}]', ("beyond what a number can hold",)),
+    ('[{"a": "x", "b": ' + "9" * 5_000 + "}]", ("5000 digits",)),
+], ids=["deep", "nan", "1e999", "long-integer"])
+def test_json_dataset_that_json_cannot_hold_is_an_error_at_the_dataset(tmp_path, content, words):
+    write(tmp_path / "s.json", content)
+    text = with_data("s: {json: s.json}", doc("- table: {data: s}"))
+    write(tmp_path / "b.yaml", text)
+    proc = run_report("b.yaml", "-o", "out.pdf", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, describe(proc)
+    line, col = position(text, "s.json}")
+    assert f"b.yaml:{line}:{col}: error: data.s.json: s.json is not valid JSON" in proc.stderr, describe(proc)
+    for word in words:
+        assert word in proc.stderr, describe(proc)
+
+
+@bad_input(doc("- figure: {chart: map, data: pl, regions: r.geojson, key: k, value: v}").replace(
+    "  totals:", "  pl:\n    - {k: a, v: 1}\n  totals:", 1),
+    files={"r.geojson": '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"k":"a"},'
+                        '"geometry":{"type":"Polygon","coordinates":[[[NaN,0],[1,1],[0,1],[NaN,0]]]}}]}'})
+def test_geojson_with_nan_coordinates_is_an_error_at_the_figure(f):
+    f.at_text("r.geojson", "sections[0].content[0].figure.regions", "'NaN' is not a number")
+
+
+@bad_input(with_data("s: {url: 'http://[::1'}", doc("- table: {data: s}")))
+def test_url_that_cannot_be_parsed_is_an_error_at_the_dataset(f):
+    f.at_text("'http://[::1'", "data.s.url", "not a URL that can be read")
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("organization", "O" * 20_000, ("20,000 characters", "at most 300")),
+    ("marking", "SECRET " * 2_000, ("at most 300",)),
+], ids=["organization", "marking"])
+def test_every_text_value_is_bounded(tmp_path, key, value, words):
+    text = doc("- Text.").replace("  title: Bad input\n", f"  title: Bad input\n  {key}: '{value}'\n", 1)
+    write(tmp_path / "b.yaml", text)
+    proc = run_report("b.yaml", "-o", "out.pdf", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and f"error: report.{key}:" in proc.stderr, describe(proc)
+    assert all(w in proc.stderr for w in words), describe(proc)
+
+
+@bad_input(doc("- figure: {chart: bar, data: impact, x: category, y: count}") + "style:\n  labels: {figure: '" + "F" * 500 + "'}\n")
+def test_a_label_is_bounded(f):
+    f.at_text("'FFFF", "style.labels.figure", "at most 80")
+
+
+@bad_input(doc("- figure: {id: fig-" + "x" * 500 + ", chart: bar, data: impact, x: category, y: count}"))
+def test_an_id_is_bounded(f):
+    f.at_text("fig-xxx", "sections[0].content[0].figure.id", "at most 100")
+
+
+def _facets(folder):
+    (folder / "fc.csv").write_text("g,x,y\n" + "".join(f"g{i},{j},{j}\n" for i in range(25) for j in range(2)))
+
+
+@bad_input(with_data("fc: fc.csv", doc("- figure: {chart: bar, data: fc, x: x, y: y, facet: g}")), prepare=_facets)
+def test_small_multiples_past_24_panels_are_refused(f):
+    f.at_text("g}", "sections[0].content[0].figure.facet", "25 values", "at most 24")
+    assert f.cpu < 30
+
+
+@bad_input(doc("- figure: {chart: bar, data: z, x: a, y: b}").replace(
+    "  totals:", "  z:\n    - {a: '" + "L" * 201 + "', b: 1}\n  totals:", 1))
+def test_chart_label_past_200_characters_is_refused(f):
+    f.at_text("a, y: b", "sections[0].content[0].figure.x", "201 characters", "at most 200")
+
+
+@bad_input(with_data("sc: sc.csv", doc("- figure: {chart: scatter, data: sc, x: x, y: y, label: l, labels: true}")),
+           files={"sc.csv": "x,y,l\n" + "".join(f"{i},{i % 13},L{i}\n" for i in range(301))})
+def test_labelled_chart_past_300_points_is_refused(f):
+    assert re.search(r"^sc\.csv:1:1: error: data\.sc: 301 rows; a scatter chart with labels takes at most 300",
+                     f.proc.stderr, re.M), describe(f.proc)
+    assert f.cpu < 30

@@ -223,10 +223,11 @@ def nice_distance(km: float) -> float:
 
 def read_regions(text: str, key: str) -> tuple[dict, str | None]:
     """{key value: [(lon array, lat array) rings]} from GeoJSON text, or ({}, problem)."""
+    from ..load import parse_json
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except ValueError as e:
-        return {}, f"is not JSON ({e.msg} at line {e.lineno})"
+        return {}, f"is not JSON we can read ({e})"
     feats = data.get("features") if isinstance(data, dict) else None
     if not isinstance(feats, list):
         return {}, "is not a GeoJSON FeatureCollection (no 'features' list)"

@@ -143,7 +143,7 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     return doc.page, passes, doc.layout_notes
 
 
-_TOO_LARGE = re.compile(r"\(([\d.]+) x ([\d.]+)\) too large on page (\d+) in frame '[^']*'\(([\d.]+) x ([\d.]+)")
+_TOO_LARGE = re.compile(r"\(([\d.]+) x ([\d.]+)\)[^()]*? too large on page (\d+) in frame '[^']*'\(([\d.]+) x ([\d.]+)")
 
 
 def _layout_diag(place, message: str):

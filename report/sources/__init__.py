@@ -125,6 +125,12 @@ def read(name, entry, mark, loaded: Loaded, settings: Settings, diags: Diagnosti
     except SourceError as e:
         diags.error(at.mark_of(e.key or kind), f"{path}.{e.key or kind}", str(e))
         return None
+    except (ValueError, TypeError, LookupError, RecursionError, OverflowError, OSError) as e:
+        # What a reader did not foresee in the content it was given is still bad input: say it
+        # at the dataset, never as a crash (exit 1).
+        detail = " ".join(str(e).split())[:120] or e.__class__.__name__
+        diags.error(at.mark_of(kind), f"{path}.{kind}", f"cannot read this dataset: {detail}")
+        return None
     check_age(spec, rows.as_of, at)
     return rows
 

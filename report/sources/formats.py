@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import io
-import json
 
 from ..diagnostics import Diagnostics, did_you_mean
-from ..load import parse_csv
+from ..load import parse_csv, parse_json
 
 
 def error(message, key=None):
@@ -42,9 +41,9 @@ def read_csv(data: bytes, what: str):
 def read_json(data: bytes, what: str, records: str | None):
     """A list of records (mappings), at the top level or at the dotted path `records`."""
     try:
-        node = json.loads(decode(data, what))
-    except json.JSONDecodeError as e:
-        raise error(f"{what} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+        node = parse_json(decode(data, what))
+    except ValueError as e:
+        raise error(f"{what} is not valid JSON: {e}") from None
     walked = []
     for part in (records.split(".") if records else ()):
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):

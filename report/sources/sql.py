@@ -28,6 +28,9 @@ def read(spec, at):
     if spec.database is None:
         raise SourceError("an sql dataset needs 'database': an SQLite file or a database URL", KEY)
     params = dict(spec.params or {})
+    if re.match(r"sqlite(\+\w+)?:", spec.database.strip(), re.I):
+        raise SourceError("an SQLite database is named by its file beside the data file (database: sales.sqlite), "
+                          "not by a sqlite:// URL, which could open any file on the machine", "database")
     if "://" in spec.database:
         return _sqlalchemy(spec, params, at)
     return _sqlite(spec, params, at)

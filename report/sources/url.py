@@ -31,7 +31,11 @@ class _Failed(Exception):
 def read(spec, at):
     from . import SourceError, age_text
     url = spec.url
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port                        # checks the port too
+    except ValueError as e:
+        raise SourceError(f"'{url}' is not a URL that can be read ({e})", KEY) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SourceError(f"'{url}' is not an http:// or https:// URL", KEY)
     if parts.username or parts.password:
