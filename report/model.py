@@ -132,7 +132,11 @@ class Str(Option):
 
 
 class Markdown(Str):
-    """CommonMark text; keeps its place in the file for errors inside it. Numbers are kept as typed."""
+    """CommonMark text; keeps its place in the file for errors inside it. Numbers are kept as typed.
+    Its length is bounded by the paragraph and whole-text limits of resolve, not here."""
+
+    def __init__(self, default=None, doc=""):
+        super().__init__(default, doc, max_length=None)
 
 
 class Id(Str):
