@@ -623,7 +623,9 @@ class Column(Model):
     label = Str(None, "Heading printed for the column (default: the key).")
     format = FormatSpec(None, "Python format spec (',d', '.1f') or, for dates, strftime ('%d %b %Y').")
     align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
-    width = Length(None, "Column width (e.g. 30% or 4cm); default: shared by content.", percent=True)
+    width = Length(None, "Column width (e.g. 30% or 4cm); default: from the content, as wide as its longest "
+                         "cell where the page allows and never narrower than its longest word or number.", percent=True)
+    hyphenate = Bool(False, "Hyphenate the column's text (table cells are not hyphenated unless asked).")
 
 
 class Table(Model):
@@ -633,6 +635,9 @@ class Table(Model):
     columns = ListOf(Nested(Column), None, "Which columns, in order (default: every column).", min_items=1)
     caption = Markdown(None, "Caption printed above the table, numbered 'Table N'.")
     source = Markdown(None, "Source line printed under the table.")
+    landscape = Choice(("never", "auto", "always"), "never",
+                       "Put the table on a landscape page: 'auto' when its columns do not fit the text width "
+                       "even in smaller type, 'always' in any case.")
 
 
 def _chart_kinds() -> list[str]:

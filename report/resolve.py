@@ -85,6 +85,9 @@ class RTable:
     cells: list[list[str]]
     mark: Mark | None = None
     path: str = ""
+    kinds: list[str] = field(default_factory=list)      # per column: "number", "date" or "text"
+    hyphenate: list[bool] = field(default_factory=list)
+    landscape: str = "never"
 
 
 @dataclass
@@ -571,8 +574,8 @@ class _Resolve:
             return table
         if not columns:
             from .model import Column
-            columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None}, t.mark, {},
-                              t.path) for c in ds.columns]
+            columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None,
+                               "hyphenate": False}, t.mark, {}, t.path) for c in ds.columns]
         for i, col in enumerate(columns):
             if col.key not in ds.columns:
                 self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
@@ -584,6 +587,11 @@ class _Resolve:
         table.headers = [c.label or c.key for c in columns]
         table.aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         table.widths = [c.width for c in columns]
+        dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
+                 for c in columns]
+        table.kinds = ["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)]
+        table.hyphenate = [c.hyphenate for c in columns]
+        table.landscape = t.landscape
         for r, row in enumerate(ds.rows):
             cells = []
             for i, col in enumerate(columns):
