@@ -386,8 +386,13 @@ _SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<prec
 
 
 def format_spec_problem(spec: str) -> str | None:
-    """Why `spec` is not a usable format, or None. Widths and precisions are bounded
-    (`>1999999999` would allocate gigabytes)."""
+    """Why `spec` is not a usable format, or None: the mini-language of
+    report/formatting.py, else a Python spec or strftime pattern. Widths and precisions
+    are bounded (`>1999999999` would allocate gigabytes)."""
+    from .formatting import problem
+    ours = problem(spec)
+    if ours != "not ours":
+        return ours
     shape = _SPEC.fullmatch(spec)
     if shape and int(shape.group("width") or 0) > MAX_FORMAT_WIDTH:
         return f"the width {show(shape.group('width'))} in '{show(spec)}' is too large (at most {MAX_FORMAT_WIDTH})"
@@ -621,7 +626,8 @@ class Column(Model):
     """One column of a table."""
     key = Str(REQUIRED, "The dataset column shown here.")
     label = Str(None, "Heading printed for the column (default: the key).")
-    format = FormatSpec(None, "Python format spec (',d', '.1f') or, for dates, strftime ('%d %b %Y').")
+    format = FormatSpec(None, "Number format (README: Number formats): ',d' 1,234; '.1f' 7.0; '.0%' 25%; "
+                              "'$,.1c' $71.4M; '(,d' (1,234); or, for dates, strftime codes ('%d %b %Y').")
     align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
     width = Length(None, "Column width (e.g. 30% or 4cm); default: from the content, as wide as its longest "
                          "cell where the page allows and never narrower than its longest word or number.", percent=True)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import alt_text, markdown
+from . import alt_text, formatting, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
@@ -149,25 +149,6 @@ def lookup(data: dict, expr: str):
     return node
 
 
-def format_value(value, spec: str | None) -> str:
-    """A value as text, shaped by a format spec; raises ValueError when they do not fit."""
-    if value is None:
-        return "–"
-    if not spec:
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        if "%" not in spec:
-            raise ValueError(f"'{spec}' is not a date format; dates take strftime codes such as %d %b %Y")
-        return value.strftime(spec)
-    if isinstance(value, float) and value.is_integer() and spec[-1:] in "dnxXobc":
-        value = int(value)
-    if isinstance(value, str) and re.search(r"[dfeEgGn%,]$", spec):
-        raise ValueError(f"'{value}' is text; the format '{spec}' needs a number")
-    return format(value, spec)
-
-
 _EXPR = re.compile(r"^\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*(?:\|\s*(.*?)\s*)?$")
 
 
@@ -202,7 +183,7 @@ class _Resolver(markdown.Resolver):
                 self.res.diags.error(self.where(raw), self.path, f"{raw}: {problem}")
                 return raw
         try:
-            return format_value(value, spec)
+            return formatting.value(value, spec, self.res.doc.report.language)
         except (ValueError, TypeError) as e:
             self.res.diags.error(self.where(raw), self.path, f"{raw}: {e}")
             return raw
@@ -421,7 +402,8 @@ class _Resolve:
                          stacked=bool(own.pop("stacked", False)), labels=bool(own.pop("labels", False)),
                          x_label=f.x_label, y_label=f.y_label, roles=roles,
                          options=tuple(sorted((k, plain(v)) for k, v in own.items())),
-                         names=tuple((col, name) for col, name in series if name))
+                         names=tuple((col, name) for col, name in series if name),
+                         language=self.doc.report.language)
         if hasattr(kind, "prepare"):        # options that name files or other datasets
             env = _ChartEnv(self, f, spec)
             prepared = kind.prepare(dict(spec.options), env)
@@ -584,7 +566,7 @@ class _Resolve:
                 return table
         numeric = [all(isinstance(r.get(c.key), (int, float)) or r.get(c.key) is None for r in ds.rows)
                    for c in columns]
-        table.headers = [c.label or c.key for c in columns]
+        table.headers = [c.key if c.label is None else c.label for c in columns]   # label: "" is an empty header
         table.aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         table.widths = [c.width for c in columns]
         dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
@@ -597,7 +579,8 @@ class _Resolve:
             for i, col in enumerate(columns):
                 value = row.get(col.key)
                 try:
-                    cells.append(format_value(value, col.format) if value is not None else "")
+                    cells.append(formatting.value(value, col.format, self.doc.report.language)
+                                 if value is not None else "")
                 except (ValueError, TypeError) as e:
                     mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}",

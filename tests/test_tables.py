@@ -40,7 +40,7 @@ def expected(value, spec) -> str:
         return str(value)
     if isinstance(value, dt.date):
         return value.strftime(spec)
-    return format(value, spec)
+    return format(value, spec).replace("-", "\u2212")        # a true minus sign
 
 
 def table_yaml(data: list[dict], ncols: int, extra: str = "") -> str:
@@ -169,3 +169,64 @@ def test_a_given_width_too_narrow_for_a_word_warns_that_it_is_broken(tmp_path):
     data, out, proc = build(tmp_path, text)
     assert proc.returncode == 0, describe(proc)
     assert "INTERGOVERNMENTAL-7" in proc.stderr and "broken" in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- one number formatter (report/formatting.py)
+
+FORMATS = """
+report: {{title: Formats, date: 2025-03-01, language: {language}}}
+style: {{toc: false, list_of_figures: false}}
+data:
+  totals: {{spend: 71400000, share: 0.256, change: -1234.5, seven: 7.0, debt: -1234567}}
+  lines:
+    - {{item: Roads, spend: 1234567.891, change: -0.0425, seven: 7.0, debt: -1234, big: 71400000}}
+    - {{item: Parks, spend: 250000, change: 0.1, seven: 12.25, debt: 5678, big: 1200000000}}
+sections:
+  - title: Numbers
+    content:
+      - "Spend {{{{ totals.spend | $,.1c }}}}; share {{{{ totals.share | .1% }}}}; change {{{{ totals.change | ,.2f }}}};
+        seven {{{{ totals.seven | .1f }}}}; debt {{{{ totals.debt | (,d) }}}}; grouped {{{{ totals.spend | ,d }}}}."
+      - table:
+          data: lines
+          columns:
+            - {{key: item, label: ""}}
+            - {{key: spend, label: Spend, format: ",.2f"}}
+            - {{key: change, label: Change, format: "+.1%"}}
+            - {{key: seven, label: Seven, format: ".1f"}}
+            - {{key: debt, label: Debt, format: "(,d)"}}
+            - {{key: big, label: Big, format: "$,.1c"}}
+"""
+
+
+def test_one_formatter_in_text_and_tables_in_english(tmp_path):
+    _, out, proc = build(tmp_path, FORMATS.format(language="en"))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        text = pdf.all
+        assert "Spend $71.4M; share 25.6%; change \u22121,234.50; seven 7.0; debt (1,234,567); grouped 71,400,000." \
+            in text, text
+        for cell in ("1,234,567.89", "250,000.00", "\u22124.2%", "+10.0%", "7.0", "12.2", "(1,234)", "5,678",
+                     "$71.4M", "$1.2B"):
+            assert one_line_boxes(pdf, cell), cell
+        assert "item" not in text                     # label: "" is an empty header
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("language, expect", [
+    ("de", ["71,4\u00a0Mio.", "25,6\u00a0%", "\u22121.234,50", "seven 7,0", "(1.234.567)", "71.400.000",
+            "1.234.567,89", "250.000,00"]),
+    ("cs", ["25,6\u00a0%", "\u22121\u00a0234,50", "seven 7,0", "71\u00a0400\u00a0000", "1\u00a0234\u00a0567,89"]),
+])
+def test_numbers_follow_the_report_language(tmp_path, language, expect):
+    _, out, proc = build(tmp_path, FORMATS.format(language=language))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        raw = " ".join(p.replace("\r", "").replace("\n", " ") for p in pdf.raw_pages)
+        raw_nbsp = " ".join(page.get_textpage().get_text_range() for page in pdf.doc)
+        for e in expect:
+            assert e in raw_nbsp or e.replace("\u00a0", " ") in raw, (e, raw)
+    finally:
+        pdf.close()
