@@ -18,8 +18,9 @@ from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
+from .geometry import Geometry, geometry
 from .load import Places, YMap, YStr
-from .model import Document, Figure, Percent, Table, format_spec_problem, number_hint, show
+from .model import Column, Document, Figure, Percent, Table, format_spec_problem, number_hint, show
 
 MAX_IMAGE_PIXELS = 60_000_000
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -35,7 +36,7 @@ MAX_TEXT_CHARS = 1_000_000      # all the Markdown of one briefing
 MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
 
 
-@dataclass
+@dataclass(frozen=True)
 class RSection:
     number: str                  # "2.1"
     level: int                   # 1..3
@@ -47,7 +48,7 @@ class RSection:
     mark: Mark | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class RText:
     blocks: list                 # markdown.Para / ListBlock / Quote / Code
     source: str = ""             # the text as typed (a YStr that can locate snippets)
@@ -55,7 +56,7 @@ class RText:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RFigure:
     number: int
     anchor: str
@@ -65,7 +66,7 @@ class RFigure:
     alt: str
     width: float | Percent
     height: float | None
-    chart: ChartSpec | None      # with width/height in points filled by layout
+    chart: ChartSpec | None      # at its final width and height in points (report/geometry.py)
     rows: tuple = ()             # plain dicts for the chart
     image: Path | None = None
     placeholder: str | None = None
@@ -73,7 +74,7 @@ class RFigure:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RTable:
     number: int
     anchor: str
@@ -90,14 +91,14 @@ class RTable:
     landscape: str = "never"
 
 
-@dataclass
+@dataclass(frozen=True)
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
     mark: Mark | None = None
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RCallout:
     title: str | None
     blocks: list
@@ -105,12 +106,12 @@ class RCallout:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RPageBreak:
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Resolved:
     doc: Document
     summary: list | None
@@ -121,6 +122,7 @@ class Resolved:
     logo: Path | None = None
     footnotes: dict = field(default_factory=dict)   # number -> markdown.Footnote
     places: Places | None = None                      # where files may come from (SVG references too)
+    geometry: Geometry | None = None                  # the page and text block everything was sized for
 
 
 # ---------------------------------------------------------------- values
@@ -239,8 +241,8 @@ class _Resolve:
     def __init__(self, doc: Document, places: Places, diags: Diagnostics):
         self.doc, self.places, self.diags = doc, places, diags
         style = doc.style
-        self.labels = dict(style.labels._values) if style.labels else {
-            k: o.default for k, o in type(style).labels.model._options.items()}
+        self.labels = dict(style.labels.values() if style.labels else type(style).labels.model.defaults())
+        self.geo = geometry(style)
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
@@ -384,14 +386,11 @@ class _Resolve:
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
                       f.width, f.height, None, mark=f.mark, path=f.path)
+        fig = self.chart(f, fig) if f.chart else self.image(f, fig)
         self.figures.append(fig)
-        if f.chart:
-            self.chart(f, fig)
-        else:
-            self.image(f, fig)
         return fig
 
-    def chart(self, f: Figure, fig: RFigure):
+    def chart(self, f: Figure, fig: RFigure) -> RFigure:
         kind = KINDS[f.chart]
         values = f.chart_values()
         series = values.get("y", ())
@@ -408,13 +407,13 @@ class _Resolve:
             env = _ChartEnv(self, f, spec)
             prepared = kind.prepare(dict(spec.options), env)
             if env.failed:
-                return
+                return fig
             spec = replace(spec, options=tuple(sorted(prepared.items())))
         ds = self.rows_of(f.data, f)
         categorical = any(key == "x" and need == "any" for key, _, need, _ in chart_columns(kind, spec))
         limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
         if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart"):
-            return
+            return fig
         rows = [dict(r) for r in ds.rows]
         for key, column, need, required in chart_columns(kind, spec):     # key: the figure key naming the column
             if column is None:
@@ -432,10 +431,14 @@ class _Resolve:
             period = self.check_column(ds, rows, column, need, f, required and not blank_ok)
             if period and key == "x":
                 spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
-        fig.rows = tuple(rows)
-        fig.chart = spec
-        if not fig.alt:
-            fig.alt = alt_text.describe(spec, rows, self.doc.report.language)
+        w, h = self.geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at
+        limit = self.geo.max_figure_height
+        if h > limit:
+            self.diags.warning(f.mark, f.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
+                                               f"its caption; drawn {limit / 28.35:.1f} cm tall")
+        spec = replace(spec, width=round(w, 2), height=round(min(h, limit), 2))
+        return replace(fig, rows=tuple(rows), chart=spec,
+                       alt=fig.alt or alt_text.describe(spec, rows, self.doc.report.language))
 
     def check_column(self, ds, rows, column, need, f, required) -> str | None:
         """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""
@@ -510,8 +513,8 @@ class _Resolve:
                                            f"as {owner.path}.data); summarise or split the data")
         return True
 
-    def image(self, f: Figure, fig: RFigure):
-        fig.placeholder = f.placeholder
+    def image(self, f: Figure, fig: RFigure) -> RFigure:
+        fig = replace(fig, placeholder=f.placeholder)
         caption = " ".join("".join(r.text for r in fig.caption if not r.sup).split())
         if not f.alt:
             self.diags.warning(f.mark_of("image"), f"{f.path}.alt",
@@ -520,31 +523,36 @@ class _Resolve:
                                + "; add alt: a one-line description")
         found, problem = self.places.find(f.image)
         mark, path = f.mark_of("image"), f"{f.path}.image"
-        fig.alt = alt_text.image(f.alt or "", caption, problem == "missing", self.doc.report.language)
+        fig = replace(fig, alt=alt_text.image(f.alt or "", caption, problem == "missing", self.doc.report.language))
         if problem == "missing":
             if not f.placeholder:
                 self.diags.warning(mark, path, f"{f.image} not found; printing a placeholder")
-            return
+            return fig
         if problem:
             self.diags.error(mark, path, problem)
-            return
+            return fig
         if found.is_dir():
             self.diags.error(mark, path, f"'{f.image}' is a folder; expected an image file")
-            return
+            return fig
         problem, warnings = check_image(found, self.places)
         if problem:
             self.diags.error(mark, path, f"'{f.image}': {problem}")
-            return
+            return fig
         for warning in warnings:
             self.diags.warning(mark, path, f"'{f.image}': {warning}")
-        fig.image = found
+        return replace(fig, image=found)
 
     def table(self, t: Table) -> RTable:
         number = len(self.tables) + 1
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
         source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
         table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
+        table = self.table_body(t, table)
         self.tables.append(table)
+        return table
+
+    def table_body(self, t: Table, table: RTable) -> RTable:
+        """The table with its headers and cells, or as it came after an error."""
         ds = self.rows_of(t.data, t)
         if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
             return table
@@ -555,9 +563,7 @@ class _Resolve:
                              f"page (choose them with 'columns:')")
             return table
         if not columns:
-            from .model import Column
-            columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None,
-                               "hyphenate": False}, t.mark, {}, t.path) for c in ds.columns]
+            columns = [Column.with_defaults(t.mark, t.path, key=c) for c in ds.columns]
         for i, col in enumerate(columns):
             if col.key not in ds.columns:
                 self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
@@ -566,14 +572,14 @@ class _Resolve:
                 return table
         numeric = [all(isinstance(r.get(c.key), (int, float)) or r.get(c.key) is None for r in ds.rows)
                    for c in columns]
-        table.headers = [c.key if c.label is None else c.label for c in columns]   # label: "" is an empty header
-        table.aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
-        table.widths = [c.width for c in columns]
+        headers = [c.key if c.label is None else c.label for c in columns]   # label: "" is an empty header
+        aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
+        widths = [c.width for c in columns]
         dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
                  for c in columns]
-        table.kinds = ["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)]
-        table.hyphenate = [c.hyphenate for c in columns]
-        table.landscape = t.landscape
+        table = replace(table, kinds=["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)],
+                        hyphenate=[c.hyphenate for c in columns], landscape=t.landscape)
+        rows = []
         for r, row in enumerate(ds.rows):
             cells = []
             for i, col in enumerate(columns):
@@ -591,8 +597,8 @@ class _Resolve:
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}", f"a cell of {len(cells[-1]):,} characters; "
                                      f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
                     return table
-            table.cells.append(cells)
-        return table
+            rows.append(cells)
+        return replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows)
 
 
 class _ChartEnv:
@@ -641,7 +647,7 @@ def plain(value):
     """An option's value as plain data (nested models as dicts), for the chart stage and its cache."""
     from .model import Model
     if isinstance(value, Model):
-        return {k: plain(v) for k, v in value._values.items()}
+        return {k: plain(v) for k, v in value.values().items()}
     if isinstance(value, (tuple, list)):
         return tuple(plain(v) for v in value)
     return value
@@ -715,4 +721,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
                 diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
             else:
                 logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places)
+    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places, r.geo)

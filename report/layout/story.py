@@ -9,12 +9,12 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, PageBreak
 
 from ..diagnostics import Diagnostics
+from ..geometry import Geometry
 from ..resolve import RSection, Resolved
 from .blocks import lay_out
 from .context import LayoutContext
 from .flowables import Heading
 from .front_matter import cover, front, heading_text
-from .pages import Geometry
 from .styles import Styles
 
 
