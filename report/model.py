@@ -579,6 +579,7 @@ class Labels(Model):
     list_of_figures = Str("Figures", "Title of the list of figures.")
     list_of_tables = Str("Tables", "Title of the list of tables.")
     source = Str("Source", "Word before a figure's or table's source line.")
+    continued = Str("continued", "After a table's caption on its later pages: 'Table 2 (continued)'.")
     page = Str("Page", "'Page 3 of 12'.")
     of = Str("of", "'Page 3 of 12'.")
     summary = Str("Summary", "Title of the executive-summary box.")
@@ -657,6 +658,17 @@ class Column(Model):
     width = Length(None, "Column width (e.g. 30% or 4cm); default: from the content, as wide as its longest "
                          "cell where the page allows and never narrower than its longest word or number.", percent=True)
     hyphenate = Bool(False, "Hyphenate the column's text (table cells are not hyphenated unless asked).")
+    emphasis = Choice(("bold", "muted", "highlight"), None, "Set the whole column apart (e.g. a forecast in bold).")
+
+
+class HeaderGroup(Model):
+    """A header cell over several neighbouring columns (two-level headers)."""
+    WHERE = "table.header_groups[]"
+    label = Str(REQUIRED, "The heading printed over the columns ('Increase/(Decrease)').")
+    columns = ListOf(Str(), REQUIRED, "The keys of the columns it spans, neighbours in the table.", min_items=1)
+
+
+ROW_KINDS = ("group", "subtotal", "total", "bold", "muted", "highlight")
 
 
 class Table(Model):
@@ -669,6 +681,12 @@ class Table(Model):
     landscape = Choice(("never", "auto", "always"), "never",
                        "Put the table on a landscape page: 'auto' when its columns do not fit the text width "
                        "even in smaller type, 'always' in any case.")
+    header_groups = ListOf(Nested(HeaderGroup), (), "Header cells spanning columns, over the column headers.")
+    row_style = Str(None, "A dataset column saying what each row is: group (a heading row across the table), "
+                          "subtotal or total (bold, a rule above), bold, muted, highlight; empty for a plain row.")
+    indent = Str(None, "A dataset column of indent levels (0-3) for the first column: sub-items under an item.")
+    transpose = Bool(False, "Turn the table on its side: the first column's values become the headers, each "
+                            "other column a row (a chart's dataset as a table).")
 
 
 def _chart_kinds() -> list[str]:
@@ -1095,7 +1113,7 @@ class Document(Model):
         return out
 
 
-MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout, Source)
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, HeaderGroup, KeyFigure, Callout, Source)
 
 
 def _nested_models(option) -> list:

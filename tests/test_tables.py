@@ -230,3 +230,147 @@ def test_numbers_follow_the_report_language(tmp_path, language, expect):
             assert e in raw_nbsp or e.replace("\u00a0", " ") in raw, (e, raw)
     finally:
         pdf.close()
+
+
+# ---------------------------------------------------------------- structured tables
+
+STATEMENT = """
+report: {title: Statement of net position, date: 2025-03-01}
+style: {toc: false, list_of_figures: false}
+data:
+  st:
+    - {item: "Assets:", kind: group}
+    - {item: Cash and investments, lvl: 1, y2024: 1234567, y2023: 1100000, chg: 134567, pct: 0.1223}
+    - {item: Receivables, lvl: 1, y2024: 45000, y2023: 60000, chg: -15000, pct: -0.25}
+    - {item: Total assets, kind: total, y2024: 1279567, y2023: 1160000, chg: 119567, pct: 0.103}
+    - {item: "Liabilities:", kind: group}
+    - {item: Accounts payable, lvl: 1, y2024: 20000, y2023: 25000, chg: -5000, pct: -0.2}
+    - {item: Pension (forecast), lvl: 2, y2024: "n/a", y2023: 30000, chg: "–", pct: "–", kind: muted}
+    - {item: Subtotal, kind: subtotal, y2024: 20000, y2023: 55000, chg: -35000, pct: -0.636}
+sections:
+  - title: Statement
+    content:
+      - table:
+          data: st
+          row_style: kind
+          indent: lvl
+          caption: Statement of net position.
+          source: Invented figures.
+          header_groups:
+            - {label: "Increase/(Decrease)", columns: [chg, pct]}
+          columns:
+            - {key: item, label: ""}
+            - {key: y2024, label: "2024", format: "(,d"}
+            - {key: y2023, label: "2023", format: "(,d", emphasis: bold}
+            - {key: chg, label: "$", format: "(,d"}
+            - {key: pct, label: "%", format: "(.1%"}
+"""
+
+
+def structure(pdf_path) -> list[tuple[str, dict, str]]:
+    """(role, table attributes, text) of every TH and TD in the structure tree, in order."""
+    import pikepdf
+    out = []
+    with pikepdf.open(pdf_path) as doc:
+        def walk(node):
+            if isinstance(node, pikepdf.Array):
+                for k in node:
+                    walk(k)
+                return
+            if not isinstance(node, pikepdf.Dictionary):
+                return
+            role = str(node.get("/S", ""))[1:]
+            if role in ("TH", "TD"):
+                attrs = node.get("/A")
+                a = {str(k)[1:]: (str(v)[1:] if isinstance(v, pikepdf.Name) else int(v))
+                     for k, v in attrs.items() if k != "/O"} if isinstance(attrs, pikepdf.Dictionary) else {}
+                out.append((role, a))
+            if "/K" in node:
+                walk(node.K)
+        walk(doc.Root.StructTreeRoot.K)
+    return out
+
+
+def test_a_statement_with_spanned_headers_group_rows_totals_and_accounting_negatives(tmp_path):
+    data, out, proc = build(tmp_path, STATEMENT)
+    assert proc.returncode == 0, describe(proc)
+    assert "warning" not in proc.stderr, proc.stderr          # n/a and – cells are not applicable, silently
+    pdf = PdfText(out)
+    try:
+        lines = [ln for i in range(len(pdf)) for ln in pdf.lines(i)]
+        assert "Increase/(Decrease)" in lines, lines         # alone on its header row, over its two columns
+        assert "20242023$%" in ["".join(ln.split()) for ln in lines], lines   # one header row below it
+        assert "Assets:" in lines and "Liabilities:" in lines  # group rows on their own
+        assert "Receivables 45,000 60,000 (15,000) (25.0%)" in lines, lines
+        assert "Pension (forecast) n/a 30,000 – –" in lines, lines
+        assert "Subtotal 20,000 55,000 (35,000) (63.6%)" in lines, lines
+        # the sub-items are indented, more at level 2
+        x = {name: pdf.boxes(1, name)[0][0] for name in ("Total assets", "Receivables", "Pension (forecast)")}
+        assert x["Total assets"] < x["Receivables"] < x["Pension (forecast)"], x
+    finally:
+        pdf.close()
+    cells = structure(out)
+    heads = [a for role, a in cells if role == "TH"]
+    assert {"Scope": "Column", "ColSpan": 2} in heads                      # Increase/(Decrease)
+    assert sum(1 for a in heads if a == {"Scope": "Column", "RowSpan": 2}) == 3  # "", 2024, 2023 over both rows
+    assert sum(1 for a in heads if a == {"Scope": "Row", "ColSpan": 5}) == 2     # the group rows
+
+
+def test_a_long_table_says_continued_on_later_pages_and_keeps_its_source_with_the_last_rows(tmp_path):
+    data = rows(120)
+    text = table_yaml(data, 7, "source: Invented figures.")
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        pages = [i for i in range(len(pdf)) if "Ward finances." in pdf.pages[i] or "(continued)" in pdf.pages[i]]
+        assert len(pages) >= 3, pdf.pages
+        assert "Table 1. Ward finances." in pdf.pages[pages[0]]
+        for i in pages[1:]:
+            assert "Table 1 (continued)" in pdf.pages[i], pdf.pages[i]
+        last = data[-1]["code"]
+        assert any(pdf.boxes(pages[-1], last)) and "Source: Invented figures." in pdf.pages[pages[-1]]
+        # every row once (the header repeats, the rows do not)
+        assert sum(len(pdf.boxes(i, row["code"])) for i in pages for row in data) == len(data)
+    finally:
+        pdf.close()
+
+
+def test_transpose_draws_a_charts_dataset_on_its_side(tmp_path):
+    text = """
+        report: {title: Revenue, date: 2025-03-01}
+        style: {toc: false, list_of_figures: false}
+        data:
+          rev:
+            - {year: 2021, taxes: 41.2, fees: 12.5}
+            - {year: 2022, taxes: 43.0, fees: -12.9}
+        sections:
+          - title: Revenue
+            content:
+              - figure: {chart: bar, data: rev, x: year, y: [taxes, fees], caption: Revenue.}
+              - table:
+                  data: rev
+                  transpose: true
+                  columns:
+                    - {key: year, label: Source}
+                    - {key: taxes, label: Taxes, format: ".1f"}
+                    - {key: fees, label: Fees, format: ".1f"}
+        """
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        lines = [ln for i in range(len(pdf)) for ln in pdf.lines(i)]
+        assert "Source 2021 2022" in lines and "Taxes 41.2 43.0" in lines and "Fees 12.5 \u221212.9" in lines, lines
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("change, needle, words", [
+    ("kind: total,", "kind: totl,", ["'totl'", "subtotal"]),
+    ("columns: [chg, pct]", "columns: [y2024, pct]", ["neighbouring"]),
+])
+def test_structured_table_mistakes_are_errors_at_their_line(tmp_path, change, needle, words):
+    text = STATEMENT.replace(change, needle, 1)
+    data, out, proc = build(tmp_path, text)
+    error_at(proc, data, needle, *words)

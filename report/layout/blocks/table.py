@@ -32,6 +32,8 @@ FLOOR = 6.0             # points: the smallest type a table is set in to fit its
 STEP = 0.5              # points: how much smaller at each try
 SLACK = 0.6             # points per column, so that measured text never wraps by rounding
 CM = 72 / 2.54
+INDENT_EMS = 1.2        # each indent level of a row's first cell
+HIGHLIGHT = "#FFF1C7"   # a highlighted row or column (dark text keeps its contrast)
 
 
 @dataclass
@@ -69,32 +71,101 @@ def build(ctx, t: RTable) -> list:
 def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[Measure]):
     s, theme = ctx.styles, ctx.theme
     head_style, cell_style = (_scaled(st, scale) for st in (s.table_head, s.table_cell))
-    pad = PAD_EMS * cell_style.fontSize
-    _warn_broken_words(ctx, t, widths, measures, cell_style.fontSize)
-    head = [ctx.para([md.Run(h)], s.aligned(head_style, a), w - 2 * pad)
+    size = cell_style.fontSize
+    pad = PAD_EMS * size
+    n = len(t.headers)
+    _warn_broken_words(ctx, t, widths, measures, size)
+    grid = Grid(n)
+    head = [ctx.para([md.Run(h)], s.aligned(head_style, a), w - 2 * pad) if h else ""
             for h, a, w in zip(t.headers, t.aligns, widths)]
-    cell_styles = [_hyphenation(s.aligned(cell_style, a), hy, s.body) for a, hy in zip(t.aligns, t.hyphenate)]
-    rows = [head] + [[Paragraph(ctx.markup.text(c), st) for c, st in zip(row, cell_styles)] for row in t.cells]
+    if t.header_groups:
+        grouped = {c: g for g in t.header_groups for c in range(g[1], g[2] + 1)}
+        top = [""] * n
+        for c in range(n):
+            if c not in grouped:
+                top[c], head[c] = head[c], ""
+                grid.span(0, c, c, 1)          # a header without a group takes both rows
+        for label, first, last in t.header_groups:
+            top[first] = ctx.para([md.Run(label)], s.aligned(head_style, "center"), sum(widths[first:last + 1]) - 2 * pad)
+            grid.span(0, first, last)
+            grid.commands.append(("LINEBELOW", (first, 0), (last, 0), 0.5, HexColor(theme.rule)))
+        grid.rows += [top, head]
+    else:
+        grid.rows.append(head)
+    heads = len(grid.rows)
+    bold = ParagraphStyle(f"{cell_style.name}_bold", cell_style, fontName=theme.family.bold.name)
+    kinds = t.row_kinds or [""] * len(t.cells)
+    indents = t.indents or [0] * len(t.cells)
+    for r, (row, kind, level) in enumerate(zip(t.cells, kinds, indents)):
+        at = len(grid.rows)
+        if kind == "group":          # a heading row across the table
+            grid.rows.append([Paragraph(ctx.markup.text(row[0]), bold)] + [""] * (n - 1))
+            grid.span(at, 0, n - 1)
+            grid.row_headers.append(at)
+            grid.commands.append(("TOPPADDING", (0, at), (-1, at), size * 0.9))
+            continue
+        cells = []
+        for c, text in enumerate(row):
+            emphasis = {kind} | {t.emphasis[c] if t.emphasis else None}
+            base = bold if emphasis & {"bold", "subtotal", "total"} else cell_style
+            style = s.aligned(base, t.aligns[c])
+            if "muted" in emphasis:
+                style = ParagraphStyle(f"{style.name}_muted", style, textColor=HexColor(theme.muted))
+            if c == 0 and level:
+                style = ParagraphStyle(f"{style.name}_in{level}", style, leftIndent=level * INDENT_EMS * size)
+            cells.append(Paragraph(ctx.markup.text(text), _hyphenation(style, t.hyphenate[c], s.body)))
+            if t.emphasis and t.emphasis[c] == "highlight":
+                grid.commands.append(("BACKGROUND", (c, at), (c, at), HexColor(HIGHLIGHT)))
+        grid.rows.append(cells)
+        if kind in ("subtotal", "total"):
+            grid.commands.append(("LINEABOVE", (0, at), (-1, at), 0.5 if kind == "subtotal" else 0.9,
+                                  HexColor(theme.ink if kind == "total" else theme.muted)))
+        if kind == "highlight":
+            grid.commands.append(("BACKGROUND", (0, at), (-1, at), HexColor(HIGHLIGHT)))
     ctx.report_missing()
-    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", renderCB=TableTagger("data"))
+    tagger = TableTagger("data", header_rows=heads, row_headers=grid.row_headers, spans=grid.spans)
+    table = Table(grid.rows, colWidths=widths, repeatRows=heads, hAlign="LEFT", renderCB=tagger)
     commands = [
         *font_command(theme),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.9, HexColor(theme.accent)),
+        ("VALIGN", (0, 0), (-1, heads - 1), "BOTTOM"),
+        ("LINEBELOW", (0, heads - 1), (-1, heads - 1), 0.9, HexColor(theme.accent)),
         ("LINEBELOW", (0, -1), (-1, -1), 0.6, HexColor(theme.rule)),
         ("TOPPADDING", (0, 0), (-1, -1), 3.5 * scale),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * scale),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]
-    for r in range(2, len(rows), 2):
-        commands.append(("BACKGROUND", (0, r), (-1, r), HexColor(theme.tint)))
-    table.setStyle(TableStyle(commands))
+    if not any(kinds):               # stripes, unless the rows have styles of their own
+        for r in range(heads + 1, len(grid.rows), 2):
+            commands.append(("BACKGROUND", (0, r), (-1, r), HexColor(theme.tint)))
+    table.setStyle(TableStyle(commands + grid.commands))
     caption = ctx.caption("table", t.number, t.anchor, t.caption)
+    continued = Paragraph(f"<b>{ctx.markup.text(ctx.labels['table'])} {t.number}</b> "
+                          f"({ctx.markup.text(ctx.labels.get('continued', 'continued'))})", s.caption)
     source = ctx.source_line(t.source)
-    out = carry_notes(CaptionedTable(caption, table, source), [caption, source])
+    out = carry_notes(CaptionedTable(caption, table, source, continued), [caption, source])
     out._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")
     return out
+
+
+class Grid:
+    """The table's rows as they are built, with the spans and style commands they need."""
+
+    def __init__(self, columns: int):
+        self.columns = columns
+        self.rows: list[list] = []
+        self.commands: list = []
+        self.spans: dict = {}          # (row, column) -> (columns, rows), for the tags
+        self.row_headers: list[int] = []
+
+    def span(self, row: int, first: int, last: int, last_row: int | None = None) -> None:
+        """Cells from column `first` of `row` to column `last` of `last_row` (default: the same row) as one."""
+        last_row = row if last_row is None else last_row
+        if (last, last_row) == (first, row):
+            return
+        self.commands.append(("SPAN", (first, row), (last, last_row)))
+        self.spans[row, first] = (last - first + 1, last_row - row + 1)
 
 
 def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
@@ -120,16 +191,24 @@ def _pieces(text: str, whole: bool) -> list[str]:
 
 
 def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
-    """Every column's least and preferred width at 1 pt type (scale by the size)."""
+    """Every column's least and preferred width at 1 pt type (scale by the size): bold
+    rows in the bold face, a first cell with its indent; group rows span the table."""
     out = []
+    kinds = t.row_kinds or [""] * len(t.cells)
+    indents = t.indents or [0] * len(t.cells)
     for i, header in enumerate(t.headers):
         whole = t.kinds[i] in ("number", "date") if t.kinds else False
-        texts = [(header, head_font, False)] + [(row[i], cell_font, whole) for row in t.cells]
+        column_bold = bool(t.emphasis) and t.emphasis[i] == "bold"
+        texts = [(header, head_font, False, 0)]
+        for row, kind, level in zip(t.cells, kinds, indents):
+            if kind != "group":
+                bold = column_bold or kind in ("bold", "subtotal", "total")
+                texts.append((row[i], head_font if bold else cell_font, whole, level * INDENT_EMS if i == 0 else 0))
         least, piece, preferred = 0.0, "", 0.0
-        for text, font, keep in texts:
-            preferred = max(preferred, stringWidth(text, font, 1))
+        for text, font, keep, indent in texts:
+            preferred = max(preferred, stringWidth(text, font, 1) + indent)
             for p in _pieces(text, keep):
-                w = stringWidth(p, font, 1)
+                w = stringWidth(p, font, 1) + indent
                 if w > least:
                     least, piece = w, p
         out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece))
