@@ -374,3 +374,22 @@ def test_structured_table_mistakes_are_errors_at_their_line(tmp_path, change, ne
     text = STATEMENT.replace(change, needle, 1)
     data, out, proc = build(tmp_path, text)
     error_at(proc, data, needle, *words)
+
+
+def test_the_budget_example_builds_without_warnings_and_reads_as_a_statement(tmp_path):
+    from conftest import ROOT
+    out = tmp_path / "budget.pdf"
+    proc = run_report(ROOT / "data" / "budget.yaml", "-o", out)
+    assert proc.returncode == 0 and "warning" not in proc.stderr, describe(proc)
+    pdf = PdfText(out)
+    try:
+        lines = [ln for i in range(len(pdf)) for ln in pdf.lines(i)]
+        for line in ("Parks and Recreation 210 14,920 14,480 (440) (2.9%)",
+                     "Total general fund 216,930 223,600 6,670 3.1%",
+                     "Unassigned 38,200 33,500", "Unearned revenue 3,210 –",
+                     "Property taxes 118.4 124.0 128.8",
+                     "CIP-25-015 Kingsbridge bridge deck repair 04 Nov 2024 Aug 2026 $14.9M $2.24M 15%"):
+            assert line in lines, (line, lines)
+        assert "Increase/(Decrease)" in " ".join(lines) and "$223.6M" in pdf.all
+    finally:
+        pdf.close()

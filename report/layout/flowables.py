@@ -96,9 +96,11 @@ class CaptionedTable(Flowable):
     MIN_ROWS = 3
 
     def __init__(self, caption: Paragraph, table: Table, source: Paragraph | None,
-                 continued: Paragraph | None = None):
+                 continued: Paragraph | None = None, page_height: float | None = None):
         super().__init__()
         self.caption, self.table, self.source, self.continued = caption, table, source, continued
+        self.page_height = page_height       # the frame's height: a table that fits one page is split only
+                                             # when most of it stays on this one
 
     def parts(self):
         return [p for p in (self.caption, self.table, self.source) if p is not None]
@@ -117,12 +119,15 @@ class CaptionedTable(Flowable):
         src_h = (self.heights[-1] + self.source.getSpaceBefore() + self.source.getSpaceAfter()) if self.source else 0
         rows = rl.row_heights(self.table)
         head = self.table.repeatRows if isinstance(self.table.repeatRows, int) else len(self.table.repeatRows)
-        need = cap_h + sum(rows[:min(len(rows), head + self.MIN_ROWS)])
+        need = cap_h + src_h + sum(rows[:min(len(rows), head + self.MIN_ROWS)])
         if ah < need:
             return []        # start on the next page, caption and first rows together
         parts = self.table.split(aw, ah - cap_h - src_h)     # room kept: the source never goes alone
         if len(parts) < 2:
             return []
+        if self.page_height and self.height <= self.page_height and \
+                len(rl.row_heights(parts[0])) * 2 < len(rows):
+            return []        # a table that fits a page moves to the next rather than leave most of it behind
         rest = parts[-1]
         if self.continued is None:
             return [self.caption, *parts[:-1], rest, *([self.source] if self.source is not None else [])]

@@ -144,7 +144,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     continued = Paragraph(f"<b>{ctx.markup.text(ctx.labels['table'])} {t.number}</b> "
                           f"({ctx.markup.text(ctx.labels.get('continued', 'continued'))})", s.caption)
     source = ctx.source_line(t.source)
-    out = carry_notes(CaptionedTable(caption, table, source, continued), [caption, source])
+    out = carry_notes(CaptionedTable(caption, table, source, continued, ctx.geo.text_height), [caption, source])
     out._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")
     return out
 
@@ -212,6 +212,14 @@ def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
                 if w > least:
                     least, piece = w, p
         out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece))
+    for label, first, last in t.header_groups:     # a spanning header's longest word fits its columns
+        words = label.split() or [""]
+        word = max(words, key=lambda w: stringWidth(w, head_font, 1))
+        share = (stringWidth(word, head_font, 1) + 2 * PAD_EMS) / (last - first + 1)
+        for m in out[first:last + 1]:
+            if share > m.least:
+                m.least, m.widest_piece = share, word
+            m.preferred = max(m.preferred, m.least)
     return out
 
 
