@@ -19,6 +19,7 @@ from .flowables import NoteFrame
 from .tagging import begin_artifact, end_artifact
 
 BLEED = 3 * mm
+CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks (print edition)
 
 
 def landscape_geometry(geo: Geometry) -> Geometry:
@@ -55,6 +56,10 @@ class Furniture:
                 return self.page(canv, doc, cover)
             finally:
                 self.geo = saved
+        if self.print_edition:       # this page's trim and bleed boxes (a landscape page has its own)
+            b, w, h = CROP_BORDER, self.geo.page_width, self.geo.page_height
+            canv.setTrimBox((b, b, b + w, b + h))
+            canv.setBleedBox((b - BLEED, b - BLEED, b + w + BLEED, b + h + BLEED))
         begin_artifact(canv, "<</Type /Pagination>>")     # tagged PDF: furniture is not content
         canv.saveState()
         n = canv.getPageNumber()
