@@ -21,7 +21,8 @@ def build(ctx, fig: RFigure) -> list:
         text = fig.placeholder or f"Image not found: {fig.path}"
         body = Placeholder(w, capped_height(ctx, h), ctx.markup.text(text), ctx.styles.placeholder, ctx.theme)
     body._origin = (fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}")
-    body._alt = fig.alt or fig.placeholder or ""        # the tagged PDF's /Alt for this Figure
+    body._alt = fig.alt or fig.placeholder or body._origin[2]     # the tagged PDF's /Alt for this Figure
+    body._alt_lang = fig.alt_lang      # the language of generated alt text, where it is not the section's
     body._anchor = fig.anchor          # the Figure element's ID, which the attached data files point at
     credit = f"({fig.credit})" if fig.credit else None
     parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
