@@ -11,6 +11,7 @@ from reportlab.platypus import CondPageBreak, PageBreak
 from ..diagnostics import Diagnostics
 from ..geometry import Geometry
 from ..resolve import RSection, Resolved
+from .attached import attach
 from .blocks import lay_out
 from .context import LayoutContext
 from .flowables import Heading
@@ -40,12 +41,12 @@ def section(ctx: LayoutContext, sec: RSection) -> list:
     if sec.level == 1 and not sec.new_page:
         out.append(CondPageBreak(ctx.geo.text_height * 0.18))
     out.append(heading)
-    heading._place = (sec.mark, _section_path(sec), "the heading", "heading")
+    attach(heading, place=(sec.mark, _section_path(sec), "the heading", "heading"))
     for block in sec.blocks:
         flowables = lay_out(ctx, block)
         place = (getattr(block, "mark", None) or sec.mark, getattr(block, "path", ""), *_what(ctx, block))
         for f in flowables:      # where a layout failure is reported (document.py)
-            f._place = place
+            attach(f, place=place)
         out.extend(flowables)
     for child in sec.children:
         out.extend(section(ctx, child))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import KeepTogether, Spacer
 
 from ...resolve import RFigure
+from ..attached import attach
 from ..flowables import ChartFlowable, Placeholder
 from ..images import capped_height, image
 from .declaration import BlockKind
@@ -20,9 +21,8 @@ def build(ctx, fig: RFigure) -> list:
         w, h = ctx.geo.figure_size(fig.width, fig.height, 0.5)
         text = fig.placeholder or f"Image not found: {fig.path}"
         body = Placeholder(w, capped_height(ctx, h), ctx.markup.text(text), ctx.styles.placeholder, ctx.theme)
-    body._origin = (fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}")
-    body._alt = fig.alt or fig.placeholder or ""        # the tagged PDF's /Alt for this Figure
-    body._anchor = fig.anchor          # the Figure element's ID, which the attached data files point at
+    attach(body, origin=(fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}"),
+           alt=fig.alt or fig.placeholder or "", anchor=fig.anchor)
     credit = f"({fig.credit})" if fig.credit else None
     parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
     src = ctx.source_line(fig.source)

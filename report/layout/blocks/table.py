@@ -8,6 +8,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from ... import markdown as md
 from ...model import Percent
 from ...resolve import RTable
+from ..attached import attach
 from ..flowables import CaptionedTable, carry_notes, font_command
 from ..tagging import TableTagger
 from .declaration import BlockKind
@@ -50,7 +51,7 @@ def build(ctx, t: RTable) -> list:
     caption = ctx.caption("table", t.number, t.anchor, t.caption)
     source = ctx.source_line(t.source)
     captioned = carry_notes(CaptionedTable(caption, table, source), [caption, source])
-    captioned._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")
+    attach(captioned, origin=(t.mark, t.path, f"{ctx.labels['table']} {t.number}"))
     return [Spacer(0, theme.size * 0.3), captioned]
 
 
