@@ -845,6 +845,9 @@ class Section(Model):
     title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.", max_length=MAX_TITLE)
     id = Id("sec-", "Id for cross-references (@sec-...).")
     new_page = Bool(False, "Start this section on a new page.")
+    language = Str(None, "BCP 47 tag of a section in another language than the report: its /Lang, "
+                         "hyphenation and generated alt text (its subsections inherit it).",
+                   pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
 

@@ -46,6 +46,7 @@ class RSection:
     blocks: list
     children: list
     mark: Mark | None = None
+    language: str | None = None  # its own or inherited `language:`, where it differs from the report's
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class RFigure:
     placeholder: str | None = None
     mark: Mark | None = None
     path: str = ""
+    alt_lang: str | None = None  # the language generated alt text is in, where it is not the section's
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,7 @@ class _Resolve:
         self.figures: list[RFigure] = []
         self.tables: list[RTable] = []
         self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
+        self.language = doc.report.language  # of the section being resolved
 
     # -- numbering: every id known before any text is resolved
     def number(self):
@@ -336,10 +339,14 @@ class _Resolve:
         out = []
         for i, sec in enumerate(sections, 1):
             number = f"{prefix}{i}"
+            outer = self.language
+            self.language = sec.language or outer
             blocks = [b for b in (self.block(block) for block in sec.content) if b is not None]
             children = self.sections(sec.sections, number + ".", level + 1)
+            own = self.language if self.language != self.doc.report.language else None
             out.append(RSection(number, level, sec.title, sec.id or f"sec-{number}", sec.new_page,
-                                blocks, children, sec.mark))
+                                blocks, children, sec.mark, own))
+            self.language = outer
         return out
 
     def block(self, block):
@@ -453,8 +460,12 @@ class _Resolve:
             self.diags.warning(f.mark, f.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
                                                f"its caption; drawn {limit / 28.35:.1f} cm tall")
         spec = replace(spec, width=round(w, 2), height=round(min(h, limit), 2))
-        return replace(fig, rows=tuple(rows), chart=spec,
-                       alt=fig.alt or alt_text.describe(spec, rows, self.doc.report.language))
+        if fig.alt:
+            return replace(fig, rows=tuple(rows), chart=spec)
+        written = alt_text.phrases(self.language)["lang"]      # "en" where the language has no phrases
+        same = written == self.language.replace("_", "-").split("-")[0].lower()
+        return replace(fig, rows=tuple(rows), chart=spec, alt=alt_text.describe(spec, rows, self.language),
+                       alt_lang=None if same else written)
 
     def check_column(self, ds, rows, column, need, f, required) -> str | None:
         """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""
@@ -539,7 +550,7 @@ class _Resolve:
                                + "; add alt: a one-line description")
         found, problem = self.places.find(f.image)
         mark, path = f.mark_of("image"), f"{f.path}.image"
-        fig = replace(fig, alt=alt_text.image(f.alt or "", caption, problem == "missing", self.doc.report.language))
+        fig = replace(fig, alt=alt_text.image(f.alt or "", caption, problem == "missing", self.language))
         if problem == "missing":
             if not f.placeholder:
                 self.diags.warning(mark, path, f"{f.image} not found; printing a placeholder")

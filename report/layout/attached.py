@@ -18,10 +18,12 @@ class Attached:
     place: tuple | None = None      # (mark, path, what, kind): where a layout failure is reported (document.py)
     origin: tuple | None = None     # (mark, path, label) of a figure or table: "moved to page N" notes
     alt: str | None = None          # a Figure's /Alt in the tagged PDF
+    alt_lang: str | None = None     # the language of that alt text, where it is not its section's
     anchor: str | None = None       # a Figure's ID, which the attached data files point at
     footnotes: tuple = ()           # note flowables printed at the foot of the page where this lands
     tag: object = None              # its structure element (tagging.Tag)
     group: object = None            # a grouping element around it (BlockQuote, Div)
+    section: object = None          # the Sect element of a section in another language (story.section)
     label: object = None            # the Lbl element of the list item it starts
 
 
