@@ -125,7 +125,8 @@ def test_private_library_names_are_used_only_in_the_walls():
     assert not found, "private library names outside the walls:\n" + "\n".join(found)
 
 
-_SIDE_CHANNEL = re.compile(r"^\s*(?!self\.|cls\.)[A-Za-z_][\w.\[\]]*\.(_[a-z]\w*|footnotes)\s*=[^=]|__dict__")
+# `x._name = ...` or `x.footnotes = ...` on anything but self or cls itself, or any use of __dict__
+_SIDE_CHANNEL = re.compile(r"^\s*(?!(self|cls)\.\w+\s*=)[A-Za-z_][\w.\[\]]*\.(_[a-z]\w*|footnotes)\s*=[^=]|__dict__")
 
 
 def test_flowables_carry_the_projects_data_only_in_their_record():

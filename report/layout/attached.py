@@ -24,6 +24,7 @@ class Attached:
     tag: object = None              # its structure element (tagging.Tag)
     group: object = None            # a grouping element around it (BlockQuote, Div)
     section: object = None          # the Sect element of a section in another language (story.section)
+    lang: str | None = None         # a footnote's language, cited in a section in another language
     label: object = None            # the Lbl element of the list item it starts
 
 

@@ -111,7 +111,7 @@ class LayoutContext:
             anchor = note.anchor if note else f"fn-{number}"
             self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.styles.note)
             if self.styles.language != self.resolved.doc.report.language:
-                self.notes[number]._lang = self.styles.language     # cited in a section in another language
+                attach(self.notes[number], lang=self.styles.language)     # cited in a section in another language
         return self.notes[number]
 
     # -- Markdown blocks (paragraphs, code, quotes, lists)

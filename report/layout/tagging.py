@@ -568,7 +568,7 @@ class _Walker:
         self.notes += 1
         m = _ANCHOR.search(getattr(note, "text", "") or "")
         ident = m.group(1) if m else f"note-{self.notes}"
-        lang = note.__dict__.get("_lang")
+        lang = attached(note).lang
         self.leaf(note, "Note", self.root, ID=ident, **({"Lang": lang} if lang else {}))
         self.anchor(ident, note.getPlainText())
 
