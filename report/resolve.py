@@ -71,6 +71,7 @@ class RFigure:
     placeholder: str | None = None
     mark: Mark | None = None
     path: str = ""
+    placement: str = "auto"      # auto (floats when it does not fit), here, page
 
 
 @dataclass
@@ -399,7 +400,7 @@ class _Resolve:
         caption = self.inline(f.caption, f.mark_of("caption"), f"{f.path}.caption")
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
-                      f.width, f.height, None, mark=f.mark, path=f.path)
+                      f.width, f.height, None, mark=f.mark, path=f.path, placement=f.placement)
         self.figures.append(fig)
         if f.chart:
             self.chart(f, fig)
