@@ -296,7 +296,8 @@ class _Resolve:
             first = self.id_marks[ident]
             self.diags.error(mark, "", f"duplicate id '{ident}' (first used at line {first.line if first else '?'})")
             return
-        self.targets[ident] = (text, ident)
+        # "Table 3" never breaks between the label and its number: a no-break space.
+        self.targets[ident] = (text.replace(" ", "\u00a0"), ident)
         self.id_marks[ident] = mark
 
     # -- text

@@ -2,7 +2,8 @@
 
 `check(path)` returns one message per broken rule, naming the page and the text:
 
-- no heading ends a page (whatever follows it: text, table, figure, box, list);
+- no heading ends a page (whatever follows it: text, table, figure, box, list): the
+  last thing in the lower third of a page is never a heading;
 - a figure's caption is on the figure's page; a table's caption is on the page of
   its first rows, and its source line on the page of its last rows;
 - a box's title (callout, summary, key figures) never stands alone at a page foot;
@@ -10,7 +11,7 @@
   page did not fit (the last page, pages before an explicit page break, before a
   new top-level section, before a page of another size are exempt);
 - "Table", "Figure", "Section" are never parted from their number across lines;
-- no number is hyphenated, and no hyphen is added inside a URL.
+- no number is hyphenated; a URL breaks after / . - or ? and no hyphen is added.
 
 It reads what a reader sees: the structure tree (pikepdf) for what each thing is,
 the marked content's position on the page (pdfium's page objects) for where it is,
@@ -114,11 +115,18 @@ class Checked:
         with pikepdf.open(self.path) as pdf:
             self.tree = _tree(pdf)
         self.doc = pdfium.PdfDocument(str(self.path))
-        self.sizes, self.boxes, self.textpages = [], [], []
+        self.sizes, self.boxes, self.textpages, self.furniture = [], [], [], {}
         for page in self.doc:
-            self.sizes.append(tuple(round(v) for v in page.get_size()))
-            self.boxes.append(_positions(page)[0])
+            size = tuple(round(v) for v in page.get_size())
+            self.sizes.append(size)
+            boxes, artifacts = _positions(page)
+            self.boxes.append(boxes)
             self.textpages.append(page.get_textpage())
+            # The running head and foot (artifacts near the edges) bound the text area.
+            head = [a.bottom for a in artifacts if a.bottom > size[1] * 0.85]
+            foot = [a.top for a in artifacts if a.top < size[1] * 0.15]
+            if head and foot:
+                self.furniture[size] = Box(max(foot), min(head)).join(self.furniture.get(size))
         # Leaves: elements that hold marked content themselves, with their place per page.
         self.leaves: list[tuple[Node, int, Box]] = []
         for node in self.tree.walk():
@@ -142,6 +150,9 @@ class Checked:
         frames: dict[tuple, Box] = {}
         for node, page, box in self.leaves:
             frames[self.sizes[page]] = box.join(frames.get(self.sizes[page]))
+        for size, furniture in self.furniture.items():
+            if size in frames:
+                frames[size] = frames[size].join(Box(furniture.bottom + 10, furniture.top - 10))
         return frames
 
     def on_page(self, page: int, body_only: bool = True) -> list[tuple[Node, Box]]:
@@ -204,6 +215,9 @@ class Checked:
             return
         if any(b.bottom < box.bottom - SLACK for n, b in self.on_page(page) if n.inside(HEADINGS) is not heading):
             return
+        frame = self.frames[self.sizes[page]]
+        if box.bottom > frame.bottom + (frame.top - frame.bottom) * EMPTY_SHARE:
+            return          # high on a page that ends early (a cover, a break): not at its foot
         self.fail(page, f"the heading '{self.text(heading, page)}' ends the page")
 
     def empty_before_figure(self, page: int) -> None:
@@ -283,6 +297,10 @@ class Checked:
         for a, b in zip(lines, lines[1:]):
             if re.search(rf"\b({labels})$", a) and re.match(r"\d", b):
                 self.fail(page, f"'{a[-20:]}' is parted from its number '{b[:8]}' across lines")
+            last, nxt = a.rsplit(" ", 1)[-1], b.split(" ", 1)[0]
+            if "://" in last and re.search(r"[\w%]$", last) and "/" in nxt and "://" not in nxt:
+                self.fail(page, f"the URL '{last[:30]}…' breaks inside a word ('{last[-6:]}' / '{nxt[:6]}'), "
+                                f"not after / . - or ?")
             if a.endswith(SOFT):
                 word = a[:-1].rsplit(" ", 1)[-1]
                 nxt = b.split(" ", 1)[0]

@@ -6,6 +6,7 @@ layout (a glyph no font has, a word wider than the line) point at its line.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import HexColor
@@ -21,6 +22,7 @@ from .pages import Geometry
 from .styles import Markup, Styles
 from .tagging import group
 
+URL = re.compile(r"\(?(https?://|ftp://|mailto:|www\.)")
 LONG_WORD = 40          # characters: longer unbroken words are checked against the line width
 
 
@@ -78,6 +80,10 @@ class LayoutContext:
             for word in run.text.split():
                 if len(word) > LONG_WORD and stringWidth(word, style.fontName, style.fontSize) > width:
                     mark = self.source.locate(word[:40]) if isinstance(self.source, YStr) else self.mark
+                    if URL.match(word):
+                        self.diags.warning(mark, self.path, f"the {len(word)}-character URL '{word[:24]}…' is wider "
+                                                            f"than the line; it breaks after / . - or ? (no hyphen)")
+                        continue
                     self.diags.warning(mark, self.path, f"the {len(word)}-character word '{word[:24]}…' is wider "
                                                         f"than the line; it is broken")
 

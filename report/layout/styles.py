@@ -43,7 +43,9 @@ class Styles:
         s, f = theme.size, theme.family
         ink, muted, accent = HexColor(theme.ink), HexColor(theme.muted), HexColor(theme.accent)
         hyph = hyphenation_language(language)
-        extra = {"hyphenationLang": hyph, "embeddedHyphenation": 1, "uriWasteReduce": 0.3} if hyph else {}
+        # A long URL breaks after / . - ? with no hyphen (uriWasteReduce), in every language.
+        extra = {"hyphenationLang": hyph, "embeddedHyphenation": 1} if hyph else {}
+        extra["uriWasteReduce"] = 0.3
         self.body = ParagraphStyle(
             "body", fontName=f.regular.name, fontSize=s, leading=s * 1.42, textColor=ink,
             alignment=TA_LEFT, spaceAfter=s * 0.6, allowWidows=0, allowOrphans=0,
