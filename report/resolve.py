@@ -18,8 +18,9 @@ from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
+from .geometry import Geometry, geometry
 from .load import Places, YMap, YStr
-from .model import Document, Figure, Percent, Table, format_spec_problem, number_hint, show
+from .model import Column, Document, Figure, Percent, Table, format_spec_problem, number_hint, show
 
 MAX_IMAGE_PIXELS = 60_000_000
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -35,7 +36,7 @@ MAX_TEXT_CHARS = 1_000_000      # all the Markdown of one briefing
 MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
 
 
-@dataclass
+@dataclass(frozen=True)
 class RSection:
     number: str                  # "2.1"
     level: int                   # 1..3
@@ -45,9 +46,10 @@ class RSection:
     blocks: list
     children: list
     mark: Mark | None = None
+    language: str | None = None  # its own or inherited `language:`, where it differs from the report's
 
 
-@dataclass
+@dataclass(frozen=True)
 class RText:
     blocks: list                 # markdown.Para / ListBlock / Quote / Code
     source: str = ""             # the text as typed (a YStr that can locate snippets)
@@ -55,7 +57,7 @@ class RText:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RFigure:
     number: int
     anchor: str
@@ -65,16 +67,17 @@ class RFigure:
     alt: str
     width: float | Percent
     height: float | None
-    chart: ChartSpec | None      # with width/height in points filled by layout
+    chart: ChartSpec | None      # at its final width and height in points (report/geometry.py)
     rows: tuple = ()             # plain dicts for the chart
     image: Path | None = None
     placeholder: str | None = None
     mark: Mark | None = None
     path: str = ""
+    alt_lang: str | None = None  # the language generated alt text is in, where it is not the section's
     placement: str = "auto"      # auto (floats when it does not fit), here, page
 
 
-@dataclass
+@dataclass(frozen=True)
 class RTable:
     number: int
     anchor: str
@@ -88,14 +91,14 @@ class RTable:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
     mark: Mark | None = None
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RCallout:
     title: str | None
     blocks: list
@@ -103,12 +106,12 @@ class RCallout:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RPageBreak:
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Resolved:
     doc: Document
     summary: list | None
@@ -119,6 +122,7 @@ class Resolved:
     logo: Path | None = None
     footnotes: dict = field(default_factory=dict)   # number -> markdown.Footnote
     places: Places | None = None                      # where files may come from (SVG references too)
+    geometry: Geometry | None = None                  # the page and text block everything was sized for
 
 
 # ---------------------------------------------------------------- values
@@ -256,8 +260,8 @@ class _Resolve:
     def __init__(self, doc: Document, places: Places, diags: Diagnostics):
         self.doc, self.places, self.diags = doc, places, diags
         style = doc.style
-        self.labels = dict(style.labels._values) if style.labels else {
-            k: o.default for k, o in type(style).labels.model._options.items()}
+        self.labels = dict(style.labels.values() if style.labels else type(style).labels.model.defaults())
+        self.geo = geometry(style)
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
@@ -266,6 +270,7 @@ class _Resolve:
         self.figures: list[RFigure] = []
         self.tables: list[RTable] = []
         self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
+        self.language = doc.report.language  # of the section being resolved
 
     # -- numbering: every id known before any text is resolved
     def number(self):
@@ -336,10 +341,14 @@ class _Resolve:
         out = []
         for i, sec in enumerate(sections, 1):
             number = f"{prefix}{i}"
+            outer = self.language
+            self.language = sec.language or outer
             blocks = [b for b in (self.block(block) for block in sec.content) if b is not None]
             children = self.sections(sec.sections, number + ".", level + 1)
+            own = self.language if self.language != self.doc.report.language else None
             out.append(RSection(number, level, sec.title, sec.id or f"sec-{number}", sec.new_page,
-                                blocks, children, sec.mark))
+                                blocks, children, sec.mark, own))
+            self.language = outer
         return out
 
     def block(self, block):
@@ -402,14 +411,11 @@ class _Resolve:
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
                       f.width, f.height, None, mark=f.mark, path=f.path, placement=f.placement)
+        fig = self.chart(f, fig) if f.chart else self.image(f, fig)
         self.figures.append(fig)
-        if f.chart:
-            self.chart(f, fig)
-        else:
-            self.image(f, fig)
         return fig
 
-    def chart(self, f: Figure, fig: RFigure):
+    def chart(self, f: Figure, fig: RFigure) -> RFigure:
         kind = KINDS[f.chart]
         values = f.chart_values()
         series = values.get("y", ())
@@ -425,13 +431,13 @@ class _Resolve:
             env = _ChartEnv(self, f, spec)
             prepared = kind.prepare(dict(spec.options), env)
             if env.failed:
-                return
+                return fig
             spec = replace(spec, options=tuple(sorted(prepared.items())))
         ds = self.rows_of(f.data, f)
         categorical = any(key == "x" and need == "any" for key, _, need, _ in chart_columns(kind, spec))
         limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
         if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart"):
-            return
+            return fig
         rows = [dict(r) for r in ds.rows]
         for key, column, need, required in chart_columns(kind, spec):     # key: the figure key naming the column
             if column is None:
@@ -449,10 +455,18 @@ class _Resolve:
             period = self.check_column(ds, rows, column, need, f, required and not blank_ok)
             if period and key == "x":
                 spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
-        fig.rows = tuple(rows)
-        fig.chart = spec
-        if not fig.alt:
-            fig.alt = alt_text.describe(spec, rows, self.doc.report.language)
+        w, h = self.geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at
+        limit = self.geo.max_figure_height
+        if h > limit:
+            self.diags.warning(f.mark, f.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
+                                               f"its caption; drawn {limit / 28.35:.1f} cm tall")
+        spec = replace(spec, width=round(w, 2), height=round(min(h, limit), 2))
+        if fig.alt:
+            return replace(fig, rows=tuple(rows), chart=spec)
+        written = alt_text.phrases(self.language)["lang"]      # "en" where the language has no phrases
+        same = written == self.language.replace("_", "-").split("-")[0].lower()
+        return replace(fig, rows=tuple(rows), chart=spec, alt=alt_text.describe(spec, rows, self.language),
+                       alt_lang=None if same else written)
 
     def check_column(self, ds, rows, column, need, f, required) -> str | None:
         """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""
@@ -527,8 +541,8 @@ class _Resolve:
                                            f"as {owner.path}.data); summarise or split the data")
         return True
 
-    def image(self, f: Figure, fig: RFigure):
-        fig.placeholder = f.placeholder
+    def image(self, f: Figure, fig: RFigure) -> RFigure:
+        fig = replace(fig, placeholder=f.placeholder)
         caption = " ".join("".join(r.text for r in fig.caption if not r.sup).split())
         if not f.alt:
             self.diags.warning(f.mark_of("image"), f"{f.path}.alt",
@@ -537,31 +551,36 @@ class _Resolve:
                                + "; add alt: a one-line description")
         found, problem = self.places.find(f.image)
         mark, path = f.mark_of("image"), f"{f.path}.image"
-        fig.alt = alt_text.image(f.alt or "", caption, problem == "missing", self.doc.report.language)
+        fig = replace(fig, alt=alt_text.image(f.alt or "", caption, problem == "missing", self.language))
         if problem == "missing":
             if not f.placeholder:
                 self.diags.warning(mark, path, f"{f.image} not found; printing a placeholder")
-            return
+            return fig
         if problem:
             self.diags.error(mark, path, problem)
-            return
+            return fig
         if found.is_dir():
             self.diags.error(mark, path, f"'{f.image}' is a folder; expected an image file")
-            return
+            return fig
         problem, warnings = check_image(found, self.places)
         if problem:
             self.diags.error(mark, path, f"'{f.image}': {problem}")
-            return
+            return fig
         for warning in warnings:
             self.diags.warning(mark, path, f"'{f.image}': {warning}")
-        fig.image = found
+        return replace(fig, image=found)
 
     def table(self, t: Table) -> RTable:
         number = len(self.tables) + 1
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
         source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
         table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
+        table = self.table_body(t, table)
         self.tables.append(table)
+        return table
+
+    def table_body(self, t: Table, table: RTable) -> RTable:
+        """The table with its headers and cells, or as it came after an error."""
         ds = self.rows_of(t.data, t)
         if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
             return table
@@ -572,9 +591,7 @@ class _Resolve:
                              f"page (choose them with 'columns:')")
             return table
         if not columns:
-            from .model import Column
-            columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None}, t.mark, {},
-                              t.path) for c in ds.columns]
+            columns = [Column.with_defaults(t.mark, t.path, key=c) for c in ds.columns]
         for i, col in enumerate(columns):
             if col.key not in ds.columns:
                 self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
@@ -583,9 +600,10 @@ class _Resolve:
                 return table
         numeric = [all(isinstance(r.get(c.key), (int, float)) or r.get(c.key) is None for r in ds.rows)
                    for c in columns]
-        table.headers = [c.label or c.key for c in columns]
-        table.aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
-        table.widths = [c.width for c in columns]
+        headers = [c.label or c.key for c in columns]
+        aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
+        widths = [c.width for c in columns]
+        rows = []
         for r, row in enumerate(ds.rows):
             cells = []
             for i, col in enumerate(columns):
@@ -602,8 +620,8 @@ class _Resolve:
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}", f"a cell of {len(cells[-1]):,} characters; "
                                      f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
                     return table
-            table.cells.append(cells)
-        return table
+            rows.append(cells)
+        return replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows)
 
 
 class _ChartEnv:
@@ -652,7 +670,7 @@ def plain(value):
     """An option's value as plain data (nested models as dicts), for the chart stage and its cache."""
     from .model import Model
     if isinstance(value, Model):
-        return {k: plain(v) for k, v in value._values.items()}
+        return {k: plain(v) for k, v in value.values().items()}
     if isinstance(value, (tuple, list)):
         return tuple(plain(v) for v in value)
     return value
@@ -726,4 +744,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
                 diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
             else:
                 logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places)
+    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places, r.geo)
