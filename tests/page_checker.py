@@ -9,7 +9,9 @@
 - a box's title (callout, summary, key figures) never stands alone at a page foot;
 - no page is left more than a third empty because the figure that opens the next
   page did not fit (the last page, pages before an explicit page break, before a
-  new top-level section, before a page of another size are exempt);
+  new top-level section, before a page of another size are exempt, and so is a gap
+  that the text after the figure could not fill: a heading, table or figure follows
+  it, or the text that follows was moved up and still left room);
 - "Table", "Figure", "Section" are never parted from their number across lines;
 - no number is hyphenated; a URL breaks after / . - or ? and no hyphen is added.
 
@@ -238,6 +240,8 @@ class Checked:
                 return          # a new top-level section may start a page by request
         if opener is None or opener.inside({"Figure"}) is None:
             return
+        if not self.movable_after(opener.inside({"Figure"}), page):
+            return              # nothing after the figure could move up, or it did
         low = self.lowest(page)
         frame = self.frames[self.sizes[page]]
         bottom = low[1].bottom if low else frame.top
@@ -248,6 +252,21 @@ class Checked:
         if height > 0 and gap > height * EMPTY_SHARE:
             self.fail(page, f"{gap / height:.0%} of the page is left empty before the figure "
                             f"'{self.text(opener, nxt, 40) or 'on the next page'}' on page {nxt + 1}")
+
+    def movable_after(self, fig: Node, page: int) -> bool:
+        """Text or a box follows the figure (after its caption and source line) and was not
+        moved up to `page`: it could have filled the page the figure did not fit on."""
+        siblings = fig.parent.kids if fig.parent else []
+        rest = siblings[siblings.index(fig) + 1:]
+        if rest and rest[0].role == "Caption":
+            rest = rest[1:]
+            if rest and rest[0].role == "P" and self.pages_of(rest[0])[:1] == self.pages_of(fig)[-1:] and \
+                    self.text(rest[0], self.pages_of(rest[0])[0]).startswith(self.source_label):
+                rest = rest[1:]
+        nxt = next((k for k in rest if self.pages_of(k)), None)
+        if nxt is None or nxt.role in HEADINGS | {"Table", "Figure", "TOC"}:
+            return False
+        return self.pages_of(nxt)[0] > page
 
     def figure_caption(self, fig: Node) -> None:
         siblings = fig.parent.kids if fig.parent else []

@@ -5,8 +5,9 @@
   box's title and first lines): when that does not fit under it, the heading
   starts the next page.
 - A figure (`placement: auto`) that does not fit in the space left is floated: the
-  text that follows it moves up before it, paragraph by paragraph, and the figure
-  goes to the top of the next page. `placement: here` keeps it where it stands;
+  text that follows it (paragraphs, lists, boxes, key figures; not a heading, a data
+  table or another figure) moves up before it, one by one, and the figure goes to
+  the top of the next page. `placement: here` keeps it where it stands;
   `placement: page` starts a page with it (blocks/figure.py).
 
 The document template calls `arrange` before it places each flowable.
@@ -66,9 +67,10 @@ def is_box(f) -> bool:
 
 
 def is_text(f) -> bool:
-    """Running text that may move up before a figure (not a heading, caption or block)."""
+    """What may move up before a figure: running text, a box, key figures (not a heading,
+    a caption, a data table or another figure)."""
     return (isinstance(f, (Paragraph, ListFlowable)) and not is_heading(f) and not isinstance(f, Caption)) or (
-        isinstance(f, Spacer) and not isinstance(f, ActionFlowable))
+        isinstance(f, Spacer) and not isinstance(f, ActionFlowable)) or isinstance(f, Table)
 
 
 def height(f, width: float, canv) -> float:
