@@ -109,15 +109,33 @@ class LayoutContext:
         """The flowable printed at the foot of the page that cites footnote `number`."""
         if number not in self.notes:
             note = self.resolved.footnotes.get(number)
-            body = []
-            for b in (note.blocks if note else []):
-                body.extend(self.markdown_block(b, self.styles.note))
-            first = body[0].text if body and isinstance(body[0], Paragraph) else ""
+            # Every paragraph, list item, quote and code line of the note, one line each.
+            lines = [line for b in (note.blocks if note else []) for line in self.note_lines(b)]
+            self.report_missing()
             anchor = note.anchor if note else f"fn-{number}"
-            self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.styles.note)
+            body = "<br/>".join(lines)
+            self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{body}', self.styles.note)
             if self.styles.language != self.resolved.doc.report.language:
                 self.notes[number]._lang = self.styles.language     # cited in a section in another language
         return self.notes[number]
+
+    def note_lines(self, b) -> list[str]:
+        """A footnote's Markdown block as lines of paragraph markup."""
+        if isinstance(b, md.Para):
+            return [self.markup.runs(b.runs)]
+        if isinstance(b, md.Code):
+            return [self.markup.text(line) for line in b.text.splitlines()]
+        if isinstance(b, md.Quote):
+            return [line for inner in b.blocks for line in self.note_lines(inner)]
+        if isinstance(b, md.ListBlock):
+            out = []
+            for k, item in enumerate(b.items):
+                mark = f"{b.start + k}." if b.ordered else "\u2022"
+                inner = [line for block in item for line in self.note_lines(block)] or [""]
+                out.append(f"{mark}\u2002{inner[0]}")
+                out.extend(inner[1:])
+            return out
+        return []
 
     # -- Markdown blocks (paragraphs, code, quotes, lists)
     def markdown(self, blocks, style=None) -> list:
