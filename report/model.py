@@ -19,6 +19,10 @@ from .theme import DEFAULT_PALETTE
 REQUIRED = object()
 MAX_TITLE = 300          # characters in a title or heading (README: limits)
 MAX_DEPTH = 3
+MAX_SECTIONS = 500       # sections of every level in one briefing (1,000 take about half a minute)
+MAX_BLOCKS = 5_000       # content blocks in one briefing
+MAX_FIGURES = 100        # figures in one briefing (each chart is drawn: 300 take a minute)
+MAX_KEY_FIGURES = 50     # figures in one key-figures box
 
 
 class Ctx:
@@ -29,6 +33,14 @@ class Ctx:
         self.chart_kinds = list(chart_kinds)
         self.font_families = list(font_families)
         self.font_problems = dict(font_problems or {})     # font file -> (family if known, why unusable)
+        self.counts = {}                                    # sections, blocks, figures seen so far
+
+    def count(self, what: str, limit: int, mark, path, advice: str) -> bool:
+        """Count one more `what`; False (with one error, at the first one too many) past `limit`."""
+        n = self.counts[what] = self.counts.get(what, 0) + 1
+        if n == limit + 1:
+            self.error(mark, path, f"more than {limit:,} {what} in one briefing; {advice}")
+        return n <= limit
 
     def error(self, mark, path, message):
         self.diags.error(mark, path, message)
@@ -187,13 +199,21 @@ class Number(Option):
             ctx.error(mark, path, f"expected a number, found {_type_name(value)}{number_hint(value)}")
             return INVALID
         if isinstance(value, float) and not math.isfinite(value):
-            ctx.error(mark, path, f"{value} is not a number that can be used here; write a number "
-                                  f"({self.minimum} to {self.maximum})")
+            ctx.error(mark, path, f"{value} is not a number that can be used here; write a number{self.range()}")
             return INVALID
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            ctx.error(mark, path, f"{show(value)} is out of range ({self.minimum} to {self.maximum})")
+            ctx.error(mark, path, f"{show(value)} is out of range{self.range()}")
             return INVALID
         return value
+
+
+    def range(self) -> str:
+        """' (1 to 3)', ' (at least 0)' or '' for the bounds of this number."""
+        if self.minimum is not None and self.maximum is not None:
+            return f" ({self.minimum} to {self.maximum})"
+        if self.minimum is not None:
+            return f" (at least {self.minimum})"
+        return f" (at most {self.maximum})" if self.maximum is not None else ""
 
 
 class Choice(Option):
@@ -386,8 +406,13 @@ _SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<prec
 
 
 def format_spec_problem(spec: str) -> str | None:
-    """Why `spec` is not a usable format, or None. Widths and precisions are bounded
-    (`>1999999999` would allocate gigabytes)."""
+    """Why `spec` is not a usable format, or None: the mini-language of
+    report/formatting.py, else a Python spec or strftime pattern. Widths and precisions
+    are bounded (`>1999999999` would allocate gigabytes)."""
+    from .formatting import problem
+    ours = problem(spec)
+    if ours != "not ours":
+        return ours
     shape = _SPEC.fullmatch(spec)
     if shape and int(shape.group("width") or 0) > MAX_FORMAT_WIDTH:
         return f"the width {show(shape.group('width'))} in '{show(spec)}' is too large (at most {MAX_FORMAT_WIDTH})"
@@ -410,9 +435,9 @@ def format_spec_problem(spec: str) -> str | None:
 
 
 class ListOf(Option):
-    def __init__(self, item: Option, default=(), doc="", single_ok=False, min_items=0):
+    def __init__(self, item: Option, default=(), doc="", single_ok=False, min_items=0, max_items=None):
         super().__init__(default, doc)
-        self.item, self.single_ok, self.min_items = item, single_ok, min_items
+        self.item, self.single_ok, self.min_items, self.max_items = item, single_ok, min_items, max_items
 
     def check(self, value, mark, path, ctx):
         if not isinstance(value, list):
@@ -423,6 +448,10 @@ class ListOf(Option):
             return INVALID
         if len(value) < self.min_items:
             ctx.error(mark, path, f"the list needs at least {self.min_items} item(s)")
+            return INVALID
+        if self.max_items is not None and len(value) > self.max_items:
+            im = value.item_mark(self.max_items) if isinstance(value, YList) else mark
+            ctx.error(im, f"{path}[{self.max_items}]", f"{len(value):,} items; this list takes at most {self.max_items}")
             return INVALID
         out = []
         for i, item in enumerate(value):
@@ -437,6 +466,8 @@ class ListOf(Option):
         items = {"type": "array", "items": self.item.schema()}
         if self.min_items:
             items["minItems"] = self.min_items
+        if self.max_items is not None:
+            items["maxItems"] = self.max_items
         if self.single_ok:
             out.update({"anyOf": [self.item.schema(), items]})
             out.pop("type", None)
@@ -574,6 +605,7 @@ class Labels(Model):
     list_of_figures = Str("Figures", "Title of the list of figures.")
     list_of_tables = Str("Tables", "Title of the list of tables.")
     source = Str("Source", "Word before a figure's or table's source line.")
+    continued = Str("continued", "After a table's caption on its later pages: 'Table 2 (continued)'.")
     page = Str("Page", "'Page 3 of 12'.")
     of = Str("of", "'Page 3 of 12'.")
     summary = Str("Summary", "Title of the executive-summary box.")
@@ -646,9 +678,23 @@ class Column(Model):
     """One column of a table."""
     key = Str(REQUIRED, "The dataset column shown here.")
     label = Str(None, "Heading printed for the column (default: the key).")
-    format = FormatSpec(None, "Python format spec (',d', '.1f') or, for dates, strftime ('%d %b %Y').")
+    format = FormatSpec(None, "Number format (README: Number formats): ',d' 1,234; '.1f' 7.0; '.0%' 25%; "
+                              "'$,.1c' $71.4M; '(,d' (1,234); or, for dates, strftime codes ('%d %b %Y').")
     align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
-    width = Length(None, "Column width (e.g. 30% or 4cm); default: shared by content.", percent=True)
+    width = Length(None, "Column width (e.g. 30% or 4cm); default: from the content, as wide as its longest "
+                         "cell where the page allows and never narrower than its longest word or number.", percent=True)
+    hyphenate = Bool(False, "Hyphenate the column's text (table cells are not hyphenated unless asked).")
+    emphasis = Choice(("bold", "muted", "highlight"), None, "Set the whole column apart (e.g. a forecast in bold).")
+
+
+class HeaderGroup(Model):
+    """A header cell over several neighbouring columns (two-level headers)."""
+    WHERE = "table.header_groups[]"
+    label = Str(REQUIRED, "The heading printed over the columns ('Increase/(Decrease)').")
+    columns = ListOf(Str(), REQUIRED, "The keys of the columns it spans, neighbours in the table.", min_items=1)
+
+
+ROW_KINDS = ("group", "subtotal", "total", "bold", "muted", "highlight")
 
 
 class Table(Model):
@@ -658,6 +704,15 @@ class Table(Model):
     columns = ListOf(Nested(Column), None, "Which columns, in order (default: every column).", min_items=1)
     caption = Markdown(None, "Caption printed above the table, numbered 'Table N'.")
     source = Markdown(None, "Source line printed under the table.")
+    landscape = Choice(("never", "auto", "always"), "never",
+                       "Put the table on a landscape page: 'auto' when its columns do not fit the text width "
+                       "even in smaller type, 'always' in any case.")
+    header_groups = ListOf(Nested(HeaderGroup), (), "Header cells spanning columns, over the column headers.")
+    row_style = Str(None, "A dataset column saying what each row is: group (a heading row across the table), "
+                          "subtotal or total (bold, a rule above), bold, muted, highlight; empty for a plain row.")
+    indent = Str(None, "A dataset column of indent levels (0-3) for the first column: sub-items under an item.")
+    transpose = Bool(False, "Turn the table on its side: the first column's values become the headers, each "
+                            "other column a row (a chart's dataset as a table).")
 
 
 def _chart_kinds() -> list[str]:
@@ -798,7 +853,7 @@ class Block:
         "text": Markdown(doc="Markdown text."),
         "figure": Nested(Figure, doc="A chart or an image with a numbered caption."),
         "table": Nested(Table, doc="A table from a dataset with a numbered caption."),
-        "key_figures": ListOf(Nested(KeyFigure), doc="A box of key figures.", min_items=1),
+        "key_figures": ListOf(Nested(KeyFigure), doc="A box of key figures.", min_items=1, max_items=MAX_KEY_FIGURES),
         "callout": Nested(Callout, doc="A shaded box."),
         "page_break": Option(doc="Start a new page here."),
     }
@@ -812,6 +867,11 @@ class Block:
 
 class BlockOption(Option):
     def check(self, value, mark, path, ctx):
+        if not ctx.count("content blocks", MAX_BLOCKS, mark, path, "split it into several briefings"):
+            return INVALID
+        if isinstance(value, dict) and "figure" in value and not ctx.count(
+                "figures", MAX_FIGURES, mark, path, "split it into several briefings"):
+            return INVALID
         if isinstance(value, str):
             if value.strip() == "page_break":
                 return Block("page_break", None, mark, path)
@@ -857,6 +917,8 @@ class Section(Model):
 
     @classmethod
     def validate(cls, value, mark, path, ctx, depth=1):
+        if not ctx.count("sections", MAX_SECTIONS, mark, path, "split it into several briefings"):
+            return INVALID
         obj = super().validate(value, mark, path, ctx)
         if obj is INVALID or not isinstance(value, dict):
             return obj
@@ -1091,7 +1153,7 @@ class Document(Model):
         return out
 
 
-MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout, Source)
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, HeaderGroup, KeyFigure, Callout, Source)
 
 
 def _nested_models(option) -> list:
