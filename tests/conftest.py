@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -232,6 +233,8 @@ def page_problems(pdf: Path) -> list[str]:
     (which may leave a page short on purpose) and what the source line is called."""
     texts = []
     for data in pdf.parent.glob("*.y*ml"):
+        if not data.is_file():             # a FIFO or a folder a hostile test made: never opened
+            continue
         with contextlib.suppress(OSError, UnicodeDecodeError):
             texts.append(data.read_text(encoding="utf-8"))
     text = "\n".join(texts)
@@ -249,7 +252,7 @@ def check_pages(root: Path) -> list[str]:
         except OSError:
             continue
         key = (st.st_mtime_ns, st.st_size)
-        if _checked.get(pdf) == key:
+        if not stat.S_ISREG(st.st_mode) or _checked.get(pdf) == key:   # a FIFO would block
             continue
         _checked[pdf] = key
         if page_checker.ours(pdf):
