@@ -18,6 +18,7 @@ from reportlab.platypus import FrameBreak, KeepTogether, ListFlowable, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from . import _reportlab as rl
+from .attached import attached
 from .flowables import Caption, CaptionedTable, Heading
 
 HEADING_STYLES = ("h1", "h2", "h3", "toc_title")
@@ -46,7 +47,7 @@ def arrange(doc, flowables: list) -> None:
         if need(flowables, 0, width, space, canv) > space:
             flowables.insert(0, FrameBreak())
         return
-    if getattr(first, "_float", None) == "auto" and height(first, width, canv) > space:
+    if attached(first).placement == "auto" and height(first, width, canv) > space:
         if len(flowables) > 1 and is_text(flowables[1]):
             flowables[0], flowables[1] = flowables[1], first
             if doc.floating is not first:
@@ -94,7 +95,7 @@ def need(flowables: list, i: int, width: float, space: float, canv) -> float:
             return 0                  # a page break: nothing to keep with
         return own + need(flowables, i + 1, width, space - own, canv)
     whole = height(f, width, canv)
-    if getattr(f, "_float", None) == "auto" and whole > space:
+    if attached(f).placement == "auto" and whole > space:
         return need(flowables, i + 1, width, space, canv)   # the text after it moves up instead
     if isinstance(f, Paragraph):
         return min(whole, f.getSpaceBefore() + MIN_LINES * f.style.leading)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from ...resolve import RFigure
+from ..attached import attach
 from ..flowables import ChartFlowable, Placeholder
 from ..images import capped_height, image
 from .declaration import BlockKind
@@ -20,17 +21,16 @@ def build(ctx, fig: RFigure) -> list:
         w, h = ctx.geo.figure_size(fig.width, fig.height, 0.5)
         text = fig.placeholder or f"Image not found: {fig.path}"
         body = Placeholder(w, capped_height(ctx, h), ctx.markup.text(text), ctx.styles.placeholder, ctx.theme)
-    body._origin = (fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}")
-    body._alt = fig.alt or fig.placeholder or body._origin[2]     # the tagged PDF's /Alt for this Figure
-    body._alt_lang = fig.alt_lang      # the language of generated alt text, where it is not the section's
-    body._anchor = fig.anchor          # the Figure element's ID, which the attached data files point at
+    label = f"{ctx.labels['figure']} {fig.number}"
+    attach(body, origin=(fig.mark, fig.path, label), alt=fig.alt or fig.placeholder or label,
+           alt_lang=fig.alt_lang,      # the language of generated alt text, where it is not the section's
+           anchor=fig.anchor)
     credit = f"({fig.credit})" if fig.credit else None
     parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
     src = ctx.source_line(fig.source)
     parts.append(src if src else Spacer(0, ctx.theme.size * 0.6))
     kept = KeepTogether(parts)
-    kept._float = fig.placement        # report/layout/keeps.py moves an "auto" figure that does not fit
-    kept._body = body                  # its moves are reported by the origin of its body
+    attach(kept, placement=fig.placement, body=body)     # keeps.py floats an "auto" figure that does not fit
     if fig.placement == "page":        # start a page (nothing to do at the top of one)
         return [CondPageBreak(ctx.geo.text_height * 0.98), kept]
     return [Spacer(0, ctx.theme.size * 0.3), kept]
