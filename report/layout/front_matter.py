@@ -4,6 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import PageBreak, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from .attached import attach
 from .flowables import boxed, carry_notes, font_command
 from .images import image
 from .pages import long_date
@@ -32,7 +33,7 @@ def cover(ctx) -> list:
     out = [Spacer(0, geo.text_height * 0.22)]
     if r.logo:
         logo = image(ctx, r.logo, geo.text_width * 0.3, geo.text_height * 0.12, "LEFT")
-        logo._alt = f"{meta.organization} logo" if meta.organization else "Logo"
+        attach(logo, alt=f"{meta.organization} logo" if meta.organization else "Logo")
         out += [logo, Spacer(0, s.body.fontSize * 2)]
     out.append(ctx.plain(meta.title, s.cover_title))
     if meta.subtitle:
