@@ -227,6 +227,20 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
 
 
 def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result:
+    early = None
+    if opts.use_cache and not opts.check_only and opts.export_figures is None:
+        # A build that will draw charts starts the chart process first (report/charts/draw.py):
+        # matplotlib's import then overlaps reading, validating and laying out.
+        from .charts.draw import start_early
+        early = start_early(cache_root(opts) / "charts", data_path)
+    try:
+        return _stages(data_path, out_path, opts, reads, early)
+    finally:
+        if early is not None:
+            early.release()          # not given any charts (none to draw, or the build stopped)
+
+
+def _stages(data_path: Path, out_path: Path, opts: Options, reads: set, early) -> Result:
     started = time.perf_counter()
     timings = {}
     diags = Diagnostics(strict=opts.strict)
@@ -259,7 +273,7 @@ def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
     charts = start_drawing(chart_jobs(resolved, theme), cache, opts.jobs, opts.export_figures,
-                           progress=progress)
+                           progress=progress, early=early, data_path=data_path if opts.use_cache else None)
     timings["charts (cached, or started)"] = time.perf_counter() - t0
     result.cache_hits, result.cache_misses = cache.hits, cache.misses
 

@@ -148,10 +148,27 @@ def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
     return blocks, builder.notes
 
 
+# What would open a block at the start of a line: a quote (>), a heading (# ), a list
+# item (- + * followed by a space, or 1. / 1) ), a rule (--- *** ___).
+BLOCK_START = re.compile(r"^( {0,3})(?:(>)|(#{1,6})(?=[ \t]|$)|([-+*])(?=[ \t]|$)|(\d{1,9})([.)])(?=[ \t]|$)"
+                         r"|([-*_])(?=(?:[ \t]*[-*_]){2,}[ \t]*$))", re.M)
+
+
+def _literal_line_starts(text: str) -> str:
+    """One-line fields are inline text: `>8,000`, `1. 5`, `- x`, `# 3` print as written."""
+    def escape(m):
+        indent, quote, hashes, bullet, digits, dot, rule = m.groups()
+        if digits:
+            return f"{indent}{digits}\\{dot}"
+        return f"{indent}\\{quote or hashes or bullet or rule}"
+    return BLOCK_START.sub(escape, text)
+
+
 def parse_inline(text: str, resolver: Resolver) -> tuple[list[Run], list[Footnote]]:
-    """One paragraph's runs (captions, labels), block structure flattened, and the
-    footnotes defined in the text."""
-    blocks, notes = parse(text, resolver)
+    """One paragraph's runs (captions, labels, key figures), and the footnotes defined in
+    the text. Only inline Markdown counts: a line that would open a quote, heading, list
+    or rule prints as written."""
+    blocks, notes = parse(_literal_line_starts(text), resolver)
     runs: list[Run] = []
     for block in _flatten(blocks):
         if runs:

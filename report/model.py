@@ -796,6 +796,10 @@ class Figure(Model):
     alt = Str(None, "Text for screen readers; charts get one generated from their data.")
     width = Length(Percent(1.0), "Width, as a share of the text width (80%) or a length.", percent=True)
     height = Length(None, "Height; default: a good aspect ratio for the chart kind.")
+    placement = Choice(("auto", "here", "page"), "auto",
+                       "Where it goes: auto (where it stands, or when it does not fit, at the top of the next "
+                       "page with the text after it moved up), here (exactly where it stands) or page (it "
+                       "starts a page).")
 
     IMAGE_ONLY = ("image", "credit", "placeholder")
 

@@ -78,6 +78,7 @@ class RFigure:
     mark: Mark | None = None
     path: str = ""
     alt_lang: str | None = None  # the language generated alt text is in, where it is not the section's
+    placement: str = "auto"      # auto (floats when it does not fit), here, page
 
 
 @dataclass(frozen=True)
@@ -301,7 +302,8 @@ class _Resolve:
             first = self.id_marks[ident]
             self.diags.error(mark, "", f"duplicate id '{ident}' (first used at line {first.line if first else '?'})")
             return
-        self.targets[ident] = (text, ident)
+        # "Table 3" never breaks between the label and its number: a no-break space.
+        self.targets[ident] = (text.replace(" ", "\u00a0"), ident)
         self.id_marks[ident] = mark
 
     # -- text
@@ -410,7 +412,7 @@ class _Resolve:
         caption = self.inline(f.caption, f.mark_of("caption"), f"{f.path}.caption")
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
-                      f.width, f.height, None, mark=f.mark, path=f.path)
+                      f.width, f.height, None, mark=f.mark, path=f.path, placement=f.placement)
         fig = self.chart(f, fig) if f.chart else self.image(f, fig)
         self.figures.append(fig)
         return fig

@@ -5,8 +5,10 @@ user does, through `python make_report.py` and the PDF it leaves behind.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -19,6 +21,8 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 import yaml
+
+import page_checker
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "make_report.py"
@@ -215,6 +219,55 @@ class PdfText:
         for tp in self._textpages:
             tp.close()
         self.doc.close()
+
+
+# ---------------------------------------------------------------- the page rules, on every PDF
+
+_checked: dict[Path, tuple[int, int]] = {}
+
+
+def page_problems(pdf: Path) -> list[str]:
+    """The page rules (tests/page_checker.py) on one PDF the program wrote.
+
+    The data files beside it say whether it has explicit page breaks or pinned figures
+    (which may leave a page short on purpose) and what the source line is called."""
+    texts = []
+    for data in pdf.parent.glob("*.y*ml"):
+        if not data.is_file():             # a FIFO or a folder a hostile test made: never opened
+            continue
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            texts.append(data.read_text(encoding="utf-8"))
+    text = "\n".join(texts)
+    explicit = "page_break" in text or "placement:" in text
+    label = re.search(r"^\s*source:\s*['\"]?([^'\"\n{}]+?)['\"]?\s*$", text, re.M) if "labels" in text else None
+    return page_checker.check(pdf, source_label=label.group(1) if label else "Source", explicit_breaks=explicit)
+
+
+def check_pages(root: Path) -> list[str]:
+    """The page rules on every PDF of this program under `root` not yet checked as it is now."""
+    problems = []
+    for pdf in sorted(root.rglob("*.pdf")):
+        try:
+            st = pdf.stat()
+        except OSError:
+            continue
+        key = (st.st_mtime_ns, st.st_size)
+        if not stat.S_ISREG(st.st_mode) or _checked.get(pdf) == key:   # a FIFO would block
+            continue
+        _checked[pdf] = key
+        if page_checker.ours(pdf):
+            problems += page_problems(pdf)
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def page_rules(tmp_path_factory):
+    """After every test, every PDF the suite has built so far (in pytest's temporary
+    folders) meets the page rules; a broken rule fails the test that built it."""
+    yield
+    problems = check_pages(tmp_path_factory.getbasetemp())
+    if problems:
+        pytest.fail("page rules broken:\n" + "\n".join(problems), pytrace=False)
 
 
 # ---------------------------------------------------------------- the example briefing

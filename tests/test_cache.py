@@ -166,3 +166,22 @@ def test_cache_dir_chooses_where_the_caches_are(tmp_path, briefing):
     assert len(entries(tmp_path / "here")) == 2
     assert list((tmp_path / "here" / "fonts").glob("*.json"))
     assert not (tmp_path / "build").exists()
+
+
+def test_the_chart_process_starts_early_only_when_charts_will_be_drawn(briefing, tmp_path):
+    """A cold build starts its chart process before reading the data file; once the
+    data file's charts are all cached, a build starts none (report/charts/draw.py)."""
+    from report.charts.draw import start_early
+    root = tmp_path / "cache"
+    early = start_early(root / "charts", briefing)      # never built: probably charts to draw
+    assert early is not None
+    early.release()
+    assert early.process is None
+    build(briefing, tmp_path / "a.pdf", Options(cache_dir=root))
+    assert start_early(root / "charts", briefing) is None
+    entries(root)[0].unlink()                            # one chart no longer cached
+    early = start_early(root / "charts", briefing)
+    assert early is not None
+    early.release()
+    build(briefing, tmp_path / "b.pdf", Options(cache_dir=root))
+    assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()

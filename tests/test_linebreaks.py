@@ -74,7 +74,7 @@ def test_the_cache_entry_is_plain_json_and_a_damaged_one_is_a_miss(tmp_path, cou
     text = json.loads(entries[0].read_text(encoding="utf-8"))       # rewritten whole by that build
     inner = json.loads(text["data"]["entries"])
     key = next(iter(inner))
-    inner[key] = ["not", "what", "a", "line", "breaking", "holds", {}]
+    inner[key] = '["not", "what", "a", "line", "breaking", "holds", {}]'
     text["data"]["entries"] = json.dumps(inner)
     entries[0].write_text(json.dumps(text), encoding="utf-8")
     linebreaks.forget()

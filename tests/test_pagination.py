@@ -19,6 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import page_checker
 import pdf_rules as rules
 from conftest import run_report, write
 from report.cli import main
@@ -135,6 +136,7 @@ def test_page_breaks_anywhere_build_with_a_complete_structure_tree(tmp_path, doc
     code, err, out = build(tmp_path, doc)
     assert code == 0, err
     assert structure_problems(out) == []
+    assert page_checker.check(out) == []
 
 
 LONG_ITEM = " ".join(["gamma"] * 700)

@@ -240,7 +240,7 @@ def test_a_section_is_hyphenated_in_its_language(built):
             for line in pdf.lines(page):
                 if "Deutsch" in line and section is None:
                     section = "de"
-                elif "English again" in line:
+                elif re.match(r"\d+ English again", line):     # the heading, not the running head
                     section = "en"
                 last = line.split()[-1] if line.split() else ""
                 if section and last[-1:] in ("\u00ad", "\ufffe") and WORD.startswith(last[:-1]):   # pdfium: FFFE

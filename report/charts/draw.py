@@ -219,17 +219,101 @@ def _draw_in_background(jobs, cache, jobs_n, pipe):
         pipe.close()
 
 
+def _early_worker(jobs_pipe, result_pipe):
+    """The chart process of a cold build, started before the data file is read: it imports
+    matplotlib and the chart code while the build loads and resolves, then draws what it is given."""
+    quiet_worker()
+    try:
+        from . import canvas_backend, render  # noqa: F401  (matplotlib, its figure and the recorder)
+        from .kinds import KINDS  # noqa: F401
+    except BaseException:      # drawing reports it, if there is anything to draw
+        pass
+    try:
+        message = jobs_pipe.recv()
+    except (EOFError, OSError):
+        message = None
+    jobs_pipe.close()
+    if message is None:
+        result_pipe.close()
+        return
+    _draw_in_background(*message, result_pipe)
+
+
+class EarlyStart:
+    """A chart process started at the beginning of a build that will probably draw charts
+    (`start_early`); `start_drawing` gives it the charts, or lets it go (`release`)."""
+
+    def __init__(self):
+        from ..processes import context
+        ctx = context()
+        child_jobs, self.jobs = ctx.Pipe(duplex=False)
+        self.results, child_results = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_early_worker, args=(child_jobs, child_results), daemon=False)
+        self.process.start()
+        child_jobs.close()
+        child_results.close()
+
+    def give(self, jobs, cache, jobs_n):
+        """(process, pipe) drawing `jobs`, for ChartSource; this object is done."""
+        self.jobs.send((jobs, cache, jobs_n))
+        self.jobs.close()
+        process, self.process = self.process, None
+        return process, self.results
+
+    def release(self) -> None:
+        """Nothing to draw after all, or the build stopped: end the process now."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        self.process.join()
+        self.jobs.close()
+        self.results.close()
+        self.process = None
+
+
+def _hints(folder: Path | None):
+    """Which charts each data file had at its last build: `chart-lists/` beside the chart cache."""
+    from ..cache import Store
+    return Store(folder.parent / "chart-lists" if folder is not None else None, "chart-lists")
+
+
+def _hint_key(data_path: Path) -> str:
+    return hashlib.sha256(str(data_path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def start_early(folder: Path | None, data_path: Path) -> EarlyStart | None:
+    """A chart process started now, unless the last build of this data file found all its
+    charts in the cache (`folder`) and they are all still there: a build that will draw
+    charts overlaps matplotlib's import with reading the data file."""
+    if folder is None:
+        return None
+    last = _hints(folder).get(_hint_key(data_path))
+    if isinstance(last, tuple) and all(isinstance(k, str) and (folder / f"{k}.json").is_file() for k in last):
+        return None
+    return EarlyStart()
+
+
 def start_drawing(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None,
-                  progress=None) -> ChartSource:
-    """Cached charts now; the others in a background process (or here, when exporting)."""
+                  progress=None, early: EarlyStart | None = None, data_path: Path | None = None) -> ChartSource:
+    """Cached charts now; the others in a background process (`early`'s, if given), or here when
+    exporting. With `data_path`, remembers which charts this data file has (for `start_early`)."""
     if export_dir is not None:
+        if early is not None:
+            early.release()
         return ChartSource(*draw_all(jobs, cache, jobs_n, export_dir, progress=progress))
     ready, notes, todo = from_cache(jobs, cache)
+    if data_path is not None:
+        _hints(cache.store.folder).put(_hint_key(data_path), [key for key in map(cache_key, jobs)])
     todo = [job for _, job in todo]
     if progress:
         progress("charts", len(ready), len(jobs))
     if not todo:
+        if early is not None:
+            early.release()
         return ChartSource(ready, notes)
+    if early is not None:
+        process, receive = early.give(todo, cache, jobs_n)
+        return ChartSource(ready, notes, process, receive, progress, len(jobs))
     from ..processes import context
     ctx = context()
     receive, send = ctx.Pipe(duplex=False)

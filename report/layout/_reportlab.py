@@ -98,6 +98,10 @@ def list_items(lst: ListFlowable) -> list:
     return lst._flowables
 
 
+def list_font_size(lst: ListFlowable) -> float:
+    return lst._bulletFontSize
+
+
 def list_is_numbered(lst: ListFlowable) -> bool:
     return lst._bulletType != "bullet"
 
@@ -175,6 +179,15 @@ class HookedFrame(Frame):
 def space_left(frame: Frame) -> float:
     """Height left in the frame above its usable bottom."""
     return max(frame._y - frame._y1p, 0)
+
+
+def at_top(frame: Frame) -> bool:
+    """Nothing is placed in the frame yet."""
+    return bool(getattr(frame, "_atTop", 0))
+
+
+def frame_width(frame: Frame) -> float:
+    return frame._aW
 
 
 # -- the document template

@@ -26,6 +26,9 @@ class Attached:
     section: object = None          # the Sect element of a section in another language (story.section)
     lang: str | None = None         # a footnote's language, cited in a section in another language
     label: object = None            # the Lbl element of the list item it starts
+    placement: str | None = None    # a figure's placement: auto (keeps.py floats it), here, page
+    body: object = None             # a kept-together figure's chart or image (its origin names it)
+    floated: bool = False           # a figure keeps.py floated (its move is reported once)
 
 
 NOTHING = Attached()

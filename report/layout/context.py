@@ -6,6 +6,7 @@ layout (a glyph no font has, a word wider than the line) point at its line.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from reportlab.lib.colors import HexColor
@@ -22,6 +23,7 @@ from .flowables import Caption
 from .styles import Markup, Styles
 from .tagging import group
 
+URL = re.compile(r"\(?(https?://|ftp://|mailto:|www\.)")
 LONG_WORD = 40          # characters: longer unbroken words are checked against the line width
 
 
@@ -79,6 +81,10 @@ class LayoutContext:
             for word in run.text.split():
                 if len(word) > LONG_WORD and stringWidth(word, style.fontName, style.fontSize) > width:
                     mark = self.source.locate(word[:40]) if isinstance(self.source, YStr) else self.mark
+                    if URL.match(word):
+                        self.diags.warning(mark, self.path, f"the {len(word)}-character URL '{word[:24]}…' is wider "
+                                                            f"than the line; it breaks after / . - or ? (no hyphen)")
+                        continue
                     self.diags.warning(mark, self.path, f"the {len(word)}-character word '{word[:24]}…' is wider "
                                                         f"than the line; it is broken")
 
@@ -104,15 +110,33 @@ class LayoutContext:
         """The flowable printed at the foot of the page that cites footnote `number`."""
         if number not in self.notes:
             note = self.resolved.footnotes.get(number)
-            body = []
-            for b in (note.blocks if note else []):
-                body.extend(self.markdown_block(b, self.styles.note))
-            first = body[0].text if body and isinstance(body[0], Paragraph) else ""
+            # Every paragraph, list item, quote and code line of the note, one line each.
+            lines = [line for b in (note.blocks if note else []) for line in self.note_lines(b)]
+            self.report_missing()
             anchor = note.anchor if note else f"fn-{number}"
-            self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.styles.note)
+            body = "<br/>".join(lines)
+            self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{body}', self.styles.note)
             if self.styles.language != self.resolved.doc.report.language:
                 attach(self.notes[number], lang=self.styles.language)     # cited in a section in another language
         return self.notes[number]
+
+    def note_lines(self, b) -> list[str]:
+        """A footnote's Markdown block as lines of paragraph markup."""
+        if isinstance(b, md.Para):
+            return [self.markup.runs(b.runs)]
+        if isinstance(b, md.Code):
+            return [self.markup.text(line) for line in b.text.splitlines()]
+        if isinstance(b, md.Quote):
+            return [line for inner in b.blocks for line in self.note_lines(inner)]
+        if isinstance(b, md.ListBlock):
+            out = []
+            for k, item in enumerate(b.items):
+                mark = f"{b.start + k}." if b.ordered else "\u2022"
+                inner = [line for block in item for line in self.note_lines(block)] or [""]
+                out.append(f"{mark}\u2002{inner[0]}")
+                out.extend(inner[1:])
+            return out
+        return []
 
     # -- Markdown blocks (paragraphs, code, quotes, lists)
     def markdown(self, blocks, style=None) -> list:

@@ -10,12 +10,12 @@ from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..diagnostics import Diagnostic, Diagnostics, InputError
-from .attached import attached
+from .attached import attach, attached
 from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, CROP_BORDER, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
-from . import tagging, text_layer
+from . import keeps, tagging, text_layer
 from . import _reportlab as rl
 
 MAX_PASSES = 6
@@ -47,6 +47,7 @@ class BriefingDoc(rl.DocTemplate):
         self.layout_notes: list = []       # (mark, path, message) for --verbose, final pass only
         self.last_page, self.space_left = 0, 0
         self.current_h1 = ""
+        self.floating, self.floating_from = None, 0    # a figure floated to the next page (keeps.py)
 
     def handle_pageBegin(self):
         super().handle_pageBegin()
@@ -67,11 +68,23 @@ class BriefingDoc(rl.DocTemplate):
         place = attached(flowables[0]).place if flowables else None
         if place:                  # parts split off a block have none: the block's place holds
             self.current_place = place
+        keeps.arrange(self, flowables)
         super().handle_flowable(flowables)
+
+    def float_moved(self, kept, space: float, height: float) -> None:
+        """For --verbose: a figure floated to the next page, the text after it moved up."""
+        body = attached(kept).body
+        if body is None or not attached(body).origin:
+            return
+        attach(body, floated=True)
+        mark, path, label = attached(body).origin
+        self.layout_notes.append((mark, path, f"{label} moved to the top of page {self.page + 1}: it needs "
+                                              f"{height / 28.35:.1f} cm and {space / 28.35:.1f} cm were left on "
+                                              f"page {self.page}; the text after it moved up to fill the page"))
 
     def afterFlowable(self, flowable):
         origin = attached(flowable).origin
-        if origin:
+        if origin and not attached(flowable).floated:
             if self.page != self.last_page and self.last_page:
                 mark, path, label = origin
                 self.layout_notes.append((mark, path, f"{label} moved to page {self.page}: it did not fit in "

@@ -172,17 +172,27 @@ def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: 
     return t
 
 
+def key_figures_per_row(n: int) -> int:
+    """Up to four in a row; beyond that, the row length that leaves the fewest empty cells."""
+    return n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
+
+
+def key_figure_room(theme, width: float, n: int) -> float:
+    """The width a key figure's value has in its cell (the cell less its padding)."""
+    gap = theme.size * 0.8
+    return width / key_figures_per_row(n) - gap * 1.5
+
+
 def key_figures_box(cells: list[list], theme, width: float) -> Table:
     """Key figures in a grid of up to four per row, each [value, label, note]."""
     n = len(cells)
-    # Up to four in a row; beyond that, the row length that leaves the fewest empty cells.
-    per_row = n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
+    per_row = key_figures_per_row(n)
     rows = [cells[i:i + per_row] for i in range(0, n, per_row)]
     for row in rows:
         row.extend([""] * (per_row - len(row)))
     col_w = width / per_row
     t = Table(rows, colWidths=[col_w] * per_row, renderCB=TableTagger("layout", cell_role="Div"))
-    gap = theme.size * 0.8
+    gap = theme.size * 0.8        # key_figure_room counts on these paddings
     commands = [
         *font_command(theme),
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(theme.tint)),

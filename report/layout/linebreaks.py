@@ -32,7 +32,7 @@ MAX_MEMORY = 60000               # entries kept in memory (a 250-page briefing u
 stats = {"computed": 0, "reused": 0}     # line breaking done / taken from the memo, since start
 enabled = True                   # False: every paragraph is broken afresh (tests compare the two)
 
-_memory: dict[str, list] = {}
+_memory: dict[str, str] = {}
 _session = threading.local()     # .used: key -> data of this build; .salt
 
 
@@ -65,7 +65,7 @@ class Session:
         self.store = store
         self.salt = f"{FORMAT};{_versions()};{_fonts_salt(font_files)}"
         self.key = hashlib.sha256(f"{self.salt};{name}".encode()).hexdigest()[:32]
-        self.used: dict[str, list] = {}
+        self.used: dict[str, str] = {}          # key -> JSON text of what rl.break_lines_recorded wrote
 
     def __enter__(self):
         if self.store is not None and enabled and self.key not in _loaded:
@@ -82,8 +82,7 @@ class Session:
         _style_keys.clear()
         if kind is None and self.store is not None and enabled and self.used:
             # one JSON text inside the entry: the cache's own conversion of every list is slow here
-            self.store.put(self.key, {"entries": json.dumps(self.used, separators=(",", ":"),
-                                                            ensure_ascii=False, allow_nan=False)})
+            self.store.put(self.key, {"entries": json.dumps(self.used, separators=(",", ":"), ensure_ascii=False)})
         if len(_memory) > MAX_MEMORY:
             _memory.clear()
             _loaded.clear()
@@ -98,11 +97,18 @@ def _refuse(name):
 
 
 def _read(data) -> dict:
-    """The entries of a cache entry: key -> the 7 parts rl.replay_break_lines reads."""
+    """The entries of a cache entry: key -> JSON text (read when the paragraph comes)."""
     entries = json.loads(data["entries"], parse_constant=_refuse)
     if not isinstance(entries, dict):
         raise ValueError("not a mapping")
-    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, list) and len(v) == 7}
+    return {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _parse(text: str) -> list:
+    data = json.loads(text, parse_constant=_refuse)
+    if not (isinstance(data, list) and len(data) == 7):
+        raise ValueError("not a line breaking")
+    return data
 
 
 def _style_key(style) -> str:
@@ -148,24 +154,31 @@ def _hooks() -> list:
             return break_lines(self, width)
         widths = list(width) if isinstance(width, (list, tuple)) else [width]
         key = _token(session.salt, state, widths, getattr(self, "autoLeading", None), _style_key(self.style))
-        data = _memory.get(key)
+        # Kept as JSON text, parsed when used: as Python lists a long briefing's line
+        # breaking would take about 100 MB.
+        text = _memory.get(key)
         lines = None
-        if data is not None:
+        if text is not None:
             try:
-                lines = rl.replay_break_lines(self, data)
+                lines = rl.replay_break_lines(self, _parse(text))
                 stats["reused"] += 1
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
                 _memory.pop(key, None)           # a foreign or damaged entry: break afresh
-                data = lines = None
+                text = lines = None
         if lines is None:
             stats["computed"] += 1
             lines, data = rl.break_lines_recorded(self, break_lines, width)
-            if data is None:
+            try:
+                text = None if data is None else json.dumps(data, separators=(",", ":"), ensure_ascii=False,
+                                                            allow_nan=False)
+            except ValueError:                   # an infinite width or size: not kept
+                text = None
+            if text is None:
                 self.__dict__.pop(STATE, None)   # not data: this paragraph is not memoized from here on
                 self.__dict__.pop(LAST, None)
                 return lines
-            _memory[key] = data
-        session.used[key] = data
+            _memory[key] = text
+        session.used[key] = text
         self.__dict__[STATE] = key if lines.kind == 1 else state    # kind 0 leaves the frags as they were
         self.__dict__[LAST] = key
         return lines

@@ -46,7 +46,9 @@ class Styles:
         s, f = theme.size, theme.family
         ink, muted, accent = HexColor(theme.ink), HexColor(theme.muted), HexColor(theme.accent)
         hyph = hyphenation_language(language)
-        extra = {"hyphenationLang": hyph, "embeddedHyphenation": 1, "uriWasteReduce": 0.3} if hyph else {}
+        # A long URL breaks after / . - ? with no hyphen (uriWasteReduce), in every language.
+        extra = {"hyphenationLang": hyph, "embeddedHyphenation": 1} if hyph else {}
+        extra["uriWasteReduce"] = 0.3
         self.body = ParagraphStyle(
             "body", fontName=f.regular.name, fontSize=s, leading=s * 1.42, textColor=ink,
             alignment=TA_LEFT, spaceAfter=s * 0.6, allowWidows=0, allowOrphans=0,
@@ -57,13 +59,15 @@ class Styles:
         self.code = ParagraphStyle("code", self.body, fontName=theme.mono.name, fontSize=s * 0.88,
                                    leading=s * 1.25, leftIndent=s, backColor=HexColor(theme.tint),
                                    borderPadding=(s * 0.3, s * 0.5))
+        # Headings keep with what follows them in report/layout/keeps.py (not keepWithNext,
+        # which moves a heading and a long paragraph to the next page together).
         self.headings = {
             1: ParagraphStyle("h1", self.body, fontName=f.bold.name, fontSize=s * 1.6, leading=s * 2.0,
-                              textColor=accent, spaceBefore=s * 1.4, spaceAfter=s * 0.7, keepWithNext=1),
+                              textColor=accent, spaceBefore=s * 1.4, spaceAfter=s * 0.7),
             2: ParagraphStyle("h2", self.body, fontName=f.bold.name, fontSize=s * 1.25, leading=s * 1.6,
-                              textColor=ink, spaceBefore=s * 1.2, spaceAfter=s * 0.5, keepWithNext=1),
+                              textColor=ink, spaceBefore=s * 1.2, spaceAfter=s * 0.5),
             3: ParagraphStyle("h3", self.body, fontName=f.bold.name, fontSize=s * 1.05, leading=s * 1.4,
-                              textColor=ink, spaceBefore=s * 0.9, spaceAfter=s * 0.35, keepWithNext=1),
+                              textColor=ink, spaceBefore=s * 0.9, spaceAfter=s * 0.35),
         }
         self.caption = ParagraphStyle("caption", self.body, fontSize=s * 0.88, leading=s * 1.2,
                                       spaceBefore=s * 0.35, spaceAfter=s * 0.15)

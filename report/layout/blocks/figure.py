@@ -1,7 +1,7 @@
 """A chart, an image or a placeholder frame, with a numbered caption and a source line."""
 from __future__ import annotations
 
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
 from ...resolve import RFigure
 from ..attached import attach
@@ -29,7 +29,11 @@ def build(ctx, fig: RFigure) -> list:
     parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
     src = ctx.source_line(fig.source)
     parts.append(src if src else Spacer(0, ctx.theme.size * 0.6))
-    return [Spacer(0, ctx.theme.size * 0.3), KeepTogether(parts)]
+    kept = KeepTogether(parts)
+    attach(kept, placement=fig.placement, body=body)     # keeps.py floats an "auto" figure that does not fit
+    if fig.placement == "page":        # start a page (nothing to do at the top of one)
+        return [CondPageBreak(ctx.geo.text_height * 0.98), kept]
+    return [Spacer(0, ctx.theme.size * 0.3), kept]
 
 
 KIND = BlockKind("figure", RFigure, build, "Figure")
