@@ -555,6 +555,8 @@ class Labels(Model):
     notes = Str("Notes", "Heading of footnotes printed at the end of a section.")
     as_of = Str("Data as of", "Words before a dataset's as_of date in source lines.")
     changes = Str("What changed since the edition of", "Title of the --changes-since section, before the date.")
+    annex = Str("Annex", "Word before an annex's letter: 'Annex A'.")
+    annexes = Str("Annexes", "Heading of the annexes in the table of contents.")
 
 
 class Report(Model):
@@ -584,14 +586,30 @@ class Style(Model):
     toc = Bool(True, "Print a table of contents with page numbers.")
     toc_depth = Number(2, "How many heading levels the table of contents lists (1-3).", 1, 3)
     list_of_figures = Bool(True, "Print lists of figures and tables after the table of contents.")
-    cover = Bool(True, "Print a title page.")
+    cover = Bool(None, "Old form of first_page: true is first_page: cover, false is first_page: title-block.")
+    first_page = Choice(("cover", "title-block"), None, "cover: a title page of its own; title-block: title, "
+                        "subtitle, organisation, date and logo at the top of page one, the summary and the text "
+                        "after them on the same page (default: cover).")
+    paragraph_numbers = Bool(False, "Number the paragraphs of each numbered section 1.1, 1.2 … (A.1 in annexes).")
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
 
     MIN_SIZE, MAX_SIZE = 5, 40        # body size in points
     LINE_EMS, PAGE_LINES = 15, 25     # the text block holds at least a 15 em line and 25 lines of body text
 
+    @property
+    def title_page(self) -> bool:
+        """A cover page of its own: first_page, else the old `cover` key, else yes."""
+        if self.first_page is not None:
+            return self.first_page == "cover"
+        return self.cover is not False
+
     def check_whole(self, ctx):
         """Page, margins and type size checked together, before any layout."""
+        if self.first_page is not None and self.cover is not None and self.title_page != self.cover:
+            ctx.error(self.mark_of("cover"), _join(self.path, "cover"),
+                      f"cover: {str(self.cover).lower()} contradicts first_page: {self.first_page}; "
+                      f"keep only first_page")
+            return False
         size = self.size
         if not self.MIN_SIZE <= size <= self.MAX_SIZE:
             ctx.error(self.mark_of("size"), _join(self.path, "size"),
@@ -632,6 +650,7 @@ class Table(Model):
     data = Str(REQUIRED, "The dataset name (a key of `data`).")
     columns = ListOf(Nested(Column), None, "Which columns, in order (default: every column).", min_items=1)
     caption = Markdown(None, "Caption printed above the table, numbered 'Table N'.")
+    short_caption = Markdown(None, "A shorter caption for the list of tables (default: the caption).")
     source = Markdown(None, "Source line printed under the table.")
 
 
@@ -702,6 +721,7 @@ class Figure(Model):
     credit = Str(None, "Image credit, printed after the caption.")
     placeholder = Str(None, "Text printed in a frame when the image is expected to be absent.")
     caption = Markdown(None, "Caption printed under the figure, numbered 'Figure N'.")
+    short_caption = Markdown(None, "A shorter caption for the list of figures (default: the caption).")
     source = Markdown(None, "Source line printed under the caption.")
     alt = Str(None, "Text for screen readers; charts get one generated from their data.")
     width = Length(Percent(1.0), "Width, as a share of the text width (80%) or a length.", percent=True)
@@ -817,6 +837,10 @@ class Section(Model):
     title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.", max_length=MAX_TITLE)
     id = Id("sec-", "Id for cross-references (@sec-...).")
     new_page = Bool(False, "Start this section on a new page.")
+    numbered = Bool(True, "false: the heading has no number (Highlights, Sources); it is still in the contents "
+                          "and the bookmarks, and so are its subsections, also unnumbered.")
+    appendix = Bool(False, "true on a top-level section: it and every section after it are annexes, lettered "
+                           "Annex A, A.1, with their figures and tables numbered A.1, A.2.")
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
 
@@ -825,6 +849,10 @@ class Section(Model):
         obj = super().validate(value, mark, path, ctx)
         if obj is INVALID or not isinstance(value, dict):
             return obj
+        if depth > 1 and obj.appendix:
+            ctx.error(obj.mark_of("appendix"), _join(path, "appendix"),
+                      "only a top-level section can start the annexes; move 'appendix: true' to one")
+            return INVALID
         subs = value.get("sections") or []
         if not isinstance(subs, list):
             return obj   # ListOf reported it

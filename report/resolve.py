@@ -37,7 +37,7 @@ MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 99
 
 @dataclass
 class RSection:
-    number: str                  # "2.1"
+    number: str                  # "2.1", "A.1" in an annex, "" when unnumbered
     level: int                   # 1..3
     title: str
     anchor: str
@@ -45,6 +45,9 @@ class RSection:
     blocks: list
     children: list
     mark: Mark | None = None
+    path: str = ""               # sections[1].sections[0]
+    annex: bool = False          # in the annexes (after appendix: true)
+    heading: str = ""            # as printed and listed: "2.1 Title", "Annex A Title", "Title"
 
 
 @dataclass
@@ -53,11 +56,12 @@ class RText:
     source: str = ""             # the text as typed (a YStr that can locate snippets)
     mark: Mark | None = None
     path: str = ""
+    numbers: tuple = ()          # style.paragraph_numbers: "1.4" per block that is a paragraph, else None
 
 
 @dataclass
 class RFigure:
-    number: int
+    number: str                  # "3", "A.2" in an annex
     anchor: str
     caption: list                # runs
     source: list
@@ -71,11 +75,12 @@ class RFigure:
     placeholder: str | None = None
     mark: Mark | None = None
     path: str = ""
+    short_caption: list | None = None     # runs for the list of figures, when shorter than the caption
 
 
 @dataclass
 class RTable:
-    number: int
+    number: str
     anchor: str
     caption: list
     source: list
@@ -85,6 +90,7 @@ class RTable:
     cells: list[list[str]]
     mark: Mark | None = None
     path: str = ""
+    short_caption: list | None = None
 
 
 @dataclass
@@ -263,29 +269,64 @@ class _Resolve:
         self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
+        self.numbers: dict[int, tuple] = {}  # id(section, figure or table) -> its number and anchor (number())
+        self.paragraphs: dict[str, int] = {}  # chapter number -> paragraphs numbered in it
         self.tables: list[RTable] = []
         self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
 
-    # -- numbering: every id known before any text is resolved
+    # -- numbering: the one pass that numbers sections, figures and tables and knows every id
     def number(self):
-        fig = tbl = 0
+        """Sections 1, 1.1 (annexes A, A.1; unnumbered ones none); figures and tables 1, 2 …
+        through the body and A.1, A.2 in each annex. Later stages read `self.numbers`."""
+        labels = self.labels
+        counts = {"": [0, 0]}              # prefix ("" in the body, the annex letter) -> [figures, tables]
+        state = {"annex": False, "top": 0, "letters": 0, "prefix": "", "unnumbered": 0}
 
-        def walk(sections, prefix, level):
-            nonlocal fig, tbl
-            for i, sec in enumerate(sections, 1):
-                number = f"{prefix}{i}"
-                self.claim(sec.id, f"{self.labels['section']} {number}", sec.id or f"sec-{number}", sec.mark_of("id"))
+        def walk(sections, parent: str | None, level: int, path: str):
+            n = 0
+            for i, sec in enumerate(sections):
+                where = f"{path}[{i}]"
+                if level == 1:
+                    state["annex"] = state["annex"] or sec.appendix
+                numbered = sec.numbered and parent is not None
+                if not numbered:
+                    number = ""
+                elif level == 1 and state["annex"]:
+                    state["letters"] += 1
+                    number = _letters(state["letters"])
+                elif level == 1:
+                    state["top"] += 1
+                    number = str(state["top"])
+                else:
+                    n += 1
+                    number = f"{parent}.{n}"
+                if level == 1 and number:
+                    state["prefix"] = number if state["annex"] else ""
+                if number:
+                    anchor = sec.id or f"sec-{number}"
+                    word = labels["annex"] if state["annex"] else labels["section"]
+                    text = f"{word} {number}"
+                    heading = (f"{labels['annex']} {number}\u2002{sec.title}" if state["annex"] and level == 1
+                               else f"{number}\u2002{sec.title}")
+                else:
+                    state["unnumbered"] += 1
+                    anchor = sec.id or f"sec-u{state['unnumbered']}"
+                    text = heading = sec.title
+                self.numbers[id(sec)] = (number, anchor, state["annex"], heading, where)
+                self.claim(sec.id, text, anchor, sec.mark_of("id"))
+                prefix = state["prefix"]
+                tally = counts.setdefault(prefix, [0, 0])
                 for block in sec.content:
-                    if block.kind == "figure":
-                        fig += 1
-                        self.claim(block.value.id, f"{self.labels['figure']} {fig}", f"fig-{fig}",
-                                   block.value.mark_of("id"))
-                    elif block.kind == "table":
-                        tbl += 1
-                        self.claim(block.value.id, f"{self.labels['table']} {tbl}", f"tbl-{tbl}",
-                                   block.value.mark_of("id"))
-                walk(sec.sections, number + ".", level + 1)
-        walk(self.doc.sections, "", 1)
+                    if block.kind in ("figure", "table"):
+                        k = 0 if block.kind == "figure" else 1
+                        tally[k] += 1
+                        fnum = f"{prefix}.{tally[k]}" if prefix else str(tally[k])
+                        short = "fig" if k == 0 else "tbl"
+                        fanchor = block.value.id or f"{short}-{fnum}"
+                        self.numbers[id(block.value)] = (fnum, fanchor)
+                        self.claim(block.value.id, f"{labels[block.kind]} {fnum}", fanchor, block.value.mark_of("id"))
+                walk(sec.sections, number if numbered else None, level + 1, f"{where}.sections")
+        walk(self.doc.sections, "", 1, "sections")
 
     def claim(self, ident, text, anchor, mark):
         self.anchors.add(ident or anchor)
@@ -330,15 +371,29 @@ class _Resolve:
         return runs
 
     # -- sections
-    def sections(self, sections, prefix="", level=1) -> list[RSection]:
+    def sections(self, sections, level=1, chapter="") -> list[RSection]:
         out = []
-        for i, sec in enumerate(sections, 1):
-            number = f"{prefix}{i}"
-            blocks = [b for b in (self.block(block) for block in sec.content) if b is not None]
-            children = self.sections(sec.sections, number + ".", level + 1)
-            out.append(RSection(number, level, sec.title, sec.id or f"sec-{number}", sec.new_page,
-                                blocks, children, sec.mark))
+        for sec in sections:
+            number, anchor, annex, heading, path = self.numbers[id(sec)]
+            chapter_here = number.split(".")[0] if number else ""
+            blocks = []
+            for block in sec.content:
+                b = self.block(block)
+                if b is None:
+                    continue
+                if isinstance(b, RText) and number and self.doc.style.paragraph_numbers:
+                    b.numbers = tuple(self.paragraph_number(chapter_here) if isinstance(m, markdown.Para) else None
+                                      for m in b.blocks)
+                blocks.append(b)
+            children = self.sections(sec.sections, level + 1, chapter_here)
+            out.append(RSection(number, level, sec.title, anchor, sec.new_page, blocks, children, sec.mark,
+                                path, annex, heading))
         return out
+
+    def paragraph_number(self, chapter: str) -> str:
+        """The next paragraph number in a chapter: 2.1, 2.2 … through its subsections."""
+        self.paragraphs[chapter] = self.paragraphs.get(chapter, 0) + 1
+        return f"{chapter}.{self.paragraphs[chapter]}"
 
     def block(self, block):
         kind, v = block.kind, block.value
@@ -395,17 +450,24 @@ class _Resolve:
         return [*runs, markdown.Run(" " if ends.endswith((".", "!", "?")) else ". "), markdown.Run(text)]
 
     def figure(self, f: Figure) -> RFigure:
-        number = len(self.figures) + 1
+        number, anchor = self.numbers[id(f)]
         caption = self.inline(f.caption, f.mark_of("caption"), f"{f.path}.caption")
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
-        fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
-                      f.width, f.height, None, mark=f.mark, path=f.path)
+        fig = RFigure(number, anchor, caption, source, f.credit, f.alt or "",
+                      f.width, f.height, None, mark=f.mark, path=f.path,
+                      short_caption=self.short_caption(f))
         self.figures.append(fig)
         if f.chart:
             self.chart(f, fig)
         else:
             self.image(f, fig)
         return fig
+
+    def short_caption(self, owner) -> list | None:
+        """The runs of `short_caption:` (listed instead of the caption), or None."""
+        if owner.short_caption is None:
+            return None
+        return self.inline(owner.short_caption, owner.mark_of("short_caption"), f"{owner.path}.short_caption")
 
     def chart(self, f: Figure, fig: RFigure):
         kind = KINDS[f.chart]
@@ -555,10 +617,11 @@ class _Resolve:
         fig.image = found
 
     def table(self, t: Table) -> RTable:
-        number = len(self.tables) + 1
+        number, anchor = self.numbers[id(t)]
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
         source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
-        table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
+        table = RTable(number, anchor, caption, source, [], [], [], [], t.mark, t.path,
+                       short_caption=self.short_caption(t))
         self.tables.append(table)
         ds = self.rows_of(t.data, t)
         if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
@@ -602,6 +665,15 @@ class _Resolve:
                     return table
             table.cells.append(cells)
         return table
+
+
+def _letters(n: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA: an annex's letter."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 class _ChartEnv:

@@ -15,9 +15,10 @@ class Heading(Paragraph):
     """A numbered section heading; the document template reads its attributes."""
 
     def __init__(self, markup, style, level: int, anchor: str, toc_text: str, plain_title: str,
-                 toc_markup: str | None = None):
+                 toc_markup: str | None = None, annex: bool = False):
         super().__init__(markup, style)
         self.level, self.anchor, self.toc_text, self.plain_title = level, anchor, toc_text, plain_title
+        self.annex = annex          # listed under the annexes' heading in the contents
         self.toc_markup = toc_markup or toc_text      # escaped, for the contents' paragraphs
 
 

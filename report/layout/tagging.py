@@ -423,7 +423,7 @@ def _tag_toc(toc, tagger: TableTagger) -> None:
 # ---------------------------------------------------------------- story -> tags
 
 PARA_ROLES = {"note": "Note", "caption": "Caption"}
-HEADING_STYLES = {"cover_title": 1, "toc_title": 1, "h1": 1, "h2": 2, "h3": 3}
+HEADING_STYLES = {"cover_title": 1, "block_title": 1, "toc_title": 1, "h1": 1, "h2": 2, "h3": 3}
 _ANCHOR = re.compile(r'<a name="([^"]+)"\s*/>')
 
 

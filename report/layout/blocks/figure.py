@@ -25,7 +25,7 @@ def build(ctx, fig: RFigure) -> list:
     body._alt = fig.alt or fig.placeholder or ""        # the tagged PDF's /Alt for this Figure
     body._anchor = fig.anchor          # the Figure element's ID, which the attached data files point at
     credit = f"({fig.credit})" if fig.credit else None
-    parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
+    parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit, fig.short_caption)]
     src = ctx.source_line(fig.source)
     parts.append(src if src else Spacer(0, ctx.theme.size * 0.6))
     return [Spacer(0, ctx.theme.size * 0.3), KeepTogether(parts)]

@@ -47,7 +47,7 @@ def build(ctx, t: RTable) -> list:
     for r in range(2, len(rows), 2):
         commands.append(("BACKGROUND", (0, r), (-1, r), HexColor(theme.tint)))
     table.setStyle(TableStyle(commands))
-    caption = ctx.caption("table", t.number, t.anchor, t.caption)
+    caption = ctx.caption("table", t.number, t.anchor, t.caption, short=t.short_caption)
     source = ctx.source_line(t.source)
     captioned = carry_notes(CaptionedTable(caption, table, source), [caption, source])
     captioned._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")

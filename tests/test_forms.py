@@ -1,0 +1,184 @@
+"""The forms of a briefing (issue 19): the title block on page one, unnumbered
+sections, annexes, short captions and numbered paragraphs, read back from the PDF:
+the text with pdfium, the structure tree and the outline with pikepdf and pypdf."""
+from __future__ import annotations
+
+import pikepdf
+import pytest
+
+from conftest import PdfText, describe, error_at, run_report, write
+from pdf_rules import struct_tree
+
+FORMS = """
+report:
+  title: Flood response update
+  subtitle: Situation report no. 4
+  date: 2026-11-30
+  organization: Relief Office
+  marking: PUBLIC
+  summary: "Water levels fell in the north. **Needs** remain high in the delta."
+style: {first_page: title-block, toc: true, paragraph_numbers: true}
+data:
+  d: [{a: North, b: 1}, {a: Delta, b: 2}]
+sections:
+  - title: Highlights
+    numbered: false
+    content: ["Unnumbered highlight paragraph."]
+  - title: Situation
+    content:
+      - "First situation paragraph.\\n\\nSecond situation paragraph."
+      - figure: {chart: bar, data: d, x: a, y: b, caption: People in need by region this week after the rains.,
+                 short_caption: People in need}
+    sections:
+      - title: Shelter
+        content: ["Third paragraph of chapter one."]
+  - title: Method
+    appendix: true
+    content:
+      - "Annex paragraph; see @fig-ann, @tbl-ann and @sec-detail."
+      - figure: {id: fig-ann, chart: bar, data: d, x: a, y: b, caption: Annex figure.}
+      - table: {id: tbl-ann, data: d, caption: Annex table with a long caption., short_caption: Annex table}
+    sections:
+      - {title: Detail, id: sec-detail, content: ["Annex detail."]}
+  - title: Tables by region
+    content:
+      - table: {data: d, caption: Second annex table.}
+"""
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("forms")
+    data = write(folder / "forms.yaml", FORMS)
+    out = folder / "forms.pdf"
+    proc = run_report(data, "-o", out, "--no-cache")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    yield pdf
+    pdf.close()
+
+
+def test_title_block_summary_and_text_share_page_one(forms):
+    first = forms.pages[0]
+    for text in ("Flood response update", "Situation report no. 4", "Relief Office · 30 November 2026 · PUBLIC",
+                 "Summary", "Water levels fell in the north.", "Contents", "Highlights",
+                 "Unnumbered highlight paragraph.", "1 Situation"):
+        assert text in first, f"{text!r} not on page 1: {first}"
+    lines = forms.lines(0)
+    assert lines.index("Flood response update") < next(i for i, ln in enumerate(lines) if "Summary" in ln)
+
+
+def test_the_title_is_the_first_heading_of_the_structure_tree(forms):
+    with pikepdf.open(forms.path) as pdf:
+        tree = struct_tree(pdf)
+        assert str(pdf.docinfo.Title) == "Flood response update"
+    headings = [e for e in tree.walk() if e.role.startswith("H")]
+    assert headings[0].role == "H1"
+    assert headings[0].pages() == {0}
+
+
+def outline(pdf) -> list[str]:
+    """Top-level bookmark titles, spaces normalised."""
+    return [" ".join(o.title.split()) for o in pdf.reader.outline if not isinstance(o, list)]
+
+
+def test_unnumbered_section_is_in_contents_and_outline(forms):
+    lines = forms.lines(0)
+    assert lines[lines.index("Contents") + 1].startswith("Highlights . .")
+    outline_titles = outline(forms)
+    assert outline_titles[0] == "Highlights"
+    assert "1 Situation" in outline_titles
+    assert "0 Highlights" not in forms.all and "1 Highlights" not in forms.all
+
+
+def test_annexes_are_lettered_with_their_own_contents_heading(forms):
+    lines = forms.lines(0)
+    annexes = lines.index("Annexes")
+    assert any(ln.startswith("1 Situation") for ln in lines[:annexes])
+    after = " ".join(lines[annexes:])
+    assert "Annex A Method" in after and "A.1 Detail" in after and "Annex B Tables by region" in after
+    body = " ".join(forms.pages[1:])
+    for text in ("Annex A Method", "A.1 Detail", "Annex B Tables by region", "Figure A.1. Annex figure.",
+                 "Table A.1. Annex table with a long caption.", "Table B.1. Second annex table.",
+                 "see Figure A.1, Table A.1 and Annex A.1."):
+        assert text in body, text
+    titles = outline(forms)
+    assert "Annex A Method" in titles and "Annex B Tables by region" in titles
+
+
+def test_body_figures_count_apart_from_annex_figures(forms):
+    assert "Figure 1. People in need by region" in forms.all
+    assert "Figure 2" not in forms.all
+
+
+def test_short_captions_in_the_lists(forms):
+    lists = " ".join(forms.lines(0) + forms.lines(1))
+    assert "Figure 1 People in need . ." in lists or "Figure 1 People in need" in lists
+    assert "this week after the rains" not in " ".join(forms.lines(0))
+    assert "Table A.1 Annex table ." in lists and "Table A.1 Annex table with" not in lists
+
+
+def test_paragraph_numbers_run_through_a_chapter(forms):
+    text = forms.all
+    for number, para in (("1.1", "First situation paragraph."), ("1.2", "Second situation paragraph."),
+                         ("1.3", "Third paragraph of chapter one."), ("A.1", "Annex paragraph"),
+                         ("A.2", "Annex detail.")):
+        assert f"{number} {para}" in text, (number, para)
+    assert "Unnumbered highlight paragraph." in text
+    assert "1 Unnumbered highlight" not in text and ". Unnumbered highlight" not in text
+
+
+def test_cover_false_prints_the_title_block(tmp_path):
+    data = write(tmp_path / "old.yaml", """
+        report: {title: An old-style briefing, date: 2024-01-05, organization: Some Office}
+        style: {cover: false, toc: false}
+        sections: [{title: Only, content: ["Body text."]}]
+    """)
+    out = tmp_path / "old.pdf"
+    proc = run_report(data, "-o", out, "--no-cache")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        assert len(pdf) == 1
+        assert pdf.lines(0)[1:4] == ["An old-style briefing", "Some Office · 5 January 2024", "1 Only"], pdf.lines(0)
+    finally:
+        pdf.close()
+
+
+def test_summary_after_a_cover_does_not_force_a_page_break(tmp_path):
+    data = write(tmp_path / "s.yaml", """
+        report: {title: Covered, summary: "The summary."}
+        style: {first_page: cover, toc: false}
+        sections: [{title: First, content: ["Body text."]}]
+    """)
+    out = tmp_path / "s.pdf"
+    proc = run_report(data, "-o", out, "--no-cache")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        assert len(pdf) == 2
+        assert "The summary." in pdf.pages[1] and "1 First" in pdf.pages[1]
+    finally:
+        pdf.close()
+
+
+def test_cover_and_first_page_that_disagree_are_an_error(tmp_path):
+    data = write(tmp_path / "c.yaml", """
+        report: {title: Both}
+        style: {cover: true, first_page: title-block}
+        sections: [{title: First, content: ["Body."]}]
+    """)
+    proc = run_report(data.name, "--check", cwd=tmp_path)
+    error_at(proc, data, "cover: true", "style.cover", "first_page")
+
+
+def test_appendix_only_on_a_top_level_section(tmp_path):
+    data = write(tmp_path / "a.yaml", """
+        report: {title: Annexes}
+        sections:
+          - title: First
+            sections:
+              - {title: Inner, appendix: true}
+    """)
+    proc = run_report(data.name, "--check", cwd=tmp_path)
+    error_at(proc, data, "appendix: true", "appendix", "top-level")
