@@ -121,7 +121,7 @@ def chart_jobs(resolved, geo, theme, diags: Diagnostics):
     from .charts.kinds import KINDS
     from .layout.pages import figure_size, max_figure_height
     jobs = []
-    for fig in resolved.figures:
+    for fig in [*resolved.figures, *resolved.sparklines]:
         if fig.chart is None:
             continue
         w, h = figure_size(fig, geo, KINDS[fig.chart.kind].ASPECT)

@@ -767,11 +767,52 @@ class Figure(Model):
 Figure.declare_chart_keys()
 
 
+class Sparkline(Model):
+    """A small line beside a key figure: how the value moved."""
+    WHERE = "key_figures[].sparkline"
+    data = Str(REQUIRED, "The dataset (a key of `data`).")
+    x = Str(REQUIRED, "The column along the line: dates, periods or numbers.")
+    y = Str(REQUIRED, "The column of values.")
+    alt = Str(None, "Text for screen readers (default: generated from the data).")
+
+
 class KeyFigure(Model):
     """One figure in a key-figures box."""
     value = Markdown(REQUIRED, "The figure as printed: '44', '{{ totals.killed }}', 'about 84,000'.")
     label = Markdown(REQUIRED, "What it counts: 'civilians killed'.")
     note = Markdown(None, "A short qualifier under the label.")
+    sparkline = Nested(Sparkline, None, "A small line under the figure, drawn from a dataset: {data, x, y}.")
+
+
+class Term(Model):
+    """One entry of a glossary or list of abbreviations."""
+    term = Str(REQUIRED, "The term or abbreviation, printed in the left column: 'IDP'.", max_length=MAX_TITLE)
+    definition = Markdown(REQUIRED, "What it means or stands for, in the right column.")
+
+
+class KeyFigureGrid(Model):
+    """Key figures with the grid's number of columns."""
+    WHERE = "key_figures (mapping)"
+    columns = Number(None, "Figures per row (1-6; default: up to four, as even as can be).", 1, 6)
+    items = ListOf(Nested(KeyFigure), REQUIRED, "The key figures, in reading order.", min_items=1)
+
+    def check_whole(self, ctx):
+        if self.columns is not None and self.columns != int(self.columns):
+            ctx.error(self.mark_of("columns"), _join(self.path, "columns"), f"{show(self.columns)} is not a whole number")
+            return False
+        return True
+
+
+class KeyFiguresOption(Option):
+    """A list of key figures, or {columns, items}; validated as a KeyFigureGrid."""
+    json = {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/KeyFigure"}, "minItems": 1},
+                      {"$ref": "#/$defs/KeyFigureGrid"}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, dict):
+            return KeyFigureGrid.validate(value, mark, path, ctx)
+        items = ListOf(Nested(KeyFigure), min_items=1).check(value, mark, path, ctx)
+        return INVALID if items is INVALID else KeyFigureGrid({"columns": None, "items": items}, mark, {}, path)
 
 
 class Callout(Model):
@@ -786,8 +827,10 @@ class Block:
         "text": Markdown(doc="Markdown text."),
         "figure": Nested(Figure, doc="A chart or an image with a numbered caption."),
         "table": Nested(Table, doc="A table from a dataset with a numbered caption."),
-        "key_figures": ListOf(Nested(KeyFigure), doc="A box of key figures.", min_items=1),
+        "key_figures": KeyFiguresOption(doc="A box of key figures: a list of them, or {columns, items}."),
         "callout": Nested(Callout, doc="A shaded box."),
+        "glossary": ListOf(Nested(Term), doc="A glossary or list of abbreviations: terms and their "
+                                             "definitions in two columns.", min_items=1),
         "page_break": Option(doc="Start a new page here."),
     }
 
@@ -841,7 +884,8 @@ class Section(Model):
                           "and the bookmarks, and so are its subsections, also unnumbered.")
     appendix = Bool(False, "true on a top-level section: it and every section after it are annexes, lettered "
                            "Annex A, A.1, with their figures and tables numbered A.1, A.2.")
-    content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")
+    content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, glossary, "
+                                          "page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
 
     @classmethod
@@ -1083,7 +1127,8 @@ class Document(Model):
         return out
 
 
-MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, Callout, Source)
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, KeyFigureGrid, Sparkline, Term,
+          Callout, Source)
 
 
 def _nested_models(option) -> list:
@@ -1175,7 +1220,7 @@ def _cell(text: str) -> str:
 def _where(model) -> str:
     return {"Document": "top level", "Report": "report", "Style": "style", "Labels": "style.labels",
             "Section": "sections[]", "Figure": "figure", "Table": "table", "Column": "table.columns[]",
-            "KeyFigure": "key_figures[]", "Callout": "callout", "Source": "data.NAME (a source)"}.get(
+            "KeyFigure": "key_figures[]", "Term": "glossary[]", "Callout": "callout", "Source": "data.NAME (a source)"}.get(
         model.__name__, getattr(model, "WHERE", model.__name__))
 
 
@@ -1194,6 +1239,8 @@ def _kind(option: Option) -> str:
         return f"mapping ({_where(option.model)})"
     if isinstance(option, BlockOption):
         return "block"
+    if isinstance(option, KeyFiguresOption):
+        return "list of key_figures[] or mapping (key_figures (mapping))"
     return names.get(type(option), type(option).__name__)
 
 

@@ -33,6 +33,7 @@ MAX_CHART_VALUE = 1e18
 MAX_PARAGRAPH_CHARS = 30_000    # one paragraph (layout re-breaks its rest on every page: quadratic)
 MAX_TEXT_CHARS = 1_000_000      # all the Markdown of one briefing
 MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
+SPARKLINE_HEIGHT = 8            # mm: a key figure's sparkline
 
 
 @dataclass
@@ -76,6 +77,7 @@ class RFigure:
     mark: Mark | None = None
     path: str = ""
     short_caption: list | None = None     # runs for the list of figures, when shorter than the caption
+    data: str | None = None               # the dataset a chart draws
 
 
 @dataclass
@@ -91,11 +93,21 @@ class RTable:
     mark: Mark | None = None
     path: str = ""
     short_caption: list | None = None
+    data: str | None = None
 
 
 @dataclass
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
+    mark: Mark | None = None
+    path: str = ""
+    columns: int | None = None   # figures per row (None: the layout chooses)
+    sparklines: list = field(default_factory=list)   # an RFigure (its chart) or None, per item
+
+
+@dataclass
+class RGlossary:
+    entries: list                # (term, definition runs)
     mark: Mark | None = None
     path: str = ""
 
@@ -119,6 +131,7 @@ class Resolved:
     summary: list | None
     sections: list[RSection]
     figures: list[RFigure] = field(default_factory=list)
+    sparklines: list[RFigure] = field(default_factory=list)
     tables: list[RTable] = field(default_factory=list)
     labels: dict = field(default_factory=dict)
     logo: Path | None = None
@@ -269,6 +282,7 @@ class _Resolve:
         self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
+        self.sparklines: list[RFigure] = []     # key figures' small charts: drawn, never numbered or listed
         self.numbers: dict[int, tuple] = {}  # id(section, figure or table) -> its number and anchor (number())
         self.paragraphs: dict[str, int] = {}  # chapter number -> paragraphs numbered in it
         self.tables: list[RTable] = []
@@ -404,10 +418,15 @@ class _Resolve:
         if kind == "callout":
             return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
         if kind == "key_figures":
+            columns = grid_columns(len(v.items), v.columns)
             return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
                                  self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
-                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v],
-                                block.mark, block.path)
+                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v.items],
+                               block.mark, block.path, columns,
+                               [self.sparkline(k.sparkline, columns) if k.sparkline else None for k in v.items])
+        if kind == "glossary":
+            return RGlossary([(t.term, self.inline(t.definition, t.mark_of("definition"), f"{t.path}.definition"))
+                              for t in v], block.mark, block.path)
         if kind == "figure":
             return self.figure(v)
         if kind == "table":
@@ -455,12 +474,27 @@ class _Resolve:
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, anchor, caption, source, f.credit, f.alt or "",
                       f.width, f.height, None, mark=f.mark, path=f.path,
-                      short_caption=self.short_caption(f))
+                      short_caption=self.short_caption(f), data=f.data)
         self.figures.append(fig)
         if f.chart:
             self.chart(f, fig)
         else:
             self.image(f, fig)
+        return fig
+
+    def sparkline(self, s, columns: int) -> RFigure:
+        """A key figure's sparkline: an unnumbered chart of the `sparkline` kind, checked like a figure's."""
+        from .model import Ctx, Figure as FigureModel, UNITS
+        ctx = Ctx(self.diags, KINDS, ())
+        values = {k: o.default_value(ctx) for k, o in FigureModel._options.items()}
+        values.update(chart="sparkline", data=s.data, x=s.x, y=((s.y, None),), alt=s.alt)
+        marks = {k: s.mark_of(k) for k in ("data", "x", "y")}
+        f = FigureModel(values, s.mark, marks, s.path)
+        anchor = f"spark-{len(self.sparklines) + 1}"
+        fig = RFigure("", anchor, [], [], None, s.alt or "", Percent(min(0.25, 0.8 / columns)), SPARKLINE_HEIGHT * UNITS["mm"], None,
+                      mark=s.mark, path=s.path, data=s.data)
+        self.sparklines.append(fig)
+        self.chart(f, fig)
         return fig
 
     def short_caption(self, owner) -> list | None:
@@ -621,7 +655,7 @@ class _Resolve:
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
         source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
         table = RTable(number, anchor, caption, source, [], [], [], [], t.mark, t.path,
-                       short_caption=self.short_caption(t))
+                       short_caption=self.short_caption(t), data=t.data)
         self.tables.append(table)
         ds = self.rows_of(t.data, t)
         if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
@@ -665,6 +699,14 @@ class _Resolve:
                     return table
             table.cells.append(cells)
         return table
+
+
+def grid_columns(n: int, columns: float | None) -> int:
+    """Key figures per row: as asked (never more than there are), else up to four, with
+    the fewest empty cells."""
+    if columns:
+        return max(1, min(int(columns), n))
+    return n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
 
 
 def _letters(n: int) -> str:
@@ -796,4 +838,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
                 diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
             else:
                 logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places)
+    return Resolved(doc, summary, sections, r.figures, r.sparklines, r.tables, r.labels, logo, r.notes, places)

@@ -182,3 +182,95 @@ def test_appendix_only_on_a_top_level_section(tmp_path):
     """)
     proc = run_report(data.name, "--check", cwd=tmp_path)
     error_at(proc, data, "appendix: true", "appendix", "top-level")
+
+
+BLOCKS = """
+report: {title: Blocks of issue 19, date: 2026-11-30}
+style: {first_page: title-block, toc: false}
+data:
+  weekly: [{week: 2026-10-05, n: 10}, {week: 2026-10-12, n: 14}, {week: 2026-10-19, n: 13}, {week: 2026-10-26, n: 19}]
+sections:
+  - title: Key figures
+    content:
+      - key_figures:
+          columns: 2
+          items:
+            - {value: "19", label: cases this week, sparkline: {data: weekly, x: week, y: n}}
+            - {value: "4", label: districts}
+            - {value: "1.2m", label: people in need}
+  - title: Abbreviations
+    numbered: false
+    content:
+      - glossary:
+          - {term: IDP, definition: Internally displaced person.}
+          - {term: OCHA, definition: "United Nations Office for the Coordination of Humanitarian Affairs, a long
+              definition that wraps onto a second line of text."}
+          - {term: WASH, definition: "Water, sanitation and *hygiene*."}
+"""
+
+
+@pytest.fixture(scope="module")
+def blocks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("blocks")
+    data = write(folder / "blocks.yaml", BLOCKS)
+    out = folder / "blocks.pdf"
+    proc = run_report(data, "-o", out, "--no-cache")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    yield pdf
+    pdf.close()
+
+
+def test_glossary_is_a_definition_list_in_two_columns(blocks):
+    lines = blocks.lines(0)
+    assert "IDP Internally displaced person." in lines
+    assert "WASH Water, sanitation and hygiene." in lines
+    idp, wash = blocks.boxes(0, "IDP")[0], blocks.boxes(0, "WASH")[0]
+    definition = blocks.boxes(0, "Internally displaced")[0]
+    assert abs(idp[0] - wash[0]) < 1.5 and definition[0] > idp[2] + 10     # terms aligned; definitions right of them
+    with pikepdf.open(blocks.path) as pdf:
+        tree = struct_tree(pdf)
+    lists = [e for e in tree.walk() if e.role == "L" and str(e.attrs.get("ListNumbering")) == "/None"]
+    assert len(lists) == 1
+    items = lists[0].kids
+    assert [i.role for i in items] == ["LI"] * 3
+    assert all([k.role for k in i.kids] == ["Lbl", "LBody"] for i in items)
+    assert all(i.kids[0].mcids for i in items) and all(i.kids[1].kids[0].role == "P" for i in items)
+
+
+def test_key_figure_grid_columns_and_sparkline(blocks):
+    nineteen, four, need = (blocks.boxes(0, t)[0] for t in ("cases this week", "districts", "people in need"))
+    assert four[0] > nineteen[2]                      # two to a row: 4 beside 19 …
+    assert need[3] < nineteen[1] and abs(need[0] - nineteen[0]) < 1     # … and the third under the first
+    with pikepdf.open(blocks.path) as pdf:
+        tree = struct_tree(pdf)
+    figures = [e for e in tree.walk() if e.role == "Figure"]
+    assert len(figures) == 1 and "19" in (figures[0].alt or ""), [f.alt for f in figures]
+    assert "Figure 1" not in blocks.all         # a sparkline is not a numbered figure
+
+
+def test_key_figure_columns_out_of_range(tmp_path):
+    data = write(tmp_path / "k.yaml", """
+        report: {title: Columns}
+        sections:
+          - title: One
+            content:
+              - key_figures: {columns: 9, items: [{value: "1", label: one}]}
+    """)
+    proc = run_report(data.name, "--check", cwd=tmp_path)
+    error_at(proc, data, "columns: 9", "columns", "1 to 6")
+
+
+def test_sparkline_column_is_checked(tmp_path):
+    data = write(tmp_path / "k.yaml", """
+        report: {title: Sparkline}
+        data:
+          w: [{week: 1, n: 2}, {week: 2, n: 3}]
+        sections:
+          - title: One
+            content:
+              - key_figures:
+                  - {value: "3", label: now, sparkline: {data: w, x: week, y: count}}
+    """)
+    proc = run_report(data.name, "--check", cwd=tmp_path)
+    error_at(proc, data, "sparkline:", "count", "no column")

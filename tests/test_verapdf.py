@@ -1,6 +1,8 @@
 """veraPDF, the reference validator, on the PDFs the program writes: PDF/A-2b and PDF/UA-1.
 
 Documents: the example, the every-block document, one with every chart kind,
+the forms of issue 19 (title block, annexes, unnumbered sections, numbered
+paragraphs; glossary, key-figure grid with a sparkline),
 other fonts, fallback glyphs, code, footnotes, a long table, images and links,
 the print edition, a --no-pdfa build (PDF/UA only), a batch, and a sample of the
 property tests' random documents.
@@ -25,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import EXAMPLE, ROOT, describe, finish, start_report, write
 from test_briefing import EVERYTHING, SERIES_CSV
+from test_forms import BLOCKS, FORMS
 from test_robustness import documents
 
 VERAPDF_TIMEOUT = 900
@@ -204,6 +207,8 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
     charts = folder / "charts"
     write(charts / "doc.yaml", CHARTS)
     write(charts / "regions.geojson", REGIONS)
+    forms = write(folder / "forms" / "forms.yaml", FORMS)
+    blocks = write(folder / "forms" / "blocks.yaml", BLOCKS)
     batch = folder / "batch"
     for i, doc in enumerate(property_documents(PROPERTY_SAMPLE + 2)):
         target = batch if i < 2 else folder / "property"
@@ -218,6 +223,8 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
         "every block --no-pdfa": ([every / "doc.yaml", "--no-pdfa"], out / "every-ua.pdf", False),
         "fonts, notes, tables, links": ([show / "doc.yaml"], out / "showcase.pdf", True),
         "every chart kind": ([charts / "doc.yaml"], out / "charts.pdf", True),
+        "title block and annexes": ([forms], out / "forms.pdf", True),
+        "glossary and key-figure grid": ([blocks], out / "blocks.pdf", True),
         "fonts, notes, tables, links --no-pdfa": ([show / "doc.yaml", "--no-pdfa"], out / "showcase-ua.pdf", False),
     }
     procs = {name: (start_report(*args, "-o", pdf, "--no-cache", "-q", cwd=folder), pdf, pdfa)
@@ -287,7 +294,7 @@ def verdicts(tmp_path_factory):
 
 
 NAMES = ["example", "example --print", "every block", "every block --print", "fonts, notes, tables, links",
-         "every chart kind",
+         "every chart kind", "title block and annexes", "glossary and key-figure grid",
          "batch", "property"]
 
 

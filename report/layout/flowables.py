@@ -151,11 +151,9 @@ def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: 
     return t
 
 
-def key_figures_box(cells: list[list], theme, width: float) -> Table:
-    """Key figures in a grid of up to four per row, each [value, label, note]."""
+def key_figures_box(cells: list[list], theme, width: float, per_row: int) -> Table:
+    """Key figures in a grid of `per_row` columns, each cell [value, (sparkline,) label, (note)]."""
     n = len(cells)
-    # Up to four in a row; beyond that, the row length that leaves the fewest empty cells.
-    per_row = n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
     rows = [cells[i:i + per_row] for i in range(0, n, per_row)]
     for row in rows:
         row.extend([""] * (per_row - len(row)))

@@ -57,5 +57,6 @@ def _what(ctx, block) -> tuple[str, str]:
     number = getattr(block, "number", None)
     if kind in ("figure", "table") and number:
         return f"{ctx.labels[kind]} {number}", kind
-    return {"text": "the text", "callout": "the callout box", "keyfigures": "the key figures box"}.get(
+    return {"text": "the text", "callout": "the callout box", "keyfigures": "the key figures box",
+            "glossary": "the glossary"}.get(
         kind, "this block"), kind

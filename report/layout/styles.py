@@ -50,6 +50,8 @@ class Styles:
             bulletFontName=f.regular.name, **extra)
         self.numbered = ParagraphStyle("numbered", self.body, leftIndent=s * 3.2, bulletIndent=0,
                                        bulletFontName=f.regular.name, bulletFontSize=s, bulletColor=muted)
+        self.term = ParagraphStyle("term", self.body, fontName=f.bold.name, spaceAfter=0, hyphenationLang=None)
+        self.definition = ParagraphStyle("definition", self.body, spaceAfter=0)
         self.list_item = ParagraphStyle("list_item", self.body, spaceAfter=s * 0.25)
         self.quote = ParagraphStyle("quote", self.body, leftIndent=s * 1.4, textColor=muted,
                                     fontName=f.italic.name)
