@@ -491,7 +491,8 @@ class _Resolve:
         marks = {k: s.mark_of(k) for k in ("data", "x", "y")}
         f = FigureModel(values, s.mark, marks, s.path)
         anchor = f"spark-{len(self.sparklines) + 1}"
-        fig = RFigure("", anchor, [], [], None, s.alt or "", Percent(min(0.25, 0.8 / columns)), SPARKLINE_HEIGHT * UNITS["mm"], None,
+        width = Percent(min(0.25, 0.7 / columns))        # of the text width: inside its cell
+        fig = RFigure("", anchor, [], [], None, s.alt or "", width, SPARKLINE_HEIGHT * UNITS["mm"], None,
                       mark=s.mark, path=s.path, data=s.data)
         self.sparklines.append(fig)
         self.chart(f, fig)

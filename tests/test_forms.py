@@ -274,3 +274,103 @@ def test_sparkline_column_is_checked(tmp_path):
     """)
     proc = run_report(data.name, "--check", cwd=tmp_path)
     error_at(proc, data, "sparkline:", "count", "no column")
+
+
+# ---------------------------------------------------------------- the examples in data/
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    """data/flood-update.yaml and data/statistical-note.yaml, built as a user builds them."""
+    from conftest import ROOT, finish, start_report
+    folder = tmp_path_factory.mktemp("examples")
+    names = ("flood-update", "statistical-note")
+    procs = {n: start_report(ROOT / "data" / f"{n}.yaml", "-o", folder / f"{n}.pdf", "--no-cache") for n in names}
+    out = {}
+    for name, proc in procs.items():
+        done = finish(proc)
+        assert done.returncode == 0 and "warning" not in done.stderr, describe(done)
+        out[name] = PdfText(folder / f"{name}.pdf")
+    yield out
+    for pdf in out.values():
+        pdf.close()
+
+
+def test_flood_update_is_two_pages_with_its_title_block_highlights_and_key_figures(examples):
+    pdf = examples["flood-update"]
+    assert len(pdf) == 2
+    lines = pdf.lines(0)
+    assert lines[1].startswith("Marenna Delta floods"), lines[:4]     # after the marking, no running header
+    for text in ("Relief Coordination Office · 20 November 2026 · PUBLIC", "Highlights", "48,200",
+                 "people displaced", "in displacement sites", "1 Situation overview"):
+        assert text in pdf.pages[0], text
+    with pikepdf.open(pdf.path) as doc:
+        figures = [e for e in struct_tree(doc).walk() if e.role == "Figure"]
+    assert any("Relief" in (f.alt or "") for f in figures)           # the logo, from figures/
+
+
+def test_statistical_note_has_annexes_and_numbered_paragraphs(examples):
+    pdf = examples["statistical-note"]
+    text = pdf.all
+    for piece in ("Annexes", "Annex A Methods", "A.1 Revisions", "Annex B Detailed tables", "Table A.1.",
+                  "Table B.1.", "1.1 The consumer price index", "Figure 2 Contributions to the annual rate . .",
+                  "CPI Consumer price index"):
+        assert piece in text, piece
+
+
+
+# ---------------------------------------------------------------- the figures/ folder
+
+def _project(tmp_path, image: str):
+    from PIL import Image
+    (tmp_path / "figures").mkdir()
+    Image.new("RGB", (300, 200), (40, 90, 140)).save(tmp_path / "figures" / "photo.png", dpi=(150, 150))
+    return write(tmp_path / "data" / "b.yaml", f"""
+        report: {{title: Figures folder}}
+        style: {{toc: false, first_page: title-block}}
+        sections:
+          - title: One
+            content:
+              - figure: {{image: {image}, width: 25%, alt: A blue rectangle, caption: From the figures folder.}}
+    """)
+
+
+@pytest.mark.parametrize("image", ["figures/photo.png", "photo.png"])
+def test_images_resolve_from_the_projects_figures_folder(tmp_path, image):
+    data = _project(tmp_path, image)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "b.pdf"
+    proc = run_report(data, "-o", out, "--no-cache", cwd=elsewhere)     # not from the project folder
+    assert proc.returncode == 0 and "warning" not in proc.stderr, describe(proc)
+    with pikepdf.open(out) as pdf:
+        images = [k for page in pdf.pages for k, v in page.obj.Resources.get("/XObject", {}).items()
+                  if v.get("/Subtype") == "/Image"]
+    assert images, "the image was not placed"
+
+
+def test_the_figures_folder_does_not_open_the_project_folder(tmp_path):
+    data = _project(tmp_path, "secret.png")
+    from PIL import Image
+    Image.new("RGB", (10, 10)).save(tmp_path / "secret.png")      # in the project folder, not in figures/
+    link = tmp_path / "figures" / "out.png"
+    link.symlink_to(tmp_path / "secret.png")
+    for name in ("secret.png", "figures/../secret.png", "out.png"):
+        data.write_text(data.read_text().replace(data.read_text().split("image: ")[1].split(",")[0], name))
+        proc = run_report(data, "--check", cwd=data.parent)
+        assert proc.returncode in (0, 2) and "Traceback" not in proc.stderr, describe(proc)
+        assert ("not found" in proc.stderr) or ("not allowed" in proc.stderr), (name, proc.stderr)
+
+
+def test_export_figures_defaults_to_figures(tmp_path):
+    data = write(tmp_path / "data" / "c.yaml", """
+        report: {title: Export}
+        data:
+          d: [{a: x, b: 1}, {a: y, b: 2}]
+        sections:
+          - title: One
+            content:
+              - figure: {id: fig-bars, chart: bar, data: d, x: a, y: b, caption: Bars.}
+    """)
+    proc = run_report("--export-figures", data.relative_to(tmp_path), "-o", "out.pdf", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 0, describe(proc)
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["fig-bars.png", "fig-bars.svg"]

@@ -225,6 +225,8 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
         "every chart kind": ([charts / "doc.yaml"], out / "charts.pdf", True),
         "title block and annexes": ([forms], out / "forms.pdf", True),
         "glossary and key-figure grid": ([blocks], out / "blocks.pdf", True),
+        "example flood-update": ([ROOT / "data" / "flood-update.yaml"], out / "flood-update.pdf", True),
+        "example statistical-note": ([ROOT / "data" / "statistical-note.yaml"], out / "statistical-note.pdf", True),
         "fonts, notes, tables, links --no-pdfa": ([show / "doc.yaml", "--no-pdfa"], out / "showcase-ua.pdf", False),
     }
     procs = {name: (start_report(*args, "-o", pdf, "--no-cache", "-q", cwd=folder), pdf, pdfa)
@@ -294,7 +296,8 @@ def verdicts(tmp_path_factory):
 
 
 NAMES = ["example", "example --print", "every block", "every block --print", "fonts, notes, tables, links",
-         "every chart kind", "title block and annexes", "glossary and key-figure grid",
+         "every chart kind", "title block and annexes", "glossary and key-figure grid", "example flood-update",
+         "example statistical-note",
          "batch", "property"]
 
 

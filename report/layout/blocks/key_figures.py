@@ -13,15 +13,14 @@ def build(ctx, block: RKeyFigures) -> list:
     s = ctx.styles
     cells = []
     for (value, label, note), spark in zip(block.items, block.sparklines or [None] * len(block.items)):
-        cell = [ctx.para(value, s.key_value)]
-        if spark is not None and spark.chart is not None:
+        cell = [ctx.para(value, s.key_value), ctx.para(label, s.key_label)]
+        if note:
+            cell.append(ctx.para(note, s.key_note))
+        if spark is not None and spark.chart is not None:      # under the words, so that labels align
             w, h = figure_size(spark, ctx.geo, 0.25)
             chart = ChartFlowable(w, h, ctx.charts, spark.anchor, ctx.theme, align="LEFT")
             chart._alt = spark.alt           # the tagged PDF's /Alt for this small Figure
-            cell += [chart, Spacer(0, s.key_label.fontSize * 0.3)]
-        cell.append(ctx.para(label, s.key_label))
-        if note:
-            cell.append(ctx.para(note, s.key_note))
+            cell += [Spacer(0, s.key_label.fontSize * 0.4), chart]
         cells.append(cell)
     box = key_figures_box(cells, ctx.theme, ctx.geo.text_width, block.columns)
     return [carry_notes(box, [p for cell in cells for p in cell]), Spacer(0, ctx.theme.size * 1.2)]
