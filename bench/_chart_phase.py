@@ -33,7 +33,6 @@ def main() -> int:
     from report.build import Options, chart_jobs, prepare
     from report.charts.draw import Cache, draw_all
     from report.diagnostics import Diagnostics
-    from report.layout.pages import geometry
     from report.theme import make_theme
 
     started = time.perf_counter()
@@ -43,9 +42,15 @@ def main() -> int:
     style = resolved.doc.style
     theme = make_theme(style.font, style.size, tuple(style.palette))
     theme.register()
-    # chart_jobs() gained a `diags` parameter along the way: accept both forms.
-    extra = (diags,) if "diags" in inspect.signature(chart_jobs).parameters else ()
-    jobs = chart_jobs(resolved, geometry(style), theme, *extra)
+    # chart_jobs() changed along the way: (resolved, theme) since charts are sized in resolve;
+    # before that (resolved, geo, theme[, diags]) with the geometry from layout/pages.py.
+    params = inspect.signature(chart_jobs).parameters
+    if "geo" in params:
+        from report.layout.pages import geometry
+        extra = (diags,) if "diags" in params else ()
+        jobs = chart_jobs(resolved, geometry(style), theme, *extra)
+    else:
+        jobs = chart_jobs(resolved, theme)
     loaded = time.perf_counter()
     recordings, _ = draw_all(jobs, Cache(None), args.jobs)
     done = time.perf_counter()

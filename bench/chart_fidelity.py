@@ -14,6 +14,7 @@ PNGs of both renderings and a difference image are left in DIR.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import pickle
 import shutil
@@ -115,8 +116,34 @@ def image(fig):
 FIGURES = {"bar": bar, "line": line, "hatch_alpha": hatch_alpha, "clipped": clipped,
            "text": text, "scatter": scatter, "image": image}
 
+# The drawing paths of the newer kinds, drawn by the kinds themselves (as a build does):
+# base maps (thousands of border and coast segments, clipping, an inset axes), an
+# alpha uncertainty band with shaded periods, waterfall connectors, faceted panels.
+QUARTERS = [{"q": dt.date(2023 + i // 4, 3 * (i % 4) + 1, 1), "cpi": v, "lo": v - 0.3 * i, "hi": v + 0.3 * i}
+            for i, v in enumerate([5.2, 4.0, 3.1, 2.7, 2.4, 2.2])]
+KIND_CASES = {
+    "map_inset": ("map", [{"label": "Tbilisi", "lat": 41.72, "lon": 44.79}, {"label": "Baku", "lat": 40.41, "lon": 49.87},
+                          {"label": "Yerevan", "lat": 40.18, "lon": 44.51}],
+                  {}, {"inset": True, "approximate": True}),
+    "line_band": ("line", QUARTERS, {"x": "q", "y": ("cpi",)},
+                  {"bands": ({"lower": "lo", "upper": "hi", "label": "90% interval"},),
+                   "annotations": ({"y": [2.0], "label": "Target 2%"}, {"x": ["2024Q2", "2024Q4"], "label": "Forecast"}),
+                   "x_period": "Q"}),
+    "waterfall": ("waterfall", [{"s": "Gross", "m": 1250}, {"s": "Grants", "m": -320}, {"s": "Overruns", "m": 85},
+                                {"s": "Net"}], {"x": "s", "y": ("m",)}, {"totals": ("Gross", "Net")}),
+    "facets": ("line", [{"r": r, "year": 2020 + i, "v": (i + 1) * k} for k, r in ((1, "North"), (2, "South"))
+                        for i in range(4)], {"x": "year", "y": ("v",)}, {"facet": "r"}),
+}
+
 
 def build(theme, name):
+    if name in KIND_CASES:
+        from report.charts.render import draw_figure
+        from report.charts.spec import ChartSpec
+        kind, rows, roles, options = KIND_CASES[name]
+        spec = ChartSpec(kind, SIZE[0] * 72, SIZE[1] * 72, options=tuple(sorted(options.items())), **roles)
+        fig, _ = draw_figure(spec, rows, theme)
+        return fig
     with matplotlib.rc_context(theme.chart_rc()):
         fig = Figure(figsize=SIZE, dpi=72, layout="constrained")
         FIGURES[name](fig)
@@ -181,7 +208,7 @@ def main(argv=None):
     print("| chart | grey diff pdfium | px > 32 | grey diff poppler | Agg draw ms | record ms "
           "| replay ms (+ save) | mpl savefig ms | pickle KB | PDF KB ours / mpl |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for name in FIGURES:
+    for name in [*FIGURES, *KIND_CASES]:
         fig = build(theme, name)
         with matplotlib.rc_context(theme.chart_rc()):
             rec_ms, rec = median_ms(lambda: record(fig, theme), args.repeat)

@@ -122,6 +122,8 @@ def _structure(pdf, rec) -> None:
             elem.A = attrs
         elif tag.role == "L" and "ListNumbering" in tag.attrs:
             elem.A = Dictionary(O=Name.List, ListNumbering=Name("/" + tag.attrs["ListNumbering"]))
+        if "Lang" in tag.attrs:
+            elem.Lang = String(tag.attrs["Lang"])
         if "ID" in tag.attrs:
             elem.ID = String(tag.attrs["ID"])
             ids[tag.attrs["ID"]] = elem

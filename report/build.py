@@ -113,26 +113,11 @@ def cache_root(opts: Options) -> Path:
     return opts.cache_dir if opts.cache_dir is not None else default_root()
 
 
-def chart_jobs(resolved, geo, theme, diags: Diagnostics):
-    """One job per chart, at its final size; a chart taller than the page can take is reduced."""
-    from dataclasses import replace
-
+def chart_jobs(resolved, theme):
+    """One job per chart, at the final size resolve gave it."""
     from .charts.draw import ChartJob
-    from .charts.kinds import KINDS
-    from .layout.pages import figure_size, max_figure_height
-    jobs = []
-    for fig in [*resolved.figures, *resolved.sparklines]:
-        if fig.chart is None:
-            continue
-        w, h = figure_size(fig, geo, KINDS[fig.chart.kind].ASPECT)
-        limit = max_figure_height(geo, theme)
-        if h > limit:
-            diags.warning(fig.mark, fig.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
-                                              f"its caption; drawn {limit / 28.35:.1f} cm tall")
-            h = limit
-        fig.chart = replace(fig.chart, width=round(w, 2), height=round(h, 2))
-        jobs.append(ChartJob(fig.anchor, fig.chart, fig.rows, theme))
-    return jobs
+    return [ChartJob(fig.anchor, fig.chart, fig.rows, theme) for fig in [*resolved.figures, *resolved.sparklines]
+            if fig.chart is not None]
 
 
 def source_epoch(report_date) -> int:
@@ -265,19 +250,18 @@ def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result
         return result
 
     from .charts.draw import Cache, start_drawing
-    from .layout.pages import geometry
     from .theme import make_theme
 
     style = resolved.doc.style
     theme = make_theme(style.font, style.size, tuple(style.palette), cache_root=cache_root(opts))
     theme.register()
-    geo = geometry(style)
+    geo = resolved.geometry
     t0 = time.perf_counter()
     cache = Cache(cache_root(opts) / "charts" if opts.use_cache else None,
                   fonts=frozenset(face.name for face in theme.all_faces()))
     if opts.export_figures:
         opts.export_figures.mkdir(parents=True, exist_ok=True)
-    charts = start_drawing(chart_jobs(resolved, geo, theme, diags), cache, opts.jobs, opts.export_figures,
+    charts = start_drawing(chart_jobs(resolved, theme), cache, opts.jobs, opts.export_figures,
                            progress=progress)
     timings["charts (cached, or started)"] = time.perf_counter() - t0
     result.cache_hits, result.cache_misses = cache.hits, cache.misses

@@ -1,7 +1,8 @@
 """CommonMark text -> plain blocks of inline runs (part of the resolve stage).
 
-Parsing is markdown-it-py's (CommonMark, raw HTML off, footnotes on); two inline
-rules of our own recognise `{{ name.path | format }}` and `@fig-x` / `@tbl-x` /
+Parsing is markdown-it-py's (CommonMark, raw HTML off, footnotes on, and bracketed
+spans with attributes, `[Gəncə]{lang=az}`, for a passage in another language); two
+inline rules of our own recognise `{{ name.path | format }}` and `@fig-x` / `@tbl-x` /
 `@sec-x`. The caller supplies how those become text.
 """
 from __future__ import annotations
@@ -11,20 +12,24 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 REF = re.compile(r"@((?:fig|tbl|sec)-[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)")
+LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"     # BCP 47, as far as a PDF's /Lang needs
 
 
 @dataclass(frozen=True)
 class Run:
-    """A piece of text with one style; `link` is '#anchor' or a URL."""
+    """A piece of text with one style; `link` is '#anchor' or a URL; `lang` the
+    BCP 47 tag of a passage in another language (a `[text]{lang=xx}` span)."""
     text: str
     bold: bool = False
     italic: bool = False
     code: bool = False
     link: str | None = None
     sup: bool = False
+    lang: str | None = None
 
 
 @dataclass
@@ -106,6 +111,7 @@ def _make_parser() -> MarkdownIt:
     md.validateLink = lambda url: True
     md.options["maxNesting"] = MAX_NESTING
     md.use(footnote_plugin)
+    md.use(attrs_plugin, spans=True, after=())     # only [text]{attrs} spans; {…} after other text stays text
     md.inline.ruler.before("emphasis", "data_value", _value_rule)
     md.inline.ruler.before("emphasis", "cross_ref", _ref_rule)
     return md
@@ -248,7 +254,8 @@ class _Builder:
 
     def inline(self, tokens, bold=False) -> list[Run]:
         runs: list[Run] = []
-        style = {"bold": bold, "italic": False, "link": None}
+        style = {"bold": bold, "italic": False, "link": None, "lang": None}
+        langs: list[str | None] = []       # the spans open around the token being read
         for t in tokens:
             kind = t.type
             if kind == "text":
@@ -271,15 +278,21 @@ class _Builder:
                 style["link"] = self.r.link(str(t.attrGet("href") or ""))
             elif kind == "link_close":
                 style["link"] = None
+            elif kind == "span_open":
+                langs.append(style["lang"])
+                style["lang"] = self.span_language(t.attrs) or style["lang"]
+            elif kind == "span_close":
+                style["lang"] = langs.pop() if langs else None
             elif kind == "code_inline":
-                runs.append(Run(t.content, code=True, link=style["link"]))
+                runs.append(Run(t.content, code=True, link=style["link"], lang=style["lang"]))
             elif kind == "image":      # images belong in figures; keep the alt text
                 runs.append(Run(t.content, **style))
             elif kind == "data_value":
                 runs.append(Run(self.r.value(t.content, t.meta["raw"]), **style))
             elif kind == "cross_ref":
                 text, anchor = self.r.ref(t.content)
-                runs.append(Run(text, bold=style["bold"], italic=style["italic"], link="#" + anchor))
+                runs.append(Run(text, bold=style["bold"], italic=style["italic"], link="#" + anchor,
+                                lang=style["lang"]))
             elif kind == "footnote_ref":
                 label = self.env["footnotes"]["list"][t.meta["id"]].get("label", str(t.meta["id"]))
                 number, anchor = self.r.footnote(label)
@@ -289,14 +302,27 @@ class _Builder:
                 runs.append(Run(t.content, **style))
         return _merge(runs)
 
+    def span_language(self, attrs: dict) -> str | None:
+        """The language a `[text]{...}` span names, if any; other attributes are warned about."""
+        lang = str(attrs.get("lang", "")).strip()
+        others = sorted(k for k in attrs if k != "lang")
+        if others:
+            self.r.warn(f"span attribute{'s' if len(others) > 1 else ''} {', '.join(others)} not used; "
+                        f"a [text]{{...}} span takes only lang=, e.g. [Gəncə]{{lang=az}}", "{")
+        if "lang" in attrs and not re.fullmatch(LANGUAGE_TAG, lang):
+            self.r.warn(f"'{lang}' is not a BCP 47 language tag (such as az, en-GB); the span keeps the "
+                        f"paragraph's language", "lang=")
+            return None
+        return lang or None
+
 
 def _merge(runs: list[Run]) -> list[Run]:
     """Join neighbouring runs of the same style (fewer, longer strings)."""
     out: list[Run] = []
     for r in runs:
-        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].link, out[-1].sup) == \
-                (r.bold, r.italic, r.code, r.link, r.sup):
-            out[-1] = Run(out[-1].text + r.text, r.bold, r.italic, r.code, r.link, r.sup)
+        if out and (out[-1].bold, out[-1].italic, out[-1].code, out[-1].link, out[-1].sup, out[-1].lang) == \
+                (r.bold, r.italic, r.code, r.link, r.sup, r.lang):
+            out[-1] = Run(out[-1].text + r.text, r.bold, r.italic, r.code, r.link, r.sup, r.lang)
         else:
             out.append(r)
     return out

@@ -471,6 +471,14 @@ class Model:
     def __init_subclass__(cls):
         cls._options = {k: v for base in reversed(cls.__mro__) for k, v in vars(base).items()
                         if isinstance(v, Option)}
+        cls._check_keys()
+
+    @classmethod
+    def _check_keys(cls):
+        """A key named like Model's own API would hide it."""
+        taken = set(cls._options) & {"values", "defaults", "with_defaults", "mark_of", "validate", "mark", "path"}
+        if taken:
+            raise TypeError(f"{cls.__name__}: a key may not be named {', '.join(sorted(taken))} (Model's own API)")
 
     def __init__(self, values: dict, mark: Mark | None = None, marks: dict | None = None, path: str = ""):
         object.__setattr__(self, "_values", values)
@@ -491,6 +499,23 @@ class Model:
 
     def mark_of(self, key: str) -> Mark | None:
         return self.marks.get(key, self.mark)
+
+    def values(self) -> dict:
+        """Every key's value (defaults filled in), as a new dict."""
+        return dict(object.__getattribute__(self, "_values"))
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """Every key's default value, as a new dict."""
+        return {k: o.default for k, o in cls._options.items()}
+
+    @classmethod
+    def with_defaults(cls, mark: Mark | None = None, path: str = "", **values) -> "Model":
+        """An instance made in code (not read from the data file): the given keys, the rest at their defaults."""
+        unknown = set(values) - set(cls._options)
+        if unknown:
+            raise TypeError(f"{cls.__name__} has no key {', '.join(sorted(unknown))}")
+        return cls({**cls.defaults(), **values}, mark, {}, path)
 
     @classmethod
     def validate(cls, value, mark, path, ctx: Ctx):
@@ -736,11 +761,13 @@ class Figure(Model):
         for key, (option, _) in cls.CHART_KEYS.items():
             setattr(cls, key, option)
         cls._options = {**cls._options, **{k: o for k, (o, _) in cls.CHART_KEYS.items()}}
+        cls._check_keys()
         cls.CHART_ONLY = ("data", "x_label", "y_label", *cls.CHART_KEYS)
 
     def chart_values(self) -> dict:
         """The values of the keys this figure's chart kind declares (defaults filled in)."""
-        return {k: self._values[k] for k, (_, kinds) in self.CHART_KEYS.items() if self.chart in kinds}
+        values = self.values()
+        return {k: values[k] for k, (_, kinds) in self.CHART_KEYS.items() if self.chart in kinds}
 
     def check_whole(self, ctx):
         if (self.chart is None) == (self.image is None):
@@ -748,13 +775,14 @@ class Figure(Model):
             return False
         ok = True
         wrong = self.IMAGE_ONLY if self.chart else self.CHART_ONLY
+        values, defaults = self.values(), self.defaults()
         for key in wrong:
-            if self._values[key] not in (None, False, (), self._options[key].default):
+            if values[key] not in (None, False, (), defaults[key]):
                 what = "charts" if self.image else "images"
                 ctx.error(self.mark_of(key), _join(self.path, key), f"'{key}' only applies to {what}")
                 ok = False
         for key, (option, kinds) in (self.CHART_KEYS.items() if self.chart else ()):
-            if self.chart not in kinds and self._values[key] not in (None, False, (), option.default):
+            if self.chart not in kinds and values[key] not in (None, False, (), option.default):
                 ctx.error(self.mark_of(key), _join(self.path, key),
                           f"'{key}' does not apply to {self.chart} charts; it applies to: {', '.join(kinds)}")
                 ok = False
@@ -884,6 +912,9 @@ class Section(Model):
                           "and the bookmarks, and so are its subsections, also unnumbered.")
     appendix = Bool(False, "true on a top-level section: it and every section after it are annexes, lettered "
                            "Annex A, A.1, with their figures and tables numbered A.1, A.2.")
+    language = Str(None, "BCP 47 tag of a section in another language than the report: its /Lang, "
+                         "hyphenation and generated alt text (its subsections inherit it).",
+                   pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, glossary, "
                                           "page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
@@ -914,8 +945,7 @@ class Section(Model):
                 children.append(child)
         if obj is INVALID:
             return obj
-        obj._values["sections"] = tuple(children)
-        return obj
+        return cls({**obj.values(), "sections": tuple(children)}, obj.mark, obj.marks, obj.path)
 
     @classmethod
     def json_schema(cls):
@@ -1086,17 +1116,19 @@ class Source(Model):
 
     @property
     def kind(self) -> str:
-        return next(k for k in self.KINDS if self._values[k] is not None)
+        values = self.values()
+        return next(k for k in self.KINDS if values[k] is not None)
 
     def check_whole(self, ctx):
-        kinds = [k for k in self.KINDS if self._values[k] is not None]
+        values, defaults = self.values(), self.defaults()
+        kinds = [k for k in self.KINDS if values[k] is not None]
         if len(kinds) != 1:
             ctx.error(self.mark, self.path, f"a dataset source names one of {', '.join(self.KINDS)}; "
                                             f"this one names {', '.join(kinds)}")
             return False
         ok = True
         for key, kinds_ok in self.ONLY.items():
-            if self._values[key] not in (None, self._options[key].default) and self.kind not in kinds_ok:
+            if values[key] not in (None, defaults[key]) and self.kind not in kinds_ok:
                 ctx.error(self.mark_of(key), _join(self.path, key), f"'{key}' applies to {' and '.join(kinds_ok)} "
                                                                     f"datasets, not {self.kind}")
                 ok = False
@@ -1150,12 +1182,11 @@ def all_models() -> tuple:
 
 def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
     """The typed document, or None when errors were reported."""
-    tree = loaded.tree
-    tree.pop("$schema", None)   # editors' schema hint, not part of the briefing
+    tree = loaded.tree          # read, never changed: later stages (watch, --changes-since) see it as loaded
     data_option = DataOption(loaded.files, Document._options["data"].doc)
     values, ok = {}, True
     for key in tree:
-        if key not in Document._options:
+        if key not in Document._options and key != "$schema":    # editors' schema hint, not part of the briefing
             ctx.error(tree.key_mark(key), key, f"unknown key '{key}'{did_you_mean(key, Document._options)}; "
                                                 "the top level has report, style, data and sections")
             ok = False
@@ -1176,7 +1207,7 @@ def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
         secs = [Section.validate(s, sections.item_mark(i), f"sections[{i}]", ctx) for i, s in enumerate(sections)]
         values["sections"] = INVALID if INVALID in secs else tuple(secs)
     if ok and INVALID not in values.values():
-        return Document(values, tree.mark, {k: tree.value_mark(k) for k in tree}, "")
+        return Document(values, tree.mark, {k: tree.value_mark(k) for k in tree if k != "$schema"}, "")
     return None
 
 

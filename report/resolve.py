@@ -18,8 +18,9 @@ from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
+from .geometry import Geometry, geometry
 from .load import Places, YMap, YStr
-from .model import Document, Figure, Percent, Table, format_spec_problem, number_hint, show
+from .model import Column, Document, Figure, Percent, Table, format_spec_problem, number_hint, show
 
 MAX_IMAGE_PIXELS = 60_000_000
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -36,7 +37,7 @@ MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 99
 SPARKLINE_HEIGHT = 8            # mm: a key figure's sparkline
 
 
-@dataclass
+@dataclass(frozen=True)
 class RSection:
     number: str                  # "2.1", "A.1" in an annex, "" when unnumbered
     level: int                   # 1..3
@@ -49,9 +50,10 @@ class RSection:
     path: str = ""               # sections[1].sections[0]
     annex: bool = False          # in the annexes (after appendix: true)
     heading: str = ""            # as printed and listed: "2.1 Title", "Annex A Title", "Title"
+    language: str | None = None  # its own or inherited `language:`, where it differs from the report's
 
 
-@dataclass
+@dataclass(frozen=True)
 class RText:
     blocks: list                 # markdown.Para / ListBlock / Quote / Code
     source: str = ""             # the text as typed (a YStr that can locate snippets)
@@ -60,7 +62,7 @@ class RText:
     numbers: tuple = ()          # style.paragraph_numbers: "1.4" per block that is a paragraph, else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class RFigure:
     number: str                  # "3", "A.2" in an annex
     anchor: str
@@ -70,7 +72,7 @@ class RFigure:
     alt: str
     width: float | Percent
     height: float | None
-    chart: ChartSpec | None      # with width/height in points filled by layout
+    chart: ChartSpec | None      # at its final width and height in points (report/geometry.py)
     rows: tuple = ()             # plain dicts for the chart
     image: Path | None = None
     placeholder: str | None = None
@@ -78,9 +80,10 @@ class RFigure:
     path: str = ""
     short_caption: list | None = None     # runs for the list of figures, when shorter than the caption
     data: str | None = None               # the dataset a chart draws
+    alt_lang: str | None = None  # the language generated alt text is in, where it is not the section's
 
 
-@dataclass
+@dataclass(frozen=True)
 class RTable:
     number: str
     anchor: str
@@ -96,7 +99,7 @@ class RTable:
     data: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
     mark: Mark | None = None
@@ -105,14 +108,14 @@ class RKeyFigures:
     sparklines: list = field(default_factory=list)   # an RFigure (its chart) or None, per item
 
 
-@dataclass
+@dataclass(frozen=True)
 class RGlossary:
     entries: list                # (term, definition runs)
     mark: Mark | None = None
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RCallout:
     title: str | None
     blocks: list
@@ -120,12 +123,12 @@ class RCallout:
     path: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class RPageBreak:
     pass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Resolved:
     doc: Document
     summary: list | None
@@ -137,6 +140,7 @@ class Resolved:
     logo: Path | None = None
     footnotes: dict = field(default_factory=dict)   # number -> markdown.Footnote
     places: Places | None = None                      # where files may come from (SVG references too)
+    geometry: Geometry | None = None                  # the page and text block everything was sized for
 
 
 # ---------------------------------------------------------------- values
@@ -274,8 +278,8 @@ class _Resolve:
     def __init__(self, doc: Document, places: Places, diags: Diagnostics):
         self.doc, self.places, self.diags = doc, places, diags
         style = doc.style
-        self.labels = dict(style.labels._values) if style.labels else {
-            k: o.default for k, o in type(style).labels.model._options.items()}
+        self.labels = dict(style.labels.values() if style.labels else type(style).labels.model.defaults())
+        self.geo = geometry(style)
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
@@ -287,6 +291,7 @@ class _Resolve:
         self.paragraphs: dict[str, int] = {}  # chapter number -> paragraphs numbered in it
         self.tables: list[RTable] = []
         self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
+        self.language = doc.report.language  # of the section being resolved
 
     # -- numbering: the one pass that numbers sections, figures and tables and knows every id
     def number(self):
@@ -390,18 +395,22 @@ class _Resolve:
         for sec in sections:
             number, anchor, annex, heading, path = self.numbers[id(sec)]
             chapter_here = number.split(".")[0] if number else ""
+            outer = self.language
+            self.language = sec.language or outer
             blocks = []
             for block in sec.content:
                 b = self.block(block)
                 if b is None:
                     continue
                 if isinstance(b, RText) and number and self.doc.style.paragraph_numbers:
-                    b.numbers = tuple(self.paragraph_number(chapter_here) if isinstance(m, markdown.Para) else None
-                                      for m in b.blocks)
+                    b = replace(b, numbers=tuple(self.paragraph_number(chapter_here) if isinstance(m, markdown.Para)
+                                                 else None for m in b.blocks))
                 blocks.append(b)
             children = self.sections(sec.sections, level + 1, chapter_here)
+            own = self.language if self.language != self.doc.report.language else None
             out.append(RSection(number, level, sec.title, anchor, sec.new_page, blocks, children, sec.mark,
-                                path, annex, heading))
+                                path, annex, heading, own))
+            self.language = outer
         return out
 
     def paragraph_number(self, chapter: str) -> str:
@@ -475,11 +484,8 @@ class _Resolve:
         fig = RFigure(number, anchor, caption, source, f.credit, f.alt or "",
                       f.width, f.height, None, mark=f.mark, path=f.path,
                       short_caption=self.short_caption(f), data=f.data)
+        fig = self.chart(f, fig) if f.chart else self.image(f, fig)
         self.figures.append(fig)
-        if f.chart:
-            self.chart(f, fig)
-        else:
-            self.image(f, fig)
         return fig
 
     def sparkline(self, s, columns: int) -> RFigure:
@@ -487,15 +493,16 @@ class _Resolve:
         from .model import Ctx, Figure as FigureModel, UNITS
         ctx = Ctx(self.diags, KINDS, ())
         values = {k: o.default_value(ctx) for k, o in FigureModel._options.items()}
-        values.update(chart="sparkline", data=s.data, x=s.x, y=((s.y, None),), alt=s.alt)
+        width = Percent(min(0.25, 0.7 / columns))        # of the text width: inside its cell
+        values.update(chart="sparkline", data=s.data, x=s.x, y=((s.y, None),), alt=s.alt, width=width,
+                      height=SPARKLINE_HEIGHT * UNITS["mm"])
         marks = {k: s.mark_of(k) for k in ("data", "x", "y")}
         f = FigureModel(values, s.mark, marks, s.path)
         anchor = f"spark-{len(self.sparklines) + 1}"
-        width = Percent(min(0.25, 0.7 / columns))        # of the text width: inside its cell
         fig = RFigure("", anchor, [], [], None, s.alt or "", width, SPARKLINE_HEIGHT * UNITS["mm"], None,
                       mark=s.mark, path=s.path, data=s.data)
+        fig = self.chart(f, fig)
         self.sparklines.append(fig)
-        self.chart(f, fig)
         return fig
 
     def short_caption(self, owner) -> list | None:
@@ -504,7 +511,7 @@ class _Resolve:
             return None
         return self.inline(owner.short_caption, owner.mark_of("short_caption"), f"{owner.path}.short_caption")
 
-    def chart(self, f: Figure, fig: RFigure):
+    def chart(self, f: Figure, fig: RFigure) -> RFigure:
         kind = KINDS[f.chart]
         values = f.chart_values()
         series = values.get("y", ())
@@ -520,13 +527,13 @@ class _Resolve:
             env = _ChartEnv(self, f, spec)
             prepared = kind.prepare(dict(spec.options), env)
             if env.failed:
-                return
+                return fig
             spec = replace(spec, options=tuple(sorted(prepared.items())))
         ds = self.rows_of(f.data, f)
         categorical = any(key == "x" and need == "any" for key, _, need, _ in chart_columns(kind, spec))
         limit = getattr(kind, "MAX_ROWS", MAX_CATEGORIES if categorical else MAX_CHART_POINTS)
         if ds is None or self.too_many_rows(ds, f, limit, f"{f.chart} chart"):
-            return
+            return fig
         rows = [dict(r) for r in ds.rows]
         for key, column, need, required in chart_columns(kind, spec):     # key: the figure key naming the column
             if column is None:
@@ -544,10 +551,18 @@ class _Resolve:
             period = self.check_column(ds, rows, column, need, f, required and not blank_ok)
             if period and key == "x":
                 spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
-        fig.rows = tuple(rows)
-        fig.chart = spec
-        if not fig.alt:
-            fig.alt = alt_text.describe(spec, rows, self.doc.report.language)
+        w, h = self.geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at
+        limit = self.geo.max_figure_height
+        if h > limit:
+            self.diags.warning(f.mark, f.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
+                                               f"its caption; drawn {limit / 28.35:.1f} cm tall")
+        spec = replace(spec, width=round(w, 2), height=round(min(h, limit), 2))
+        if fig.alt:
+            return replace(fig, rows=tuple(rows), chart=spec)
+        written = alt_text.phrases(self.language)["lang"]      # "en" where the language has no phrases
+        same = written == self.language.replace("_", "-").split("-")[0].lower()
+        return replace(fig, rows=tuple(rows), chart=spec, alt=alt_text.describe(spec, rows, self.language),
+                       alt_lang=None if same else written)
 
     def check_column(self, ds, rows, column, need, f, required) -> str | None:
         """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""
@@ -622,8 +637,8 @@ class _Resolve:
                                            f"as {owner.path}.data); summarise or split the data")
         return True
 
-    def image(self, f: Figure, fig: RFigure):
-        fig.placeholder = f.placeholder
+    def image(self, f: Figure, fig: RFigure) -> RFigure:
+        fig = replace(fig, placeholder=f.placeholder)
         caption = " ".join("".join(r.text for r in fig.caption if not r.sup).split())
         if not f.alt:
             self.diags.warning(f.mark_of("image"), f"{f.path}.alt",
@@ -632,24 +647,24 @@ class _Resolve:
                                + "; add alt: a one-line description")
         found, problem = self.places.find(f.image)
         mark, path = f.mark_of("image"), f"{f.path}.image"
-        fig.alt = alt_text.image(f.alt or "", caption, problem == "missing", self.doc.report.language)
+        fig = replace(fig, alt=alt_text.image(f.alt or "", caption, problem == "missing", self.language))
         if problem == "missing":
             if not f.placeholder:
                 self.diags.warning(mark, path, f"{f.image} not found; printing a placeholder")
-            return
+            return fig
         if problem:
             self.diags.error(mark, path, problem)
-            return
+            return fig
         if found.is_dir():
             self.diags.error(mark, path, f"'{f.image}' is a folder; expected an image file")
-            return
+            return fig
         problem, warnings = check_image(found, self.places)
         if problem:
             self.diags.error(mark, path, f"'{f.image}': {problem}")
-            return
+            return fig
         for warning in warnings:
             self.diags.warning(mark, path, f"'{f.image}': {warning}")
-        fig.image = found
+        return replace(fig, image=found)
 
     def table(self, t: Table) -> RTable:
         number, anchor = self.numbers[id(t)]
@@ -657,7 +672,12 @@ class _Resolve:
         source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
         table = RTable(number, anchor, caption, source, [], [], [], [], t.mark, t.path,
                        short_caption=self.short_caption(t), data=t.data)
+        table = self.table_body(t, table)
         self.tables.append(table)
+        return table
+
+    def table_body(self, t: Table, table: RTable) -> RTable:
+        """The table with its headers and cells, or as it came after an error."""
         ds = self.rows_of(t.data, t)
         if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
             return table
@@ -668,9 +688,7 @@ class _Resolve:
                              f"page (choose them with 'columns:')")
             return table
         if not columns:
-            from .model import Column
-            columns = [Column({"key": c, "label": None, "format": None, "align": None, "width": None}, t.mark, {},
-                              t.path) for c in ds.columns]
+            columns = [Column.with_defaults(t.mark, t.path, key=c) for c in ds.columns]
         for i, col in enumerate(columns):
             if col.key not in ds.columns:
                 self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
@@ -679,9 +697,10 @@ class _Resolve:
                 return table
         numeric = [all(isinstance(r.get(c.key), (int, float)) or r.get(c.key) is None for r in ds.rows)
                    for c in columns]
-        table.headers = [c.label or c.key for c in columns]
-        table.aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
-        table.widths = [c.width for c in columns]
+        headers = [c.label or c.key for c in columns]
+        aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
+        widths = [c.width for c in columns]
+        rows = []
         for r, row in enumerate(ds.rows):
             cells = []
             for i, col in enumerate(columns):
@@ -698,8 +717,8 @@ class _Resolve:
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}", f"a cell of {len(cells[-1]):,} characters; "
                                      f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
                     return table
-            table.cells.append(cells)
-        return table
+            rows.append(cells)
+        return replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows)
 
 
 def grid_columns(n: int, columns: float | None) -> int:
@@ -765,7 +784,7 @@ def plain(value):
     """An option's value as plain data (nested models as dicts), for the chart stage and its cache."""
     from .model import Model
     if isinstance(value, Model):
-        return {k: plain(v) for k, v in value._values.items()}
+        return {k: plain(v) for k, v in value.values().items()}
     if isinstance(value, (tuple, list)):
         return tuple(plain(v) for v in value)
     return value
@@ -839,4 +858,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
                 diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
             else:
                 logo = found
-    return Resolved(doc, summary, sections, r.figures, r.sparklines, r.tables, r.labels, logo, r.notes, places)
+    return Resolved(doc, summary, sections, r.figures, r.sparklines, r.tables, r.labels, logo, r.notes, places, r.geo)

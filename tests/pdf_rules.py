@@ -59,6 +59,8 @@ def struct_tree(pdf: pikepdf.Pdf) -> Elem:
         for ad in ([a] if isinstance(a, pikepdf.Dictionary) else list(a) if a is not None else []):
             for k, v in ad.items():
                 attrs[k[1:]] = v
+        if "/Lang" in d:                # an entry of the element itself, kept with its attributes
+            attrs["Lang"] = str(d.Lang)
         e = Elem(str(d.S)[1:], str(d.Alt) if "/Alt" in d else None, attrs,
                  ident=str(d.ID) if "/ID" in d else None)
         k = d.get("/K")

@@ -123,3 +123,12 @@ def test_private_library_names_are_used_only_in_the_walls():
                 if name in library or name not in own:
                     found.append(f"{path.relative_to(ROOT)}:{n}: .{name}")
     assert not found, "private library names outside the walls:\n" + "\n".join(found)
+
+
+def test_reportlab_uses_its_c_accelerator():
+    """rl_accel is a dependency: ReportLab's string widths and number formatting come from
+    it (the pure-Python fallbacks are about half of a layout pass, with the same output)."""
+    import _rl_accel
+    from reportlab.lib import rl_accel
+    assert rl_accel.instanceStringWidthTTF is _rl_accel.instanceStringWidthTTF
+    assert rl_accel.fp_str is _rl_accel.fp_str

@@ -335,6 +335,7 @@ def test_oversize_content_is_scaled_with_a_warning(tmp_path):
 
 
 def test_layout_report_names_what_moved(tmp_path):
+    # cover: false prints the title block on page one: 8 paragraphs fill it to about 2 cm above the foot.
     result, pdf = make(tmp_path, f"""
         report: {{title: Moves}}
         style: {{cover: false, toc: false}}
@@ -343,7 +344,7 @@ def test_layout_report_names_what_moved(tmp_path):
         sections:
           - title: One
             content:
-        {filler(11, words=40)}
+        {filler(8, words=40)}
               - figure: {{chart: bar, data: rows, x: k, y: v, height: 12cm, caption: Moved.}}
         """.replace("\n        ", "\n"))
     texts = pages_text(pdf)

@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, ListFlowable, Table
 from reportlab.platypus.flowables import Flowable, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.pdfgen import textobject as _textobject
 from reportlab.platypus import paragraph as _paragraph
 
 # (owner, name, why): the contract test checks that each owner (a class, or an
@@ -59,6 +60,9 @@ NAMES = [
     (_paragraph, "_FK_BREAK", "the kind of a frag that breaks the line (<br/>)"),
     (_paragraph.Paragraph.breakLines, "_fkind", "a frag's kind: text, image, break"),
     (_paragraph.Paragraph.split, "_splitpara", "marks the first part of a split paragraph"),
+    (_paragraph._putFragLine, "_curr_tx_info", "the text object an <onDraw> callback is called from"),
+    (_textobject.PDFTextObject._textOut, "_code", "a text object's operators: a Span's marked content goes "
+                                                  "between the glyphs it brackets"),
 ]
 
 
@@ -246,6 +250,20 @@ def frag_line_ends(frag_words: list, lines: list) -> list[str]:
 def is_first_part(para) -> bool:
     """A paragraph made by splitting another: its last line ended at a space."""
     return bool(getattr(para, "_splitpara", 0))
+
+
+# -- marked content inside a paragraph's text object
+def current_text_object(canv):
+    """The text object a paragraph is drawing when ReportLab calls an <onDraw> callback
+    (set on the canvas for the time of the call; no public way to reach it)."""
+    info = getattr(canv, "_curr_tx_info", None)
+    return info.get("tx") if info else None
+
+
+def text_object_literal(tx, literal: str) -> None:
+    """Add operators to a text object at the current place in its text (the public
+    canvas.addLiteral would put them before the whole text object)."""
+    tx._code.append(literal)
 
 
 # -- replacing library methods for the time of a build

@@ -14,10 +14,10 @@ from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer
 
 from .. import markdown as md
 from ..diagnostics import Diagnostics, Mark
+from ..geometry import Geometry
 from ..load import YStr
 from ..resolve import Resolved
 from .flowables import Caption
-from .pages import Geometry
 from .styles import Markup, Styles
 from .tagging import group
 

@@ -35,6 +35,7 @@ class BriefingDoc(rl.DocTemplate):
         # Charts may still be drawing in the background during the first pass; every
         # later pass (the one written is never the first) draws them, so wait here.
         self.pass_number = getattr(self, "pass_number", 0) + 1
+        self.canv.setNamedCB(tagging.LANG_MARK, tagging.lang_mark)   # passages in another language
         if self.pass_number >= 2 and self.charts is not None:
             self.charts.wait()
         for template in self.pageTemplates:

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from reportlab.platypus import Image
 
-from .pages import max_figure_height
-
 
 def capped_height(ctx, height: float) -> float:
     """`height`, or the tallest a figure can be with its caption, saying so when it is reduced."""
-    limit = max_figure_height(ctx.geo, ctx.theme)
+    limit = ctx.geo.max_figure_height
     if height > limit:
         ctx.warning(f"the figure is {height / 28.35:.1f} cm tall, more than a page "
                     f"takes with its caption; scaled to {limit / 28.35:.1f} cm")

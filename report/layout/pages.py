@@ -1,62 +1,21 @@
-"""Page geometry and page furniture: frames, running header, footer with
-"Page X of Y", the marking banner, and crop marks for the print edition.
+"""Page furniture: frames, running header, footer with
+"Page X of Y", the marking banner, and crop marks for the print edition
+(the geometry they sit in is report/geometry.py).
 
 Furniture is drawn apart from the content (in page callbacks), so that it can
 later be marked as an artifact in a tagged PDF.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import PageTemplate
 
-from ..model import Percent
+from ..geometry import Geometry
 from .flowables import NoteFrame
 from .tagging import begin_artifact, end_artifact
 
 BLEED = 3 * mm
-
-
-@dataclass(frozen=True)
-class Geometry:
-    page_width: float
-    page_height: float
-    top: float
-    bottom: float
-    inner: float
-    outer: float
-
-    @property
-    def text_width(self) -> float:
-        return self.page_width - self.inner - self.outer
-
-    @property
-    def text_height(self) -> float:
-        return self.page_height - self.top - self.bottom
-
-    def left_margin(self, page_number: int) -> float:
-        """Odd pages have the inner margin on the left (facing pages)."""
-        return self.inner if page_number % 2 == 1 else self.outer
-
-
-def figure_size(fig, geo: Geometry, aspect: float) -> tuple[float, float]:
-    """The figure's final size in points: what charts are drawn at."""
-    width = geo.text_width * fig.width if isinstance(fig.width, Percent) else min(fig.width, geo.text_width)
-    height = fig.height if fig.height else width * aspect
-    return width, height
-
-
-def max_figure_height(geo: Geometry, theme) -> float:
-    """The tallest figure body that still leaves room for a three-line caption and a source line."""
-    return geo.text_height - theme.size * 7
-
-
-def geometry(style) -> Geometry:
-    w, h = style.page
-    m = style.margins
-    return Geometry(w, h, m["top"], m["bottom"], m["inner"], m["outer"])
 
 
 class Furniture:

@@ -6,16 +6,19 @@ laying out are reported with the block's place in the data file.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.platypus import CondPageBreak, PageBreak
 
 from ..diagnostics import Diagnostics
+from ..geometry import Geometry
 from ..resolve import RSection, Resolved
 from .blocks import lay_out
 from .context import LayoutContext
 from .flowables import Heading
 from .front_matter import first_page, front
-from .pages import Geometry
 from .styles import Styles
+from .tagging import Tag
 
 
 def build_story(resolved: Resolved, styles: Styles, geo: Geometry, charts, diags: Diagnostics) -> list:
@@ -26,8 +29,16 @@ def build_story(resolved: Resolved, styles: Styles, geo: Geometry, charts, diags
     return story
 
 
-def section(ctx: LayoutContext, sec: RSection) -> list:
+def section(ctx: LayoutContext, sec: RSection, sect: Tag | None = None) -> list:
+    """A section's flowables. A section in another language than its parent is a
+    `Sect` element with that /Lang around its own flowables and its subsections'
+    (`sect`, the enclosing one), and is hyphenated in its language."""
     ctx = ctx.at(sec.mark)
+    report_language = ctx.resolved.doc.report.language
+    language = sec.language or report_language
+    if language != (sect.attrs["Lang"] if sect is not None else report_language):
+        sect = Tag("Sect", sect, Lang=language)
+        ctx = replace(ctx, styles=ctx.styles.for_language(language))
     out = []
     if sec.new_page:
         out.append(PageBreak())
@@ -46,8 +57,11 @@ def section(ctx: LayoutContext, sec: RSection) -> list:
         for f in flowables:      # where a layout failure is reported (document.py)
             f._place = place
         out.extend(flowables)
+    if sect is not None:
+        for f in out:
+            f.__dict__.setdefault("_sect", sect)
     for child in sec.children:
-        out.extend(section(ctx, child))
+        out.extend(section(ctx, child, sect))
     return out
 
 

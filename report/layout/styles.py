@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from ..markdown import Run
 from ..theme import Theme
+from .tagging import LANG_MARK
 from .text_layer import stand_in
 
 ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
@@ -38,8 +39,10 @@ def hyphenation_language(tag: str) -> str | None:
 class Styles:
     """All paragraph styles of one briefing, sized from the body size."""
 
-    def __init__(self, theme: Theme, language: str = "en"):
-        self.theme = theme
+    def __init__(self, theme: Theme, language: str = "en", _variants: dict | None = None):
+        self.theme, self.language = theme, language
+        self.variants = _variants if _variants is not None else {}    # language -> Styles, shared
+        self.variants[language] = self
         s, f = theme.size, theme.family
         ink, muted, accent = HexColor(theme.ink), HexColor(theme.muted), HexColor(theme.accent)
         hyph = hyphenation_language(language)
@@ -108,6 +111,10 @@ class Styles:
         self.placeholder = ParagraphStyle("placeholder", self.body, alignment=TA_CENTER, textColor=muted,
                                           fontName=f.italic.name, fontSize=s * 0.95)
 
+    def for_language(self, language: str) -> "Styles":
+        """The same styles, hyphenated for `language` (a section in another language)."""
+        return self.variants.get(language) or Styles(self.theme, language, self.variants)
+
     def aligned(self, style: ParagraphStyle, align: str) -> ParagraphStyle:
         return ParagraphStyle(f"{style.name}_{align}", style, alignment=ALIGN.get(align, TA_LEFT))
 
@@ -139,8 +146,14 @@ class Markup:
         return "".join(out)
 
     def runs(self, runs: list[Run]) -> str:
+        """Paragraph markup; a passage in another language is bracketed by zero-width
+        `<onDraw name="lang">` marks, where tagging opens and closes its Span (LANG_MARK)."""
         parts = []
+        lang = None
         for r in runs:
+            if r.lang != lang and r.text:
+                parts.append(f'<onDraw name="{LANG_MARK}" label="{escape(r.lang or "", {chr(34): "&quot;"})}"/>')
+                lang = r.lang
             s = self.text(r.text)
             if r.code:
                 s = f'<font name="{self.theme.ensure(self.theme.mono.name)}" size="{self.theme.size * 0.9:.1f}">{s}</font>'
@@ -154,6 +167,8 @@ class Markup:
                 href = escape(r.link, {'"': "&quot;"})
                 s = f'<a href="{href}" color="{self.link_color}">{s}</a>'
             parts.append(s)
+        if lang:
+            parts.append(f'<onDraw name="{LANG_MARK}" label=""/>')
         return "".join(parts)
 
     def take_missing(self) -> list[str]:

@@ -38,6 +38,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from . import _reportlab as rl
 
 RECORDS: dict[str, "TagRecord"] = {}       # output file name -> record of the pass that was saved
+LANG_MARK = "lang"     # the <onDraw> callback that brackets a passage in another language (styles.Markup)
 
 
 def enabled() -> bool:
@@ -96,6 +97,7 @@ class TagRecord:
         self.stack: list = []                # open sequences: Tag, or a str for an artifact (its properties)
         self.state: dict = {}                # per-table drawing state (parts drawn, rows seen)
         self.what: dict[Tag, str] = {}       # Tag -> what drew it first (for error messages)
+        self.pending_span: dict[Tag, Tag] = {}   # paragraph -> its Span still open where a part of it ended
 
     # -- structure
     def touch(self, tag: Tag) -> None:
@@ -153,6 +155,22 @@ class TagRecord:
     def current(self) -> Tag | None:
         """The innermost open element (an artifact inside it does not count)."""
         return next((t for t in reversed(self.stack) if isinstance(t, Tag)), None)
+
+    # -- passages in another language: a Span with /Lang inside the element being drawn
+    def open_span(self, out, lang: str) -> None:
+        """Close the open Span, if any; with `lang`, open a Span in that language inside
+        the element being drawn. `out` writes where the text is (see _InText)."""
+        self.close_span(out)
+        parent = self.stack[-1] if self.stack else None
+        if lang and isinstance(parent, Tag):          # never inside an artifact
+            self.begin(out, Tag("Span", parent, Lang=lang))
+
+    def close_span(self, out) -> "Tag | None":
+        top = self.stack[-1] if self.stack else None
+        if isinstance(top, Tag) and top.role == "Span" and "Lang" in top.attrs:
+            self.end(out)
+            return top
+        return None
 
 
 def describe(flowable, tag: Tag, page: int) -> str:
@@ -232,6 +250,30 @@ class TaggingCanvas(rl.AnnotatingCanvas):
         super().save()
 
 
+class _InText:
+    """Writes marked-content operators into the text object being drawn, so that they
+    fall between the glyphs they bracket (the canvas gets the text object only at
+    its end)."""
+
+    def __init__(self, canv, tx):
+        self.canv, self.tx = canv, tx
+
+    def addLiteral(self, literal: str) -> None:
+        rl.text_object_literal(self.tx, literal)
+
+    def getPageNumber(self) -> int:
+        return self.canv.getPageNumber()
+
+
+def lang_mark(canv, kind, label) -> None:
+    """The LANG_MARK callback, called by ReportLab as it reaches the mark in a line:
+    `label` is the passage's language, or '' where it ends."""
+    rec = getattr(canv, "tag_record", None)
+    tx = rl.current_text_object(canv)
+    if rec is not None and tx is not None:
+        rec.open_span(_InText(canv, tx), label or "")
+
+
 # ---------------------------------------------------------------- hooks for furniture and notes
 
 def begin_artifact(canv, props: str = "") -> None:
@@ -281,12 +323,18 @@ def _hooks() -> list:
         if tag is None:
             return flowable_draw_on(self, canvas, x, y, _sW)
         rec.begin(canvas, tag, self)
+        span = rec.pending_span.pop(tag, None)
+        if span is not None:            # the passage goes on from the previous page
+            rec.begin(canvas, span)
         if tag.role == "Figure":
             w, h = (getattr(self, "drawWidth", None) or self.width), (getattr(self, "drawHeight", None) or self.height)
             rec.bbox.setdefault(tag, (canvas.getPageNumber() - 1, *rl.page_box(self, canvas, x, y, _sW, w, h)))
         try:
             return flowable_draw_on(self, canvas, x, y, _sW)
         finally:
+            span = rec.close_span(canvas)
+            if span is not None:
+                rec.pending_span[tag] = span
             rec.end(canvas)
 
     def split(self, availWidth, availHeight):
@@ -392,6 +440,7 @@ class TableTagger:
                 st["open"] = False
         elif event == "endCell":
             if st["open"]:
+                rec.close_span(canv)
                 rec.end(canv)
                 st["open"] = False
 
@@ -461,6 +510,11 @@ class _Walker:
         return tag
 
     def walk(self, f, parent: Tag) -> None:
+        sect = f.__dict__.get("_sect") if hasattr(f, "__dict__") else None
+        if sect is not None:            # a section in another language (story.section)
+            if sect.parent is None:
+                sect.parent = parent
+            parent = sect
         grp = f.__dict__.get("_tag_group") if hasattr(f, "__dict__") else None
         if grp is not None:
             if grp.parent is None:
@@ -505,8 +559,9 @@ class _Walker:
             if _is_drawing(f) and self.font and getattr(f, "initialFontName", None) is None:
                 f.initialFontName = self.font
             alt = (getattr(f, "_alt", None) or "").strip() or "Image"
-            anchor = getattr(f, "_anchor", None)
-            self.leaf(f, "Figure", parent, alt=alt, **({"ID": anchor} if anchor else {}))
+            anchor, lang = getattr(f, "_anchor", None), getattr(f, "_alt_lang", None)
+            self.leaf(f, "Figure", parent, alt=alt, **({"ID": anchor} if anchor else {}),
+                      **({"Lang": lang} if lang else {}))
         elif not _draws_nothing(f):
             self.leaf(f, "P", parent)          # anything else that draws: at least not untagged
 

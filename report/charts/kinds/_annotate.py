@@ -84,8 +84,10 @@ def draw(ax, spec, theme, dated: bool, categories=None, horizontal: bool = False
                     texts.append(ax.text(at, 0.99, " " + label, transform=blend_value, ha="left", va="top",
                                          fontsize=size, color=ink, zorder=6))
                 else:
-                    texts.append(ax.text(0.995, at, label, transform=blend_value, ha="right", va="bottom",
-                                         fontsize=size, color=ink, zorder=6))
+                    t = ax.text(0.995, at, label, transform=blend_value, ha="right", va="bottom",
+                                fontsize=size, color=ink, zorder=6)
+                    t.set_gid(VALUE_LINE_LABEL)
+                    texts.append(t)
         elif a.get("x"):
             xs = [x_position(v, dated, categories) for v in a["x"]]
             if any(x is None for x in xs):
@@ -117,14 +119,76 @@ def _x_label(ax, x, label, transform, horizontal, size, ink):
                    color=ink, zorder=6, linespacing=c.LINE_SPACING)
 
 
+VALUE_LINE_LABEL = "value-line-label"
+# Where a reference line's label may sit, in order: (x in axes, ha, va).
+_VALUE_LABEL_SPOTS = ((0.995, "right", "bottom"), (0.995, "right", "top"),
+                      (0.005, "left", "bottom"), (0.005, "left", "top"))
+
+
+def _data_paths_pt(ax) -> list:
+    """The plotted data lines (not reference lines) as point arrays in points."""
+    import numpy as np
+    k = c.pt_per_px(ax)
+    paths = []
+    for line in ax.get_lines():
+        if line.get_transform() in (ax.get_yaxis_transform(), ax.get_xaxis_transform()):
+            continue            # axhline / axvline: the annotations themselves
+        xy = line.get_transform().transform(np.asarray(line.get_xydata(), dtype=float)) * k
+        paths.append(xy[np.isfinite(xy).all(axis=1)])
+    return paths
+
+
+def _crosses(box, paths, gap: float = 1.5) -> bool:
+    """Does any data line pass through `box` (points, widened by `gap`)?"""
+    import numpy as np
+    x0, y0, x1, y1 = box[0] - gap, box[1] - gap, box[2] + gap, box[3] + gap
+    for xy in paths:
+        for (ax_, ay), (bx, by) in zip(xy[:-1], xy[1:]):
+            if max(ax_, bx) < x0 or min(ax_, bx) > x1 or max(ay, by) < y0 or min(ay, by) > y1:
+                continue
+            t = np.linspace(0.0, 1.0, 24)
+            px, py = ax_ + (bx - ax_) * t, ay + (by - ay) * t
+            if ((px >= x0) & (px <= x1) & (py >= y0) & (py <= y1)).any():
+                return True
+        if len(xy) == 1 and x0 <= xy[0][0] <= x1 and y0 <= xy[0][1] <= y1:
+            return True
+    return False
+
+
+def _clear_of_data(ax, t, kept, paths) -> None:
+    """Move a reference line's label to the first spot beside its line that no
+    data line crosses and no earlier label takes (it stays put when none is free)."""
+    from matplotlib.transforms import ScaledTranslation
+    _, y = t.get_position()
+    base = ax.get_yaxis_transform()
+
+    def put(x, ha, va):
+        lift = 1.5 / 72 if va == "bottom" else -1.5 / 72        # clear of the line itself
+        t.set_transform(base + ScaledTranslation(0, lift, ax.figure.dpi_scale_trans))
+        t.set_position((x, y))
+        t.set_horizontalalignment(ha)
+        t.set_verticalalignment(va)
+
+    for spot in _VALUE_LABEL_SPOTS:
+        put(*spot)
+        box = c.extent_pt(t, ax)
+        if not _crosses(box, paths) and not any(c.overlaps(box, k, 1.5) for k in kept):
+            return
+    put(*_VALUE_LABEL_SPOTS[0])
+
+
 def settle(ax, texts, horizontal: bool = False) -> int:
-    """Make room at the top (or right) for the labels and move labels that touch
-    an earlier one down (left) a level; returns how many could not be kept clear."""
+    """Make room at the top (or right) for the labels, keep reference-line labels
+    off the data lines, and move labels that touch an earlier one down (left) a
+    level; returns how many could not be kept clear."""
     if not texts:
         return 0
     c.layout(ax)
+    paths = _data_paths_pt(ax)
     kept, clashes = [], 0
     for t in texts:
+        if t.get_gid() == VALUE_LINE_LABEL:
+            _clear_of_data(ax, t, kept, paths)
         box = c.extent_pt(t, ax)
         tries = 0
         while any(c.overlaps(box, k, 1.5) for k in kept) and tries < 6:

@@ -39,13 +39,13 @@ def models(m):
         text = m.Str("label", "events: the column of labels.")
 
         def check_whole(self, ctx):
-            given = [k for k in ("y", "x", "events") if self._values[k]]
+            given = [k for k in ("y", "x", "events") if getattr(self, k)]
             if len(given) != 1:
                 ctx.error(self.mark, self.path, "an annotation has one of 'y' (a line or band), 'x' (a line or "
                           "period) or 'events' (a dataset); found " + (", ".join(given) or "none"))
                 return False
             for key in ("y", "x"):
-                if len(self._values[key]) > 2:
+                if len(getattr(self, key)) > 2:
                     ctx.error(self.mark_of(key), f"{self.path}.{key}", "give one value (a line) or two (a band)")
                     return False
             return True

@@ -64,11 +64,13 @@ def draw(ax, spec, rows, theme) -> list[str]:
     span = (y.max() - y.min()) or abs(y[0]) * 0.1 or 1.0
     room = 0.45 if len(texts) > 1 else 0.12          # the high and low labels sit inside the figure
     ax.set_ylim(y.min() - span * room, y.max() + span * room)
-    if len(x) == 1:
-        ax.set_xlim(x[0] - 1, x[0] + 1)
-    else:
-        ax.set_xlim(x.min(), x.max())
-    # (The layout leaves room on the right for the last value: annotations count as decoration.)
+    lo_x, hi_x = (x[0] - 1, x[0] + 1) if len(x) == 1 else (x.min(), x.max())
+    # The line fills the figure, so the last value's label needs room on the right
+    # inside it (annotations are not counted as decoration by the layout).
+    label_pt = c.text_extent(texts[0].get_text(), size)[0] + 4 + 3.4 / 2
+    width_pt = c.area_size(ax)[0]
+    share = min(label_pt / width_pt, 0.6) if width_pt > 0 else 0.0
+    ax.set_xlim(lo_x, hi_x + (hi_x - lo_x) * share / (1 - share))
     c.drop_overlapping(texts, ax)
     return notes
 

@@ -6,7 +6,6 @@ from reportlab.platypus import KeepTogether, Spacer
 from ...resolve import RFigure
 from ..flowables import ChartFlowable, Placeholder
 from ..images import capped_height, image
-from ..pages import figure_size
 from .declaration import BlockKind
 
 
@@ -15,14 +14,15 @@ def build(ctx, fig: RFigure) -> list:
     if fig.chart is not None:
         body = ChartFlowable(fig.chart.width, fig.chart.height, ctx.charts, fig.anchor, ctx.theme)
     elif fig.image is not None:
-        w, _ = figure_size(fig, ctx.geo, 0.62)
+        w, _ = ctx.geo.figure_size(fig.width, fig.height, 0.62)
         body = image(ctx, fig.image, w, capped_height(ctx, fig.height or ctx.geo.text_height * 0.7), "CENTER")
     else:
-        w, h = figure_size(fig, ctx.geo, 0.5)
+        w, h = ctx.geo.figure_size(fig.width, fig.height, 0.5)
         text = fig.placeholder or f"Image not found: {fig.path}"
         body = Placeholder(w, capped_height(ctx, h), ctx.markup.text(text), ctx.styles.placeholder, ctx.theme)
     body._origin = (fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}")
-    body._alt = fig.alt or fig.placeholder or ""        # the tagged PDF's /Alt for this Figure
+    body._alt = fig.alt or fig.placeholder or body._origin[2]     # the tagged PDF's /Alt for this Figure
+    body._alt_lang = fig.alt_lang      # the language of generated alt text, where it is not the section's
     body._anchor = fig.anchor          # the Figure element's ID, which the attached data files point at
     credit = f"({fig.credit})" if fig.credit else None
     parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit, fig.short_caption)]

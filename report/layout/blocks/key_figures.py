@@ -5,7 +5,6 @@ from reportlab.platypus import Spacer
 
 from ...resolve import RKeyFigures
 from ..flowables import ChartFlowable, carry_notes, key_figures_box
-from ..pages import figure_size
 from .declaration import BlockKind
 
 
@@ -17,8 +16,8 @@ def build(ctx, block: RKeyFigures) -> list:
         if note:
             cell.append(ctx.para(note, s.key_note))
         if spark is not None and spark.chart is not None:      # under the words, so that labels align
-            w, h = figure_size(spark, ctx.geo, 0.25)
-            chart = ChartFlowable(w, h, ctx.charts, spark.anchor, ctx.theme, align="LEFT")
+            chart = ChartFlowable(spark.chart.width, spark.chart.height, ctx.charts, spark.anchor, ctx.theme,
+                                  align="LEFT")
             chart._alt = spark.alt           # the tagged PDF's /Alt for this small Figure
             cell += [Spacer(0, s.key_label.fontSize * 0.4), chart]
         cells.append(cell)

@@ -1,0 +1,50 @@
+"""Page geometry: the page, its margins, the text block, and the final size of
+each figure on it. Resolve uses it to hand layout charts at the size they are
+drawn at; layout uses it for frames and images. No ReportLab here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Percent
+
+CAPTION_LINES = 7        # body sizes kept free under the tallest figure: a three-line caption and a source line
+
+
+@dataclass(frozen=True)
+class Geometry:
+    page_width: float
+    page_height: float
+    top: float
+    bottom: float
+    inner: float
+    outer: float
+    size: float = 10.0   # body font size: the room a caption takes
+
+    @property
+    def text_width(self) -> float:
+        return self.page_width - self.inner - self.outer
+
+    @property
+    def text_height(self) -> float:
+        return self.page_height - self.top - self.bottom
+
+    @property
+    def max_figure_height(self) -> float:
+        """The tallest figure body that still leaves room for its caption and source line."""
+        return self.text_height - self.size * CAPTION_LINES
+
+    def left_margin(self, page_number: int) -> float:
+        """Odd pages have the inner margin on the left (facing pages)."""
+        return self.inner if page_number % 2 == 1 else self.outer
+
+    def figure_size(self, width, height, aspect: float) -> tuple[float, float]:
+        """A figure's size in points from its `width` (Percent or points), `height` (or None: `aspect`)."""
+        w = self.text_width * width if isinstance(width, Percent) else min(width, self.text_width)
+        return w, (height if height else w * aspect)
+
+
+def geometry(style) -> Geometry:
+    w, h = style.page
+    m = style.margins
+    return Geometry(w, h, m["top"], m["bottom"], m["inner"], m["outer"], style.size)
