@@ -27,7 +27,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.mark.file}:{self.mark.line}:{self.mark.col}: " if self.mark else ""
-        path = f"{self.path}: " if self.path else ""
+        path = f"{short_path(self.path)}: " if self.path else ""
         return f"{where}{self.severity}: {path}{self.message}"
 
 
@@ -44,9 +44,18 @@ class Diagnostics:
     """Collects problems; `strict` turns warnings into errors."""
     strict: bool = False
     items: list[Diagnostic] = field(default_factory=list)
+    refused: set = field(default_factory=set)     # places whose value was refused: nothing more to say there
 
     def error(self, mark: Mark | None, path: str, message: str) -> None:
+        if mark is not None and mark in self.refused:
+            return
         self.items.append(Diagnostic(mark, path, shorten(message), "error"))
+
+    def refuse(self, mark: Mark, path: str, message: str) -> None:
+        """An error for a value that is dropped, and no follow-up errors at its place
+        (a refused tag is not also 'expected text, found nothing')."""
+        self.error(mark, path, message)
+        self.refused.add(mark)
 
     def warning(self, mark: Mark | None, path: str, message: str) -> None:
         self.items.append(Diagnostic(mark, path, shorten(message), "error" if self.strict else "warning"))
@@ -70,6 +79,16 @@ def shorten(message: str) -> str:
         return text if len(text) <= QUOTED_LIMIT else text[:QUOTED_LIMIT - 1] + "…"
     message = re.sub(r"(?<!\w)'([^'\n]{%d,}?)'(?!\w)" % (QUOTED_LIMIT + 1), lambda m: f"'{cut(m.group(1))}'", message)
     return re.sub(r"[^\s']{%d,}" % (QUOTED_LIMIT * 2 + 1), lambda m: cut(m.group(0)), message)
+
+
+PATH_LIMIT = 80        # characters of a key path a message shows
+
+
+def short_path(path: str) -> str:
+    """A key path that fits in a line: its start and its end, with '…' between."""
+    if len(path) <= PATH_LIMIT:
+        return path
+    return path[:PATH_LIMIT // 2 - 1] + "…" + path[-(PATH_LIMIT // 2):]
 
 
 def sorted_diagnostics(items: list[Diagnostic]) -> list[Diagnostic]:

@@ -28,6 +28,7 @@ MAX_FILE_BYTES = 20_000_000
 MAX_EXPANDED_CHARS = 5_000_000   # text aliases may add beyond the file's own size
 MAX_ROWS = 50_000                # rows in one dataset (README: limits)
 MAX_COLUMNS = 200                # columns in one dataset
+MAX_NESTING = 100                # lists and mappings inside each other (a briefing needs about 10)
 SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
              ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
 DATASET_SUFFIXES = (".csv", ".yaml", ".yml")
@@ -153,6 +154,7 @@ class _Converter:
         self.chars = 0          # text in the converted tree: aliases may repeat a value many times
         self.max_chars = len(source) + MAX_EXPANDED_CHARS
         self.active: set[int] = set()      # nodes being converted: an alias to one of them recurses
+        self.depth = 0                     # lists and mappings open around the node being converted
 
     def convert(self, node, chain=None):
         self.count += 1
@@ -161,13 +163,17 @@ class _Converter:
             raise InputError([Diagnostic(mark, _path(chain), f"more than {MAX_NODES:,} values (an alias expanding "
                                                              f"too far?); refused")])
         if node.tag not in SAFE_TAGS and node.tag != "tag:yaml.org,2002:merge":
-            self.diags.error(mark, _path(chain), f"tag '{node.tag}' is not allowed; only plain YAML values are read")
+            self.diags.refuse(mark, _path(chain), f"tag '{node.tag}' is not allowed; only plain YAML values are read")
             return None
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             if id(node) in self.active:
                 raise InputError([Diagnostic(mark, _path(chain), "an alias refers to a value that contains it "
                                                                  "(a recursive alias, e.g. &a [1, *a]); refused")])
+            if self.depth >= MAX_NESTING:
+                raise InputError([Diagnostic(mark, _path(chain), f"lists and mappings nest more than {MAX_NESTING} "
+                                                                 f"levels deep here; refused")])
             self.active.add(id(node))
+            self.depth += 1
             try:
                 if isinstance(node, yaml.MappingNode):
                     return self._mapping(node, mark, chain)
@@ -176,6 +182,7 @@ class _Converter:
                 return out
             finally:
                 self.active.discard(id(node))
+                self.depth -= 1
         self.chars += len(node.value)
         if self.chars > self.max_chars:
             raise InputError([Diagnostic(mark, _path(chain), f"aliases expand the file by more than "
@@ -223,6 +230,8 @@ class _Converter:
                                 from_merge.add(k)
                 continue
             key = self.convert(key_node, chain)
+            if isinstance(key, bool):
+                key = key_node.value       # keys are names: YAML 1.1 reads `on:` and `no:` as true/false
             kmark = _mark(self.file, key_node.start_mark)
             if isinstance(key, (list, dict)):
                 self.diags.error(kmark, _path(chain), "a key must be a plain value, not a list or mapping")

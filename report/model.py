@@ -19,6 +19,11 @@ from .theme import DEFAULT_PALETTE
 REQUIRED = object()
 MAX_TITLE = 300          # characters in a title or heading (README: limits)
 MAX_DEPTH = 3
+MAX_SECTIONS = 500       # sections of every level in one briefing (1,000 take about half a minute)
+MAX_BLOCKS = 5_000       # content blocks in one briefing
+MAX_FIGURES = 100        # figures in one briefing (each chart is drawn: 300 take a minute)
+MAX_KEY_FIGURES = 50     # figures in one key-figures box
+MAX_GLOSSARY_TERMS = 1000   # entries in one glossary
 
 
 class Ctx:
@@ -29,6 +34,14 @@ class Ctx:
         self.chart_kinds = list(chart_kinds)
         self.font_families = list(font_families)
         self.font_problems = dict(font_problems or {})     # font file -> (family if known, why unusable)
+        self.counts = {}                                    # sections, blocks, figures seen so far
+
+    def count(self, what: str, limit: int, mark, path, advice: str) -> bool:
+        """Count one more `what`; False (with one error, at the first one too many) past `limit`."""
+        n = self.counts[what] = self.counts.get(what, 0) + 1
+        if n == limit + 1:
+            self.error(mark, path, f"more than {limit:,} {what} in one briefing; {advice}")
+        return n <= limit
 
     def error(self, mark, path, message):
         self.diags.error(mark, path, message)
@@ -187,13 +200,21 @@ class Number(Option):
             ctx.error(mark, path, f"expected a number, found {_type_name(value)}{number_hint(value)}")
             return INVALID
         if isinstance(value, float) and not math.isfinite(value):
-            ctx.error(mark, path, f"{value} is not a number that can be used here; write a number "
-                                  f"({self.minimum} to {self.maximum})")
+            ctx.error(mark, path, f"{value} is not a number that can be used here; write a number{self.range()}")
             return INVALID
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
-            ctx.error(mark, path, f"{show(value)} is out of range ({self.minimum} to {self.maximum})")
+            ctx.error(mark, path, f"{show(value)} is out of range{self.range()}")
             return INVALID
         return value
+
+
+    def range(self) -> str:
+        """' (1 to 3)', ' (at least 0)' or '' for the bounds of this number."""
+        if self.minimum is not None and self.maximum is not None:
+            return f" ({self.minimum} to {self.maximum})"
+        if self.minimum is not None:
+            return f" (at least {self.minimum})"
+        return f" (at most {self.maximum})" if self.maximum is not None else ""
 
 
 class Choice(Option):
@@ -410,9 +431,9 @@ def format_spec_problem(spec: str) -> str | None:
 
 
 class ListOf(Option):
-    def __init__(self, item: Option, default=(), doc="", single_ok=False, min_items=0):
+    def __init__(self, item: Option, default=(), doc="", single_ok=False, min_items=0, max_items=None):
         super().__init__(default, doc)
-        self.item, self.single_ok, self.min_items = item, single_ok, min_items
+        self.item, self.single_ok, self.min_items, self.max_items = item, single_ok, min_items, max_items
 
     def check(self, value, mark, path, ctx):
         if not isinstance(value, list):
@@ -423,6 +444,10 @@ class ListOf(Option):
             return INVALID
         if len(value) < self.min_items:
             ctx.error(mark, path, f"the list needs at least {self.min_items} item(s)")
+            return INVALID
+        if self.max_items is not None and len(value) > self.max_items:
+            im = value.item_mark(self.max_items) if isinstance(value, YList) else mark
+            ctx.error(im, f"{path}[{self.max_items}]", f"{len(value):,} items; this list takes at most {self.max_items}")
             return INVALID
         out = []
         for i, item in enumerate(value):
@@ -437,6 +462,8 @@ class ListOf(Option):
         items = {"type": "array", "items": self.item.schema()}
         if self.min_items:
             items["minItems"] = self.min_items
+        if self.max_items is not None:
+            items["maxItems"] = self.max_items
         if self.single_ok:
             out.update({"anyOf": [self.item.schema(), items]})
             out.pop("type", None)
@@ -822,7 +849,8 @@ class KeyFigureGrid(Model):
     """Key figures with the grid's number of columns."""
     WHERE = "key_figures (mapping)"
     columns = Number(None, "Figures per row (1-6; default: up to four, as even as can be).", 1, 6)
-    items = ListOf(Nested(KeyFigure), REQUIRED, "The key figures, in reading order.", min_items=1)
+    items = ListOf(Nested(KeyFigure), REQUIRED, "The key figures, in reading order.", min_items=1,
+                   max_items=MAX_KEY_FIGURES)
 
     def check_whole(self, ctx):
         if self.columns is not None and self.columns != int(self.columns):
@@ -838,9 +866,16 @@ class KeyFiguresOption(Option):
 
     def check(self, value, mark, path, ctx):
         if isinstance(value, dict):
-            return KeyFigureGrid.validate(value, mark, path, ctx)
-        items = ListOf(Nested(KeyFigure), min_items=1).check(value, mark, path, ctx)
-        return INVALID if items is INVALID else KeyFigureGrid({"columns": None, "items": items}, mark, {}, path)
+            grid = KeyFigureGrid.validate(value, mark, path, ctx)
+        else:
+            items = ListOf(Nested(KeyFigure), min_items=1, max_items=MAX_KEY_FIGURES).check(value, mark, path, ctx)
+            grid = INVALID if items is INVALID else KeyFigureGrid({"columns": None, "items": items}, mark, {}, path)
+        if grid is not INVALID:
+            for k in grid.items:          # a sparkline is a chart that is drawn: it counts as a figure
+                if k.sparkline and not ctx.count("figures", MAX_FIGURES, k.mark_of("sparkline"), f"{k.path}.sparkline",
+                                                 "split it into several briefings"):
+                    return INVALID
+        return grid
 
 
 class Callout(Model):
@@ -858,7 +893,8 @@ class Block:
         "key_figures": KeyFiguresOption(doc="A box of key figures: a list of them, or {columns, items}."),
         "callout": Nested(Callout, doc="A shaded box."),
         "glossary": ListOf(Nested(Term), doc="A glossary or list of abbreviations: terms and their "
-                                             "definitions in two columns.", min_items=1),
+                                             "definitions in two columns.", min_items=1,
+                           max_items=MAX_GLOSSARY_TERMS),
         "page_break": Option(doc="Start a new page here."),
     }
 
@@ -871,6 +907,11 @@ class Block:
 
 class BlockOption(Option):
     def check(self, value, mark, path, ctx):
+        if not ctx.count("content blocks", MAX_BLOCKS, mark, path, "split it into several briefings"):
+            return INVALID
+        if isinstance(value, dict) and "figure" in value and not ctx.count(
+                "figures", MAX_FIGURES, mark, path, "split it into several briefings"):
+            return INVALID
         if isinstance(value, str):
             if value.strip() == "page_break":
                 return Block("page_break", None, mark, path)
@@ -921,6 +962,8 @@ class Section(Model):
 
     @classmethod
     def validate(cls, value, mark, path, ctx, depth=1):
+        if not ctx.count("sections", MAX_SECTIONS, mark, path, "split it into several briefings"):
+            return INVALID
         obj = super().validate(value, mark, path, ctx)
         if obj is INVALID or not isinstance(value, dict):
             return obj

@@ -26,6 +26,7 @@ MAX_IMAGE_PIXELS = 60_000_000
 LINK_SCHEMES = ("http", "https", "mailto")
 # Limits (README: "Limits"): what a briefing can hold and still build in seconds.
 MAX_TABLE_ROWS = 2_000          # about 55 pages of table
+MAX_ALL_TABLE_ROWS = 4_000      # rows of all tables together (2,000 take about 15 s to lay out)
 MAX_TABLE_COLUMNS = 20
 MAX_CELL_CHARS = 1_000
 MAX_CHART_POINTS = 10_000       # rows a chart draws
@@ -284,6 +285,7 @@ class _Resolve:
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
         self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
+        self.table_rows = 0                 # rows of the tables so far, against MAX_ALL_TABLE_ROWS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
         self.sparklines: list[RFigure] = []     # key figures' small charts: drawn, never numbered or listed
@@ -680,6 +682,13 @@ class _Resolve:
         """The table with its headers and cells, or as it came after an error."""
         ds = self.rows_of(t.data, t)
         if ds is None or self.too_many_rows(ds, t, MAX_TABLE_ROWS, "table"):
+            return table
+        self.table_rows += len(ds.rows)
+        if self.table_rows > MAX_ALL_TABLE_ROWS:
+            if self.table_rows - len(ds.rows) <= MAX_ALL_TABLE_ROWS:
+                self.diags.error(t.mark_of("data"), f"{t.path}.data",
+                                 f"the tables pass {MAX_ALL_TABLE_ROWS:,} rows in all here ({self.table_rows:,}); "
+                                 f"summarise the data or split the briefing")
             return table
         columns = t.columns or ()
         if len(columns or ds.columns) > MAX_TABLE_COLUMNS:

@@ -9,6 +9,7 @@ Nothing is ever fetched from the network, and XML entities and DTDs are not load
 """
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -71,6 +72,11 @@ def check(path: Path, roots, _seen=None, _depth=0) -> tuple[str | None, list[str
     if problem:
         return problem, []
     warnings, _ = _references(path, root, roots, _seen or {path.resolve()}, _depth)
+    if _depth == 0:
+        drawn, problem, said = _render(path, roots)
+        if problem:
+            return problem, warnings
+        warnings += said
     return None, warnings
 
 
@@ -110,14 +116,45 @@ def _reference_problem(path: Path, href: str, roots, seen, depth) -> str | None:
     return None
 
 
-def drawing(path: Path, roots):
-    """The SVG as a ReportLab drawing with refused references removed (None if unreadable)."""
+class _Said(logging.Handler):
+    """What svglib logs while drawing (a circular <use>, an unreadable embedded image)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        text = " ".join(record.getMessage().split()).rstrip(".")
+        if text and text not in self.messages:
+            self.messages.append(text)
+
+
+def _render(path: Path, roots):
+    """(drawing or None, problem or None, what svglib said) for the SVG at `path`, with refused
+    references removed. Nothing svglib prints reaches the terminal: it becomes a warning."""
     from svglib.svglib import SvgRenderer
     root = _parse(path)
     if root is None:
-        return None
+        return None, "not an SVG image (no <svg> element); check the file", []
     _, refused = _references(path, root, roots, {path.resolve()}, 0)
     for el in refused:
         if el.getparent() is not None:
             el.getparent().remove(el)
-    return SvgRenderer(str(path)).render(root)
+    said = _Said()
+    logger = logging.getLogger("svglib")
+    logger.addHandler(said)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        drawn = SvgRenderer(str(path)).render(root)
+    except Exception as e:          # svglib and Pillow raise many kinds for a broken drawing
+        detail = " ".join(re.sub(r"<[^<>]* at 0x[0-9a-fA-F]+>", "", str(e)).split())[:80] or e.__class__.__name__
+        return None, f"cannot draw this SVG ({detail}); check the file", said.messages
+    finally:
+        logger.removeHandler(said)
+        logger.propagate = propagate
+    return drawn, None, [f"svglib: {m}; that part is not drawn" for m in said.messages]
+
+
+def drawing(path: Path, roots):
+    """The SVG as a ReportLab drawing with refused references removed (None if unreadable)."""
+    return _render(path, roots)[0]

@@ -374,3 +374,23 @@ def test_export_figures_defaults_to_figures(tmp_path):
     proc = run_report("--export-figures", data.relative_to(tmp_path), "-o", "out.pdf", "--no-cache", cwd=tmp_path)
     assert proc.returncode == 0, describe(proc)
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["fig-bars.png", "fig-bars.svg"]
+
+
+def test_sparklines_count_as_figures(tmp_path):
+    items = "".join("        - {value: '1', label: x, sparkline: {data: w, x: week, y: n}}\n" for _ in range(50))
+    figures = "".join("      - figure: {chart: bar, data: w, x: week, y: n}\n" for _ in range(51))
+    data = tmp_path / "s.yaml"
+    data.write_text("report: {title: Sparklines}\ndata:\n  w: [{week: 1, n: 2}, {week: 2, n: 3}]\n"
+                    "sections:\n  - title: One\n    content:\n      - key_figures:\n" + items + figures)
+    proc = run_report(data.name, "--check", cwd=tmp_path)
+    assert proc.returncode == 2 and "more than 100 figures in one briefing" in proc.stderr, describe(proc)
+    line = proc.stderr.splitlines()[0]
+    assert line.startswith("s.yaml:108:") and "content[51]" in line, line     # the 101st: 50 sparklines + 51 figures
+
+
+def test_glossary_past_its_limit_is_refused(tmp_path):
+    terms = "".join(f"        - {{term: T{i}, definition: D}}\n" for i in range(1001))
+    data = tmp_path / "g.yaml"
+    data.write_text("report: {title: Glossary}\nsections:\n  - title: One\n    content:\n      - glossary:\n" + terms)
+    proc = run_report(data.name, "--check", cwd=tmp_path)
+    assert proc.returncode == 2 and "1,001 items; this list takes at most 1000" in proc.stderr, describe(proc)

@@ -523,3 +523,214 @@ def test_yaml_syntax_error_has_its_key_path(f):
 def test_csv_errors_have_their_key_path(f):
     assert re.search(r"^fruit\.csv:2:1: error: data\.fruit\[0\]: row has 3 cells", f.proc.stderr, re.M), \
         describe(f.proc)
+
+
+# ---------------------------------------------------------------- counts, nesting, drawings (second audit)
+
+def _many_sections(n: int) -> str:
+    return "report:\n  title: T\nsections:\n" + "".join(f"  - title: S{i}\n" for i in range(n))
+
+
+@bad_input(_many_sections(501))
+def test_sections_past_their_limit_are_refused_at_the_first_one_too_many(f):
+    f.at(3 + 501, 5, "sections[500]", "more than 500 sections")
+    assert f.cpu < 20
+
+
+@bad_input("report:\n  title: T\nsections:\n  - title: A\n    content:\n" + "      - x\n" * 5_001)
+def test_content_blocks_past_their_limit_are_refused(f):
+    f.at(5 + 5_001, 9, "sections[0].content[5000]", "more than 5,000 content blocks")
+    assert f.cpu < 20
+
+
+@bad_input(doc(*["- figure: {chart: bar, data: impact, x: category, y: count}"] * 101))
+def test_figures_past_their_limit_are_refused_before_any_is_drawn(f):
+    f.at_text("figure: {chart", "sections[0].content[100]", "more than 100 figures", nth=101)
+    assert f.cpu < 20
+
+
+@bad_input(doc("- key_figures:\n" + "".join(f"    - {{value: '{i}', label: l}}\n" for i in range(51))))
+def test_key_figures_past_their_limit_are_refused(f):
+    f.at_text("{value: '50'", "sections[0].content[0].key_figures[50]", "at most 50")
+
+
+def _three_tables(folder):
+    (folder / "rows.csv").write_text("n,v\n" + "".join(f"{i},{i}\n" for i in range(1_500)))
+
+
+@bad_input(with_data("rows: rows.csv", doc(*["- table: {data: rows}"] * 3)), prepare=_three_tables)
+def test_rows_of_all_tables_together_are_bounded(f):
+    f.at_text("rows}", "sections[0].content[2].table.data", "4,000 rows in all", nth=3)
+    assert f.cpu < 30
+
+
+@bad_input("report:\n  title: T\nsections:\n  - title: A\n    content:\n      - " + "[" * 10_000 + "]" * 10_000 + "\n")
+def test_ten_thousand_nested_lists_are_refused_not_a_crash(f):
+    msg = f.at(6, 105, None, "nest more than 100 levels")
+    assert len(msg) < 200, msg
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input\n", "  title: Bad input\n  " + "k" * 500 + ": 1\n", 1))
+def test_long_key_paths_are_cut_in_messages(f):
+    assert all(len(line) < 300 for line in f.proc.stderr.splitlines()), describe(f.proc)
+    assert "…" in f.errors[0][2]
+
+
+def _svg_drawings(folder):
+    x = 'xmlns="http://www.w3.org/2000/svg" width="200" height="200"'
+    write(folder / "figures" / "badimage.svg", f'<svg {x}><rect width="5" height="5"/>'
+                                               f'<image href="data:image/png;base64,iVBORw0KGgo=" width="9" height="9"/></svg>')
+    write(folder / "figures" / "loop.svg", f'<svg {x}><g id="g"><use href="#g"/></g><rect width="5" height="5"/></svg>')
+
+
+@bad_input(figure("figures/badimage.svg"), prepare=_svg_drawings)
+def test_svg_that_cannot_be_drawn_is_an_error_at_the_figure(f):
+    msg = f.at_text("figures/badimage.svg", "sections[0].content[0].figure.image", "cannot draw this SVG")
+    assert "0x" not in msg
+
+
+@builds(figure("figures/loop.svg"), prepare=_svg_drawings)
+def test_what_svglib_says_is_a_warning_at_the_figure(r):
+    warning_at(r, "figures/loop.svg", "circular", "not drawn")
+    assert all(re.match(r"^\S+:\d+:\d+: ", line) for line in r.proc.stderr.splitlines()), describe(r.proc)
+
+
+# ---------------------------------------------------------------- every documented limit (README "Limits")
+
+@bad_input(lambda folder: doc("- Text.") + "# " + "x" * 20_000_001 + "\n")
+def test_data_file_past_20_mb_is_refused(f):
+    f.at(1, 1, None, "larger than 20 MB")
+
+
+def _big_dataset(folder):
+    (folder / "big.csv").write_text("a,b\n" + ("y" * 998 + ",1\n") * 21_000)
+
+
+@bad_input(with_data("big: big.csv", doc("- table: {data: big}")), prepare=_big_dataset)
+def test_dataset_file_past_20_mb_is_refused(f):
+    assert re.search(r"^big\.csv:1:1: error: data\.big: file is larger than 20 MB", f.proc.stderr, re.M), describe(f.proc)
+
+
+@bad_input(with_data("wide: wide.csv", doc("- table: {data: wide}")),
+           files={"wide.csv": ",".join(f"c{i}" for i in range(201)) + "\n" + ",".join("1" * 201) + "\n"})
+def test_dataset_past_200_columns_is_refused(f):
+    assert re.search(r"^wide\.csv:1:1: error: data\.wide: the CSV has 201 columns; the limit is 200", f.proc.stderr,
+                     re.M), describe(f.proc)
+
+
+@bad_input(with_data("wide: wide.csv", doc("- table: {data: wide}")),
+           files={"wide.csv": ",".join(f"c{i}" for i in range(21)) + "\n" + ",".join("1" * 21) + "\n"})
+def test_table_past_20_columns_is_refused(f):
+    f.at_text("wide}", "sections[0].content[0].table.columns", "21 columns", "at most 20")
+
+
+@bad_input(with_data("c: c.csv", doc("- table: {data: c}")), files={"c.csv": "a,b\n" + "x" * 1_001 + ",1\n"})
+def test_table_cell_past_1000_characters_is_refused(f):
+    assert re.search(r"^c\.csv:2:1: error: data\.c\[0\]\.a: a cell of 1,001 characters; table cells take at most 1,000",
+                     f.proc.stderr, re.M), describe(f.proc)
+
+
+def _points(n):
+    def prepare(folder):
+        (folder / "pts.csv").write_text("x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(n)))
+    return prepare
+
+
+@bad_input(with_data("pts: pts.csv", doc("- figure: {chart: line, data: pts, x: x, y: y}")), prepare=_points(10_001))
+def test_chart_past_10000_points_is_refused(f):
+    assert re.search(r"^pts\.csv:1:1: error: data\.pts: 10,001 rows; a line chart takes at most 10,000", f.proc.stderr,
+                     re.M), describe(f.proc)
+
+
+@bad_input(with_data("pts: pts.csv", doc("- figure: {chart: bar, data: pts, x: x, y: y}")), prepare=_points(1_001))
+def test_chart_past_1000_categories_is_refused(f):
+    assert re.search(r"^pts\.csv:1:1: error: data\.pts: 1,001 rows; a bar chart takes at most 1,000", f.proc.stderr,
+                     re.M), describe(f.proc)
+
+
+@bad_input(with_data("pts: pts.csv", doc("- figure: {chart: bar, data: pts, x: x, y: y}")),
+           files={"pts.csv": "x,y\na,1\nb,2e19\n"})
+def test_chart_value_past_1e18_is_refused(f):
+    assert re.search(r"^pts\.csv:3:3: error: data\.pts\[1\]\.y: .* is too large to draw \(the limit is ±1e\+18\)",
+                     f.proc.stderr, re.M), describe(f.proc)
+
+
+@bad_input(doc(*[f'- "{"word " * 5_000}"' for _ in range(41)]))
+def test_briefing_text_past_a_million_characters_is_refused(f):
+    f.at_text('"word', "sections[0].content[40]", "1,000,000 characters", nth=41)
+
+
+@bad_input(doc("- Text.") + "style:\n  page: [40mm, 60mm]\n")
+def test_page_smaller_than_2_inches_is_refused(f):
+    f.at_text("[40mm", "style.page", "smaller than 2 inches")
+
+
+def _svg_chain(folder):
+    x = 'xmlns="http://www.w3.org/2000/svg" width="100" height="100"'
+    for i in range(10):
+        write(folder / "figures" / f"s{i}.svg", f'<svg {x}><rect width="5" height="5"/><use href="s{i + 1}.svg#r"/></svg>')
+    write(folder / "figures" / "s10.svg", f'<svg {x}><rect id="r" width="5" height="5"/></svg>')
+
+
+@builds(figure("figures/s0.svg"), prepare=_svg_chain)
+def test_svgs_referring_deeper_than_8_levels_are_cut_with_a_warning(r):
+    warning_at(r, "figures/s0.svg", "more than 8 levels deep")
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input", "  title: !!python/object/apply:os.system ['true']", 1))
+def test_a_refused_tag_gives_no_follow_up_error(f):
+    assert len(f.errors) == 1 and "is not allowed" in f.errors[0][2], describe(f.proc)
+
+
+@bad_input(doc("- Text.").replace("  title: Bad input\n", "  title: Bad input\n  on: x\n", 1))
+def test_yaml_11_boolean_key_keeps_its_name(f):
+    f.at_text("on: x", "report.on", "unknown key 'on'")
+
+
+def _entity_svgs(folder):
+    x = 'xmlns="http://www.w3.org/2000/svg" width="100" height="100"'
+    write(folder / "secret.txt", SECRET)
+    write(folder / "proj" / "figures" / "xxe.svg", f'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM '
+                                                   f'"file://{folder}/secret.txt">]><svg {x}><text x="1" y="20">&x;</text>'
+                                          f'<rect width="5" height="5"/></svg>')
+    laughs = '<!ENTITY a "aaaaaaaaaa">' + "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">'
+                                                 for i in range(9))
+    write(folder / "proj" / "figures" / "laughs.svg", f'<?xml version="1.0"?><!DOCTYPE svg [{laughs}]><svg {x}>'
+                                             f'<text x="1" y="20">&j;</text><rect width="5" height="5"/></svg>')
+
+
+@builds(doc("- figure: {image: figures/xxe.svg, alt: A}", "- figure: {image: figures/laughs.svg, alt: B}"),
+        prepare=_entity_svgs, workdir="proj")
+def test_xml_entities_in_svgs_are_never_expanded(r):
+    """An external entity (XXE) is not read, a billion-laughs entity not expanded."""
+    text = pdf_text(r.work / OUT)
+    assert SECRET not in text and "aaaaaaaaaa" not in text
+    assert "not found" not in r.proc.stderr, describe(r.proc)
+    assert r.cpu < 30
+
+
+@builds(doc('- "A ' + "Donaudampfschifffahrt" * 10 + ' word."'))
+def test_word_wider_than_the_line_warns_at_its_place(r):
+    warning_at(r, "Donaudampf", "wider than the line")
+
+
+# ---------------------------------------------------------------- the README's tables stay true
+
+def _readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(title)
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+@pytest.mark.parametrize("title", ["## Bad input, safety and nothing lost", "### Limits"])
+def test_every_test_the_readme_names_exists(title):
+    """The bad-input and limits tables name tests (`test_x`, or `test_x*` for a family):
+    each must match a test function in tests/."""
+    defined = {m.group(1) for p in (ROOT / "tests").glob("test_*.py")
+               for m in re.finditer(r"^def (test_\w+)\(", p.read_text(encoding="utf-8"), re.M)}
+    rows = [line for line in _readme_section(title).splitlines() if line.startswith("| ") and "`test_" in line]
+    assert len(rows) > 10
+    named = {n for row in rows for n in re.findall(r"`(test_[\w*]+)`", row.rsplit("|", 2)[-2])}
+    missing = [n for n in sorted(named) if not any(re.fullmatch(n.replace("*", r"\w*"), d) for d in defined)]
+    assert not missing, f"README names tests that do not exist: {missing}"

@@ -69,6 +69,7 @@ sections:
     language: de
     content:
       - "{GERMAN}"
+      - "Mit einer Fußnote.[^de]\n\n[^de]: Eine deutsche Fußnote."
       - figure: {{chart: bar, data: codes, x: code, y: n, caption: Kennzahlen.}}
     sections:
       - title: Русский
@@ -196,11 +197,18 @@ def test_a_section_in_another_language_is_a_sect_with_lang(tree):
     assert [str(s.attrs["Lang"]) for s in sects] == ["de", "ru"]
     german, russian = sects
     assert german in doc.kids and russian in german.kids
-    assert [k.role for k in german.kids] == ["H1", "P", "Figure", "Caption", "Sect", "H2", "P"]
+    assert [k.role for k in german.kids] == ["H1", "P", "P", "Figure", "Caption", "Sect", "H2", "P"]
     assert [k.role for k in russian.kids] == ["H2", "P"]
-    # The document reads in order: English sections either side of the German one.
+    # The document reads in order: English sections either side of the German one, notes last.
     roles = [k.role for k in doc.kids]
-    assert roles.index("Sect") == len(roles) - 3 and roles[-2:] == ["H1", "P"], roles
+    at = roles.index("Sect")
+    assert roles[at - 2:at] == ["Table", "P"] and roles[at + 1:] in (["H1", "P", "Note"], ["Note", "H1", "P"]), roles
+
+
+def test_a_note_cited_in_another_language_has_its_lang(tree):
+    root = tree
+    notes = [e for e in root.walk() if e.role == "Note"]
+    assert [str(n.attrs.get("Lang")) for n in notes] == ["de"], [n.attrs for n in notes]
 
 
 def test_generated_alt_text_is_in_the_section_language(tree):

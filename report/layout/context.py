@@ -110,6 +110,8 @@ class LayoutContext:
             first = body[0].text if body and isinstance(body[0], Paragraph) else ""
             anchor = note.anchor if note else f"fn-{number}"
             self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.styles.note)
+            if self.styles.language != self.resolved.doc.report.language:
+                self.notes[number]._lang = self.styles.language     # cited in a section in another language
         return self.notes[number]
 
     # -- Markdown blocks (paragraphs, code, quotes, lists)

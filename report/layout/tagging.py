@@ -571,7 +571,8 @@ class _Walker:
         self.notes += 1
         m = _ANCHOR.search(getattr(note, "text", "") or "")
         ident = m.group(1) if m else f"note-{self.notes}"
-        self.leaf(note, "Note", self.root, ID=ident)
+        lang = note.__dict__.get("_lang")
+        self.leaf(note, "Note", self.root, ID=ident, **({"Lang": lang} if lang else {}))
         self.anchor(ident, note.getPlainText())
 
     def anchor(self, key, text) -> None:
