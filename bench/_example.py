@@ -139,13 +139,19 @@ def draw_chart(plt, doc: dict, spec: dict, width: float, height: float):
         cats = [r[spec["x"]] for r in rows]
         n = len(ys)
         w = 0.8 / n if n > 1 else 0.6
+        stacked = bool(spec.get("stacked"))
+        if stacked:
+            w = 0.6
+        bottom = [0.0] * len(cats)
         for j, col in enumerate(ys):
-            pos = [i + (j - (n - 1) / 2) * w for i in range(len(cats))]
+            pos = list(range(len(cats))) if stacked else [i + (j - (n - 1) / 2) * w for i in range(len(cats))]
             vals = [float(r[col]) for r in rows]
             if kind == "bar":
-                bars = ax.bar(pos, vals, w, color=PALETTE[j], label=col, edgecolor="white")
+                bars = ax.bar(pos, vals, w, bottom=bottom, color=PALETTE[j], label=col, edgecolor="white")
             else:
-                bars = ax.barh(pos, vals, w, color=PALETTE[j], label=col)
+                bars = ax.barh(pos, vals, w, left=bottom, color=PALETTE[j], label=col)
+            if stacked:
+                bottom = [b + v for b, v in zip(bottom, vals)]
             if spec.get("labels"):
                 ax.bar_label(bars, labels=[f"{v:,.0f}" for v in vals], padding=2, fontsize=7)
         if kind == "bar":
@@ -173,7 +179,7 @@ def draw_chart(plt, doc: dict, spec: dict, width: float, height: float):
                         textcoords="offset points", fontsize=7, va="bottom")
         ax.scatter(when, [0] * len(when), s=22, color=PALETTE[0], edgecolor="white", zorder=4, clip_on=False)
         ax.xaxis.set_major_formatter(__import__("matplotlib.dates").dates.DateFormatter("%b"))
-    elif kind == "locator":
+    elif kind in ("locator", "map"):     # a map: the same labelled points (no coastlines or borders)
         lats = [float(r["lat"]) for r in rows]
         lons = [float(r["lon"]) for r in rows]
         ax.scatter(lons, lats, s=26, color=PALETTE[0], edgecolor="white", zorder=4)
@@ -184,8 +190,32 @@ def draw_chart(plt, doc: dict, spec: dict, width: float, height: float):
             ax.spines[side].set_visible(True)
         ax.xaxis.set_major_formatter(lambda v, p: f"{v:g}°E")
         ax.yaxis.set_major_formatter(lambda v, p: f"{v:g}°N")
+    elif kind in ("line", "area"):        # the stress files' kinds (bench/stress.py)
+        ys = spec["y"] if isinstance(spec["y"], list) else [spec["y"]]
+        xs = [dt.date.fromisoformat(r[spec["x"]]) for r in rows]
+        series = [[float(r[col]) for r in rows] for col in ys]
+        if kind == "area" and spec.get("stacked"):
+            ax.stackplot(xs, *series, labels=ys, colors=PALETTE[:len(ys)], alpha=0.85)
+        else:
+            for j, (col, vals) in enumerate(zip(ys, series)):
+                ax.plot(xs, vals, color=PALETTE[j], label=col, linewidth=1.4)
+                if kind == "area":
+                    ax.fill_between(xs, vals, color=PALETTE[j], alpha=0.25)
+        if len(ys) > 1:
+            ax.legend(loc="upper left", frameon=False, ncols=len(ys), bbox_to_anchor=(0, 1.12))
+        ax.xaxis.set_major_formatter(__import__("matplotlib.dates").dates.DateFormatter("%b %Y"))
+    elif kind == "pie":
+        vals = [float(r[spec["y"]]) for r in rows]
+        ax.pie(vals, labels=[r[spec["x"]] for r in rows], colors=(PALETTE * 3)[:len(vals)],
+               autopct="%.0f%%" if spec.get("labels") else None, textprops={"fontsize": 7},
+               wedgeprops={"edgecolor": "white"})
+        ax.set_aspect("equal")
+    elif kind == "scatter":
+        xs = [float(r[spec["x"]]) for r in rows]
+        ys = [float(r[spec["y"]]) for r in rows]
+        ax.scatter(xs, ys, s=18, color=PALETTE[0], edgecolor="white")
     else:
-        raise ValueError(f"the benchmark scripts draw only the example's charts, not {kind!r}")
+        raise ValueError(f"the benchmark scripts draw only the example's and the stress files' charts, not {kind!r}")
     if spec.get("x_label"):
         ax.set_xlabel(spec["x_label"])
     if spec.get("y_label"):

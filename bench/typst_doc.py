@@ -105,8 +105,11 @@ class Writer:
         for r in rows:
             for c in cols:
                 v = r.get(c["key"]) or ""
-                if v and c.get("format", "").startswith("%"):
-                    v = dt.date.fromisoformat(v).strftime(c["format"])
+                fmt = c.get("format", "")
+                if v and fmt.startswith("%"):
+                    v = dt.date.fromisoformat(v).strftime(fmt)
+                elif v and fmt:               # number formats of the stress files: ",d", ".1f"
+                    v = format(int(float(v)) if fmt.endswith("d") else float(v), fmt)
                 cells.append(f"[{esc(v)}]")
         lengths = [max(len(str(r.get(c["key"]) or "")) for r in rows) + 4 for c in cols]
         head = ", ".join(f"[*{esc(c.get('label', c['key']))}*]" for c in cols)
@@ -158,7 +161,7 @@ class Writer:
 #let rule = rgb("{ex.RULE}")
 #let muted = rgb("{ex.MUTED}")
 #let source(body) = block(above: 3pt, below: 10pt, text(size: 7.5pt, fill: muted, body))
-#set document(title: {string(meta['title'])}, author: {string(meta['author'])}, keywords: ({', '.join(string(k) for k in meta.get('keywords', []))},))
+#set document(title: {string(meta['title'])}, author: {string(meta['author'])}, keywords: ({''.join(string(k) + ', ' for k in meta.get('keywords', []))}))
 #set text(font: "DejaVu Sans", size: 10pt, lang: "{meta.get('language', 'en')}", fill: rgb("{ex.INK}"))
 #set par(leading: 0.62em, spacing: 1.05em)
 #show heading: set block(above: 1.4em, below: 0.8em)

@@ -274,7 +274,11 @@ def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result
         fd, tmp_name = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.stem}.", suffix=".pdf.tmp")
         os.close(fd)
         tmp = Path(tmp_name)
-        with _epoch(source_epoch(resolved.doc.report.date)):
+        from .cache import Store
+        from .layout.linebreaks import Session, patched
+        breaks = Session(Store(cache_root(opts) / "layout", "layout") if opts.use_cache else None,
+                         str(data_path.resolve()), [face.path for face in theme.all_faces()])
+        with _epoch(source_epoch(resolved.doc.report.date)), breaks, patched():
             pages, passes, layout = write_pdf(tmp, resolved, charts, theme, geo, diags, opts.print_edition,
                                               progress=progress)
         charts.wait()

@@ -63,6 +63,10 @@ NAMES = [
     (_paragraph._putFragLine, "_curr_tx_info", "the text object an <onDraw> callback is called from"),
     (_textobject.PDFTextObject._textOut, "_code", "a text object's operators: a Span's marked content goes "
                                                   "between the glyphs it brackets"),
+    # memoized line breaking (report/layout/linebreaks.py): where a paragraph is parsed, what lines are
+    (_paragraph.Paragraph, "_setup", "every paragraph's markup is parsed here: its frags get their name"),
+    (_paragraph, "ParaLines", "what breakLines returns, made again from data"),
+    (_paragraph, "FragLine", "a line of a many-style paragraph, made again from data"),
 ]
 
 
@@ -299,3 +303,244 @@ class Patches:
                         else:
                             setattr(owner, name, original)
                     self.originals.clear()
+
+
+# -- line breaking as plain data (report/layout/linebreaks.py memoizes it)
+# Paragraph.breakLines returns lines made of ReportLab's own classes (ParaLines,
+# FragLine, frag words that are list subclasses, words that are str subclasses),
+# leaves the frag words in `frags` (kind 1) and marks the frags it read. These
+# functions write all of that as JSON-able data and make it again from the data,
+# constructing only classes of ReportLab's paragraph code (no __init__ runs, no
+# code from the data), so a memoized result is the same as breaking again.
+# Objects are written as references to the paragraph's own frags where they are
+# those frags, and as "a copy of frag i with these attributes" where they are
+# copies of one (what breakLines makes for every word and line).
+class NotData(Exception):
+    """A value in a paragraph that these functions do not write (an image callback, ...)."""
+
+
+def _line_classes() -> dict:
+    from reportlab.lib.abag import ABag
+    from reportlab.platypus import paraparser
+    classes = {"ABag": ABag, "ParaFrag": paraparser.ParaFrag}
+    for name, value in vars(_paragraph).items():
+        if isinstance(value, type) and issubclass(value, (list, str, ABag)) and value not in (list, str):
+            classes[name] = value
+    return classes
+
+
+LINE_CLASSES = _line_classes()
+_PLAIN = (int, float, str, bool, type(None))
+_MISSING = object()
+
+
+PARSE = "_setup"          # Paragraph's method that parses the markup (or takes frags)
+
+
+def frags_of(para) -> list:
+    """The frag objects a paragraph's `frags` holds: parse frags, or those inside frag words."""
+    found, seen = [], set()
+    for item in para.frags:
+        if isinstance(item, list):
+            for part in item[1:]:
+                f = part[0]
+                if id(f) not in seen:
+                    seen.add(id(f))
+                    found.append(f)
+        elif id(item) not in seen:
+            seen.add(id(item))
+            found.append(item)
+    return found
+
+
+class _Writer:
+    def __init__(self, inputs: list):
+        self.inputs = inputs
+        self.refs = {id(f): i for i, f in enumerate(inputs)}
+
+    def value(self, v):
+        t = type(v)
+        if t in _PLAIN:
+            if t is float and v != v:
+                raise NotData("NaN")
+            return v
+        ref = self.refs.get(id(v))
+        if ref is not None:
+            return ["r", ref]
+        if t is list:
+            return ["l", *map(self.value, v)]
+        if t is tuple:
+            return ["t", *map(self.value, v)]
+        if t is dict and all(type(k) is str for k in v):
+            return ["d", self.attrs(v)]
+        from reportlab.lib.colors import Color
+        if t is Color:
+            return ["c", v.red, v.green, v.blue, v.alpha]
+        name = t.__name__
+        if LINE_CLASSES.get(name) is not t:
+            raise NotData(name)
+        if isinstance(v, str):
+            return ["s", name, str(v), self.attrs(vars(v))]
+        if isinstance(v, list):
+            return ["L", name, list(map(self.value, v)), self.attrs(vars(v))]
+        return self.bag(v)
+
+    def attrs(self, d: dict) -> dict:
+        return {k: self.value(x) for k, x in d.items()}
+
+    def bag(self, v, skip=()):
+        """An ABag: a copy of one of the frags with a few attributes changed, if it is one."""
+        mine = {k: x for k, x in vars(v).items() if k not in skip} if skip else vars(v)
+        for i, f in enumerate(self.inputs):
+            if type(f) is not type(v):
+                continue
+            base = vars(f)
+            if any(k not in mine for k in base):
+                continue
+            diff = {k: x for k, x in mine.items() if base.get(k, _MISSING) is not x}
+            if len(diff) <= 6:
+                return ["k", i, self.attrs(diff)]
+        return ["o", type(v).__name__, self.attrs(mine)]
+
+    def frag_word(self, w):
+        """[class, width, frag, text, frag, text, ...]; a frag is its index when it is one of ours."""
+        if not (isinstance(w, list) and LINE_CLASSES.get(type(w).__name__) is type(w) and not vars(w)
+                and all(type(p) is tuple and len(p) == 2 for p in w[1:])):
+            return self.value(w)
+        out = [type(w).__name__, self.value(w[0])]
+        for f, text in w[1:]:
+            ref = self.refs.get(id(f))
+            out += [ref if ref is not None else self.value(f), self.value(text)]
+        return out
+
+
+def _reader(inputs: list):
+    """(value, frag_word): make values and frag words again from what _Writer wrote."""
+    seq = (list, tuple)
+
+    def attrs(d: dict) -> dict:
+        return {k: value(x) if x.__class__ in seq else x for k, x in d.items()}
+
+    def value(v):
+        if v.__class__ not in seq:
+            return v
+        tag = v[0]
+        if tag == "r":
+            return inputs[v[1]]
+        if tag == "k":
+            base = inputs[v[1]]
+            obj = base.__class__.__new__(base.__class__)
+            d = obj.__dict__
+            d.update(base.__dict__)
+            d.update(attrs(v[2]))
+            return obj
+        if tag == "l":
+            return [value(x) if x.__class__ in seq else x for x in v[1:]]
+        if tag == "t":
+            return tuple(value(x) if x.__class__ in seq else x for x in v[1:])
+        if tag == "d":
+            return attrs(v[1])
+        if tag == "c":
+            from reportlab.lib.colors import Color
+            return Color(*v[1:5])
+        cls = LINE_CLASSES[v[1]]
+        if tag == "s":
+            obj = str.__new__(cls, v[2])
+            a = v[3]
+        elif tag == "L":
+            obj = list.__new__(cls)
+            list.__init__(obj, [value(x) if x.__class__ in seq else x for x in v[2]])
+            a = v[3]
+        elif tag == "o":
+            obj = cls.__new__(cls)
+            a = v[2]
+        else:
+            raise ValueError(f"unknown tag {tag!r}")
+        if a:
+            obj.__dict__.update(attrs(a))
+        return obj
+
+    def frag_word(v):
+        if not (v.__class__ in seq and v and v[0] in LINE_CLASSES and v[1].__class__ is not str):
+            return value(v)
+        w = list.__new__(LINE_CLASSES[v[0]])
+        width = v[1]
+        items = [value(width) if width.__class__ in seq else width]
+        for j in range(2, len(v), 2):
+            f, text = v[j], v[j + 1]
+            items.append((inputs[f] if f.__class__ is int else value(f),
+                          value(text) if text.__class__ in seq else text))
+        list.__init__(w, items)
+        return w
+
+    return value, frag_word, attrs
+
+
+BREAK_STATE = ("_width_max", "_splitLongWordCount", "_hyphenations", "height")
+
+
+def break_lines_recorded(para, break_lines, width):
+    """`break_lines(para, width)`, and what it did as data (None when something in it is not data):
+    the attributes it gave the frags it read, the frags it left, its counters and its lines."""
+    inputs = frags_of(para)
+    before = [dict(vars(f)) for f in inputs]
+    lines = break_lines(para, width)
+    try:
+        w = _Writer(inputs)
+        changed = []
+        for i, (f, old) in enumerate(zip(inputs, before)):
+            now = vars(f)
+            set_ = {k: x for k, x in now.items() if old.get(k, _MISSING) is not x}
+            gone = [k for k in old if k not in now]
+            if set_ or gone:
+                changed.append([i, w.attrs(set_), gone])
+        kind = getattr(lines, "kind", None)
+        if type(lines) not in (_paragraph.ParaLines, *(type(f) for f in inputs)) or kind not in (0, 1):
+            raise NotData(type(lines).__name__)
+        head = {k: x for k, x in vars(lines).items() if k != "lines"} if kind == 1 else {}
+        if kind == 0:
+            body = [[w.value(extra), [w.value(word) for word in words]] for extra, words in lines.lines]
+        else:
+            body = [[w.attrs({k: x for k, x in vars(line).items() if k != "words"}),
+                     [w.value(g) for g in line.words]] for line in lines.lines]
+        data = [len(inputs), changed, w.bag(lines, ("lines",)) if kind == 0 else None,
+                w.attrs(head), body, [w.frag_word(x) for x in para.frags],
+                [w.value(getattr(para, k, None)) for k in BREAK_STATE]]
+    except NotData:
+        return lines, None
+    return lines, data
+
+
+def replay_break_lines(para, data):
+    """Do to `para` what `break_lines_recorded` wrote down; returns the lines."""
+    count, changed, bag, head, body, frags, state = data
+    inputs = frags_of(para)
+    if count != len(inputs):
+        raise ValueError("not this paragraph's frags")
+    value, frag_word, attrs = _reader(inputs)
+    for i, set_, gone in changed:
+        d = inputs[i].__dict__
+        for k in gone:
+            del d[k]
+        d.update(attrs(set_))
+    if bag is None:
+        lines = _paragraph.ParaLines.__new__(_paragraph.ParaLines)
+        lines.__dict__.update(attrs(head))
+    else:
+        lines = value(bag)
+    if bag is not None:
+        lines.lines = [(value(extra), [value(word) for word in words]) for extra, words in body]
+    else:
+        made = []
+        new_line = _paragraph.FragLine.__new__
+        for line_attrs, words in body:
+            line = new_line(_paragraph.FragLine)
+            line.__dict__.update(attrs(line_attrs))
+            line.words = [value(g) for g in words]
+            made.append(line)
+        lines.lines = made
+    para.frags = [frag_word(x) for x in frags]
+    for k, v in zip(BREAK_STATE, state):
+        if v is not None:
+            setattr(para, k, value(v))
+    return lines
