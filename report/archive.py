@@ -119,6 +119,9 @@ def _structure(pdf, rec) -> None:
             attrs = Dictionary(O=Name.Table)
             if "Scope" in tag.attrs:
                 attrs.Scope = Name("/" + tag.attrs["Scope"])
+            for span in ("ColSpan", "RowSpan"):
+                if span in tag.attrs:
+                    attrs[Name("/" + span)] = tag.attrs[span]
             elem.A = attrs
         elif tag.role == "L" and "ListNumbering" in tag.attrs:
             elem.A = Dictionary(O=Name.List, ListNumbering=Name("/" + tag.attrs["ListNumbering"]))

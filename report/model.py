@@ -407,8 +407,13 @@ _SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<prec
 
 
 def format_spec_problem(spec: str) -> str | None:
-    """Why `spec` is not a usable format, or None. Widths and precisions are bounded
-    (`>1999999999` would allocate gigabytes)."""
+    """Why `spec` is not a usable format, or None: the mini-language of
+    report/formatting.py, else a Python spec or strftime pattern. Widths and precisions
+    are bounded (`>1999999999` would allocate gigabytes)."""
+    from .formatting import problem
+    ours = problem(spec)
+    if ours != "not ours":
+        return ours
     shape = _SPEC.fullmatch(spec)
     if shape and int(shape.group("width") or 0) > MAX_FORMAT_WIDTH:
         return f"the width {show(shape.group('width'))} in '{show(spec)}' is too large (at most {MAX_FORMAT_WIDTH})"
@@ -601,6 +606,7 @@ class Labels(Model):
     list_of_figures = Str("Figures", "Title of the list of figures.")
     list_of_tables = Str("Tables", "Title of the list of tables.")
     source = Str("Source", "Word before a figure's or table's source line.")
+    continued = Str("continued", "After a table's caption on its later pages: 'Table 2 (continued)'.")
     page = Str("Page", "'Page 3 of 12'.")
     of = Str("of", "'Page 3 of 12'.")
     summary = Str("Summary", "Title of the executive-summary box.")
@@ -691,9 +697,23 @@ class Column(Model):
     """One column of a table."""
     key = Str(REQUIRED, "The dataset column shown here.")
     label = Str(None, "Heading printed for the column (default: the key).")
-    format = FormatSpec(None, "Python format spec (',d', '.1f') or, for dates, strftime ('%d %b %Y').")
+    format = FormatSpec(None, "Number format (README: Number formats): ',d' 1,234; '.1f' 7.0; '.0%' 25%; "
+                              "'$,.1c' $71.4M; '(,d' (1,234); or, for dates, strftime codes ('%d %b %Y').")
     align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
-    width = Length(None, "Column width (e.g. 30% or 4cm); default: shared by content.", percent=True)
+    width = Length(None, "Column width (e.g. 30% or 4cm); default: from the content, as wide as its longest "
+                         "cell where the page allows and never narrower than its longest word or number.", percent=True)
+    hyphenate = Bool(False, "Hyphenate the column's text (table cells are not hyphenated unless asked).")
+    emphasis = Choice(("bold", "muted", "highlight"), None, "Set the whole column apart (e.g. a forecast in bold).")
+
+
+class HeaderGroup(Model):
+    """A header cell over several neighbouring columns (two-level headers)."""
+    WHERE = "table.header_groups[]"
+    label = Str(REQUIRED, "The heading printed over the columns ('Increase/(Decrease)').")
+    columns = ListOf(Str(), REQUIRED, "The keys of the columns it spans, neighbours in the table.", min_items=1)
+
+
+ROW_KINDS = ("group", "subtotal", "total", "bold", "muted", "highlight")
 
 
 class Table(Model):
@@ -704,6 +724,15 @@ class Table(Model):
     caption = Markdown(None, "Caption printed above the table, numbered 'Table N'.")
     short_caption = Markdown(None, "A shorter caption for the list of tables (default: the caption).")
     source = Markdown(None, "Source line printed under the table.")
+    landscape = Choice(("never", "auto", "always"), "never",
+                       "Put the table on a landscape page: 'auto' when its columns do not fit the text width "
+                       "even in smaller type, 'always' in any case.")
+    header_groups = ListOf(Nested(HeaderGroup), (), "Header cells spanning columns, over the column headers.")
+    row_style = Str(None, "A dataset column saying what each row is: group (a heading row across the table), "
+                          "subtotal or total (bold, a rule above), bold, muted, highlight; empty for a plain row.")
+    indent = Str(None, "A dataset column of indent levels (0-3) for the first column: sub-items under an item.")
+    transpose = Bool(False, "Turn the table on its side: the first column's values become the headers, each "
+                            "other column a row (a chart's dataset as a table).")
 
 
 def _chart_kinds() -> list[str]:
@@ -1202,8 +1231,8 @@ class Document(Model):
         return out
 
 
-MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, KeyFigure, KeyFigureGrid, Sparkline, Term,
-          Callout, Source)
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, HeaderGroup, KeyFigure, KeyFigureGrid,
+          Sparkline, Term, Callout, Source)
 
 
 def _nested_models(option) -> list:

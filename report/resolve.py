@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import alt_text, markdown
+from . import alt_text, formatting, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
@@ -98,6 +98,13 @@ class RTable:
     path: str = ""
     short_caption: list | None = None
     data: str | None = None
+    kinds: list[str] = field(default_factory=list)      # per column: "number", "date" or "text"
+    hyphenate: list[bool] = field(default_factory=list)
+    landscape: str = "never"
+    emphasis: list = field(default_factory=list)        # per column: None, "bold", "muted", "highlight"
+    header_groups: list = field(default_factory=list)   # (label, first column, last column)
+    row_kinds: list = field(default_factory=list)       # per row: "" or one of model.ROW_KINDS
+    indents: list = field(default_factory=list)         # per row: indent level of the first cell
 
 
 @dataclass(frozen=True)
@@ -170,23 +177,12 @@ def lookup(data: dict, expr: str):
     return node
 
 
-def format_value(value, spec: str | None) -> str:
-    """A value as text, shaped by a format spec; raises ValueError when they do not fit."""
-    if value is None:
-        return "–"
-    if not spec:
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        if "%" not in spec:
-            raise ValueError(f"'{spec}' is not a date format; dates take strftime codes such as %d %b %Y")
-        return value.strftime(spec)
-    if isinstance(value, float) and value.is_integer() and spec[-1:] in "dnxXobc":
-        value = int(value)
-    if isinstance(value, str) and re.search(r"[dfeEgGn%,]$", spec):
-        raise ValueError(f"'{value}' is text; the format '{spec}' needs a number")
-    return format(value, spec)
+NOT_APPLICABLE = ("", "-", "–", "—", "n/a", "na", "..", "…", "x")
+
+
+def not_applicable(value) -> bool:
+    """An empty cell, or one that says 'not applicable' as tables do (–, n/a): no number, no warning."""
+    return value is None or (isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE)
 
 
 _EXPR = re.compile(r"^\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*(?:\|\s*(.*?)\s*)?$")
@@ -223,7 +219,7 @@ class _Resolver(markdown.Resolver):
                 self.res.diags.error(self.where(raw), self.path, f"{raw}: {problem}")
                 return raw
         try:
-            return format_value(value, spec)
+            return formatting.value(value, spec, self.res.doc.report.language)
         except (ValueError, TypeError) as e:
             self.res.diags.error(self.where(raw), self.path, f"{raw}: {e}")
             return raw
@@ -524,7 +520,8 @@ class _Resolve:
                          stacked=bool(own.pop("stacked", False)), labels=bool(own.pop("labels", False)),
                          x_label=f.x_label, y_label=f.y_label, roles=roles,
                          options=tuple(sorted((k, plain(v)) for k, v in own.items())),
-                         names=tuple((col, name) for col, name in series if name))
+                         names=tuple((col, name) for col, name in series if name),
+                         language=self.doc.report.language)
         if hasattr(kind, "prepare"):        # options that name files or other datasets
             env = _ChartEnv(self, f, spec)
             prepared = kind.prepare(dict(spec.options), env)
@@ -696,26 +693,47 @@ class _Resolve:
                              f"{len(columns or ds.columns)} columns; a table takes at most {MAX_TABLE_COLUMNS} on a "
                              f"page (choose them with 'columns:')")
             return table
+        for key in ("row_style", "indent"):
+            name = getattr(t, key)
+            if name is not None and name not in ds.columns:
+                self.diags.error(t.mark_of(key), f"{t.path}.{key}", f"dataset '{ds.name}' has no column "
+                                 f"'{name}'{did_you_mean(name, ds.columns)} (columns: {', '.join(ds.columns)})")
+                return table
         if not columns:
-            columns = [Column.with_defaults(t.mark, t.path, key=c) for c in ds.columns]
+            columns = [Column.with_defaults(t.mark, t.path, key=c) for c in ds.columns
+                       if c not in (t.row_style, t.indent)]
         for i, col in enumerate(columns):
             if col.key not in ds.columns:
                 self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
                                  f"dataset '{ds.name}' has no column '{col.key}'{did_you_mean(col.key, ds.columns)}"
                                  f" (columns: {', '.join(ds.columns)})")
                 return table
-        numeric = [all(isinstance(r.get(c.key), (int, float)) or r.get(c.key) is None for r in ds.rows)
-                   for c in columns]
-        headers = [c.label or c.key for c in columns]
+        kinds = self.row_kinds(t, ds)
+        if kinds is None:
+            return table
+        body = [r for r, kind in zip(ds.rows, kinds) if kind != "group"]
+        numeric = [all(isinstance(r.get(c.key), (int, float)) or not_applicable(r.get(c.key)) for r in body)
+                   and any(isinstance(r.get(c.key), (int, float)) for r in body) for c in columns]
+        headers = [c.key if c.label is None else c.label for c in columns]   # label: "" is an empty header
         aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         widths = [c.width for c in columns]
+        dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
+                 for c in columns]
+        groups = self.header_groups(t, [c.key for c in columns])
+        if groups is None:
+            return table
+        table = replace(table, kinds=["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)],
+                        hyphenate=[c.hyphenate for c in columns], landscape=t.landscape,
+                        emphasis=[c.emphasis for c in columns], header_groups=groups, row_kinds=kinds,
+                        indents=self.indents(t, ds) or [0] * len(ds.rows))
         rows = []
         for r, row in enumerate(ds.rows):
             cells = []
             for i, col in enumerate(columns):
                 value = row.get(col.key)
                 try:
-                    cells.append(format_value(value, col.format) if value is not None else "")
+                    cells.append(str(value or "").strip() if not_applicable(value)     # "n/a", "–": as given
+                                 else formatting.value(value, col.format, self.doc.report.language))
                 except (ValueError, TypeError) as e:
                     mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}",
@@ -727,7 +745,81 @@ class _Resolve:
                                      f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
                     return table
             rows.append(cells)
+        if t.transpose:
+            return self.transposed(t, replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows))
         return replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows)
+
+    def row_kinds(self, t: Table, ds) -> list[str] | None:
+        """Each row's kind from the `row_style` column ('' for a plain row), or None after an error."""
+        from .model import ROW_KINDS
+        if t.row_style is None:
+            return [""] * len(ds.rows)
+        out = []
+        for r, row in enumerate(ds.rows):
+            value = row.get(t.row_style)
+            value = "" if value is None else str(value).strip().lower()
+            if value and value not in ROW_KINDS:
+                mark = row.value_mark(t.row_style) if isinstance(row, YMap) else ds.mark
+                self.diags.error(mark, f"{ds.path}[{r}].{t.row_style}",
+                                 f"'{show(value)}' is not a row style ({t.path}.row_style){did_you_mean(value, ROW_KINDS)};"
+                                 f" choose one of: {', '.join(ROW_KINDS)}, or leave it empty")
+                return None
+            out.append(value)
+        return out
+
+    def indents(self, t: Table, ds) -> list[int] | None:
+        if t.indent is None:
+            return None
+        out = []
+        for r, row in enumerate(ds.rows):
+            value = row.get(t.indent)
+            if value is None or value == "":
+                value = 0
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3:
+                mark = row.value_mark(t.indent) if isinstance(row, YMap) else ds.mark
+                self.diags.error(mark, f"{ds.path}[{r}].{t.indent}",
+                                 f"'{show(value)}' is not an indent level ({t.path}.indent); write 0, 1, 2 or 3")
+                value = 0
+            out.append(int(value))
+        return out
+
+    def header_groups(self, t: Table, keys: list[str]) -> list | None:
+        """(label, first, last) column numbers of each header group, or None after an error."""
+        out, taken = [], set()
+        for g, group in enumerate(t.header_groups):
+            where = f"{t.path}.header_groups[{g}].columns"
+            unknown = [k for k in group.columns if k not in keys]
+            if unknown:
+                self.diags.error(group.mark_of("columns"), where, f"'{show(unknown[0])}' is not a column of the table"
+                                 f"{did_you_mean(unknown[0], keys)} (columns: {', '.join(keys)})")
+                return None
+            at = sorted(keys.index(k) for k in group.columns)
+            if at != list(range(at[0], at[-1] + 1)) or taken & set(at):
+                self.diags.error(group.mark_of("columns"), where, "a header group spans neighbouring columns, each "
+                                 "in one group only; list them as they stand in the table")
+                return None
+            taken |= set(at)
+            out.append((group.label, at[0], at[-1]))
+        return out
+
+    def transposed(self, t: Table, table: RTable) -> RTable:
+        """Rows as columns: the first column's cells head the new columns; each other column is a row."""
+        if t.row_style or t.indent or t.header_groups:
+            self.diags.error(t.mark_of("transpose"), f"{t.path}.transpose",
+                             "a turned table takes no row_style, indent or header_groups")
+            return table
+        n = len(table.cells)
+        if n + 1 > MAX_TABLE_COLUMNS:
+            self.diags.error(t.mark_of("transpose"), f"{t.path}.transpose",
+                             f"turned, the table would have {n + 1} columns; a table takes at most {MAX_TABLE_COLUMNS}")
+            return table
+        headers = [table.headers[0]] + [row[0] for row in table.cells]
+        cells = [[table.headers[j]] + [row[j] for row in table.cells] for j in range(1, len(table.headers))]
+        numbers = all(k == "number" for k in table.kinds[1:])
+        return replace(table, headers=headers, cells=cells, aligns=["left"] + ["right" if numbers else "left"] * n,
+                       widths=[None] * (n + 1), kinds=["text"] + [table.kinds[1] if numbers else "text"] * n,
+                       hyphenate=[False] * (n + 1), emphasis=[None] * (n + 1), row_kinds=[""] * len(cells),
+                       indents=[0] * len(cells))
 
 
 def grid_columns(n: int, columns: float | None) -> int:

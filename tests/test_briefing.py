@@ -581,6 +581,12 @@ EVERYTHING = """
         - {place: Harbour district, amount: 1234.5, when: 2021-03-05, share: 0.25}
         - {place: Old town, amount: 98765, when: 2020-12-31, share: 0.5}
         - {place: Riverside, amount: 7, when: 2021-01-09, share: 1}
+      statement:
+        - {item: "Assets:", kind: group}
+        - {item: Cash, level: 1, now: 1200, before: 1000, change: 200, pct: 0.2}
+        - {item: Receivables, level: 1, now: 300, before: 450, change: -150, pct: -0.3333}
+        - {item: Total assets, kind: total, now: 1500, before: 1450, change: 50, pct: 0.0345}
+        - {item: Pending claims, level: 2, now: "n/a", before: 20, change: "–", pct: "–", kind: muted}
     sections:
       - title: Text blocks
         id: sec-text
@@ -635,6 +641,20 @@ EVERYTHING = """
                 - {key: when, label: Day, format: "%d %b %Y"}
                 - {key: share, label: Share, format: ".0%"}
               caption: Money table caption.
+              source: Made up for the test.
+          - table:
+              id: tbl-statement
+              data: statement
+              row_style: kind
+              indent: level
+              header_groups: [{label: "Increase/(Decrease)", columns: [change, pct]}]
+              columns:
+                - {key: item, label: ""}
+                - {key: now, label: "2021", format: "(,d", emphasis: bold}
+                - {key: before, label: "2020", format: "(,d"}
+                - {key: change, label: "$", format: "(,d"}
+                - {key: pct, label: "%", format: "(.1%"}
+              caption: "Structured table caption.[^st]\n\n[^st]: A note on the statement."
               source: Made up for the test.
           - figure:
               id: fig-silent
@@ -750,12 +770,16 @@ def test_everything_table_formats_and_alignment(everything):
     _, _, proc, pdf = everything
     assert pdf is not None, describe(proc)
     tables = dict(caption_pages(pdf, "Table"))
-    assert list(tables) == [1]
+    assert list(tables) == [1, 2]
     page = tables[1]
     text = pdf.pages[page]
     for cell in ("1,234.50", "98,765.00", "7.00", "05 Mar 2021", "31 Dec 2020", "09 Jan 2021",
                  "25%", "50%", "100%", "Harbour district", "Old town", "Riverside",
                  "Place name", "Amount", "Day", "Share", "Source: Made up for the test."):
+        assert cell in text, cell
+    text = pdf.pages[tables[2]]
+    for cell in ("Increase/(Decrease)", "Assets:", "Cash", "1,200", "(150)", "(33.3%)", "Total assets", "1,500",
+                 "n/a", "A note on the statement."):
         assert cell in text, cell
 
     def one(s):

@@ -225,6 +225,20 @@ def test_value_format_keeps_decimals_and_prints_a_true_minus():
     assert "$1.2M" in {t.get_text() for t in fig.axes[0].texts}
 
 
+def test_chart_numbers_come_from_the_one_formatter_in_the_report_language():
+    fig, _ = _draw("bar", [{"x": "A", "y": 1234.5}, {"x": "B", "y": -2500.25}], x="x", y=("y",), labels=True,
+                   options={"value_format": ",.1f"}, language="de")
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "1.234,5" in texts and "\u22122.500,2" in texts, texts
+    ticks = _ticks(fig.axes[0].yaxis)
+    assert any("." in t for t in ticks) and not any("-" in t for t in ticks), ticks     # 1.000, −2.000
+    fig, _ = _draw("bar", [{"x": "A", "y": 0.5}, {"x": "B", "y": 1.25}], x="x", y=("y",), language="cs")
+    assert any("," in t for t in _ticks(fig.axes[0].yaxis)), _ticks(fig.axes[0].yaxis)
+    fig, _ = _draw("bar", [{"x": "A", "y": 71_400_000}], x="x", y=("y",), labels=True,
+                   options={"value_format": "$,.1c"})
+    assert "$71.4M" in {t.get_text() for t in fig.axes[0].texts}
+
+
 def test_long_axis_titles_are_wrapped_to_their_axis():
     title = "Year-on-year change in consumer prices, per cent, three-month moving average, seasonally adjusted"
     fig, _ = _draw("line", ROWS, x="x", y=("y",), y_label=title, x_label=title)

@@ -317,7 +317,7 @@ def test_oversize_content_is_scaled_with_a_warning(tmp_path):
         style: {{cover: false, toc: false}}
         data:
           rows: [{{k: a, v: 1}}, {{k: b, v: 2}}]
-          wide: [{{c1: 1, c2: 2, c3: 3, c4: 4, c5: 5, c6: 6, c7: 7, c8: 8, c9: 9, c10: 10, c11: 11, c12: 12}}]
+          wide: [{{c1: 12341.5, c2: 12342.5, c3: 12343.5, c4: 12344.5, c5: 12345.5, c6: 12346.5, c7: 12347.5, c8: 12348.5, c9: 12349.5, c10: 123410.5, c11: 123411.5, c12: 123412.5}}]     # too wide at body size
         sections:
           - title: One
             content:

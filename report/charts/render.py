@@ -73,7 +73,7 @@ def draw_figure(spec, rows, theme):
 
     kind = KINDS[spec.kind]
     rc = chart_rc(theme)
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), _common.language(spec.language):
         # No layout engine: _common.layout() places the axes so that every tick
         # label, axis title and legend is inside the figure, from measured text
         # sizes; the positions stay put when the figure is drawn.

@@ -43,6 +43,7 @@ class ChartSpec:
     roles: tuple[tuple[str, str], ...] = ()  # renamed role columns: (("date", "when"),)
     options: tuple[tuple[str, object], ...] = ()  # the kind's own options, sorted
     names: tuple[tuple[str, str], ...] = ()  # display names of series: (("cpi", "Headline inflation"),)
+    language: str = "en"                   # report.language: how numbers print (report/formatting.py)
 
     def col(self, role: str) -> str:
         """The column that plays `role` (timeline: date/label/end; locator: lat/lon/label)."""

@@ -11,14 +11,13 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ..diagnostics import Diagnostic, Diagnostics, InputError
 from .flowables import Caption, CaptionedTable, Heading, NoteFrame
-from .pages import BLEED, Furniture, page_templates
+from .pages import BLEED, CROP_BORDER, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
 from . import tagging, text_layer
 from . import _reportlab as rl
 
 MAX_PASSES = 6
-CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks
 
 
 class BriefingDoc(rl.DocTemplate):

@@ -8,7 +8,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from . import _reportlab as rl
-from .tagging import TableTagger
+from .tagging import TableTagger, artifact
 
 
 class Heading(Paragraph):
@@ -81,14 +81,27 @@ class Placeholder(Flowable):
         p.drawOn(c, 12, (self.height - h) / 2)
 
 
+class Repeated(Paragraph):
+    """Text repeated for the reader's sake, such as 'Table 2 (continued)': an artifact."""
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        with artifact(canvas, "<</Type /Pagination>>"):
+            super().drawOn(canvas, x, y, _sW)
+
+
 class CaptionedTable(Flowable):
-    """A caption above a table: both move together until the table's first rows fit."""
+    """A caption above a table: both move together until the table's first rows fit;
+    the source line stays with the last rows; later pages carry `continued`, the
+    caption's short form."""
 
     MIN_ROWS = 3
 
-    def __init__(self, caption: Paragraph, table: Table, source: Paragraph | None):
+    def __init__(self, caption: Paragraph, table: Table, source: Paragraph | None,
+                 continued: Paragraph | None = None, page_height: float | None = None):
         super().__init__()
-        self.caption, self.table, self.source = caption, table, source
+        self.caption, self.table, self.source, self.continued = caption, table, source, continued
+        self.page_height = page_height       # the frame's height: a table that fits one page is split only
+                                             # when most of it stays on this one
 
     def parts(self):
         return [p for p in (self.caption, self.table, self.source) if p is not None]
@@ -104,15 +117,23 @@ class CaptionedTable(Flowable):
         if self.height <= ah:
             return [self]
         cap_h = self.heights[0] + self.caption.getSpaceBefore() + self.caption.getSpaceAfter()
+        src_h = (self.heights[-1] + self.source.getSpaceBefore() + self.source.getSpaceAfter()) if self.source else 0
         rows = rl.row_heights(self.table)
-        need = cap_h + sum(rows[:min(len(rows), 1 + self.MIN_ROWS)])
+        head = self.table.repeatRows if isinstance(self.table.repeatRows, int) else len(self.table.repeatRows)
+        need = cap_h + src_h + sum(rows[:min(len(rows), head + self.MIN_ROWS)])
         if ah < need:
             return []        # start on the next page, caption and first rows together
-        parts = self.table.split(aw, ah - cap_h)
-        if not parts:
+        parts = self.table.split(aw, ah - cap_h - src_h)     # room kept: the source never goes alone
+        if len(parts) < 2:
             return []
-        tail = [self.source] if self.source is not None else []
-        return [self.caption, *parts, *tail]
+        if self.page_height and self.height <= self.page_height and \
+                len(rl.row_heights(parts[0])) * 2 < len(rows):
+            return []        # a table that fits a page moves to the next rather than leave most of it behind
+        rest = parts[-1]
+        if self.continued is None:
+            return [self.caption, *parts[:-1], rest, *([self.source] if self.source is not None else [])]
+        again = Repeated(self.continued.text, self.continued.style)
+        return [self.caption, *parts[:-1], CaptionedTable(again, rest, self.source, self.continued)]
 
     def drawOn(self, canvas, x, y, _sW=0):
         top = y + self.height

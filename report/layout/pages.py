@@ -7,15 +7,39 @@ later be marked as an artifact in a tagged PDF.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.platypus import PageTemplate
+from reportlab.platypus import NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..geometry import Geometry
 from .flowables import NoteFrame
 from .tagging import begin_artifact, end_artifact
 
 BLEED = 3 * mm
+CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks (print edition)
+
+
+def landscape_geometry(geo: Geometry) -> Geometry:
+    """The page turned a quarter: its height is the width; the head and foot keep their margins."""
+    side = (geo.inner + geo.outer) / 2            # no facing pages when turned: equal sides
+    return replace(geo, page_width=geo.page_height, page_height=geo.page_width, inner=side, outer=side)
+
+
+class _BackToPortrait(ActionFlowable):
+    """After landscape pages: a new page on the odd or even template its number asks for."""
+
+    def apply(self, doc):
+        doc.handle_nextPageTemplate("odd" if (doc.page + 1) % 2 else "even")
+        doc.handle_pageBreak()
+
+
+def landscape(flowables: list) -> list:
+    """`flowables` on pages of their own, turned to landscape (the 'landscape' page
+    template, with the running head and foot laid out across it)."""
+    return [NextPageTemplate("landscape"), PageBreak(), *flowables, _BackToPortrait()]
 
 
 class Furniture:
@@ -25,7 +49,17 @@ class Furniture:
         self.doc, self.geo, self.theme, self.meta, self.labels = doc_template, geo, theme, meta, labels
         self.print_edition = print_edition
 
-    def page(self, canv, doc, cover: bool = False, header: bool = True):
+    def page(self, canv, doc, cover: bool = False, geo: Geometry | None = None, header: bool = True):
+        if geo is not None and geo != self.geo:        # a landscape page: the same furniture across it
+            saved, self.geo = self.geo, geo
+            try:
+                return self.page(canv, doc, cover, header=header)
+            finally:
+                self.geo = saved
+        if self.print_edition:       # this page's trim and bleed boxes (a landscape page has its own)
+            b, w, h = CROP_BORDER, self.geo.page_width, self.geo.page_height
+            canv.setTrimBox((b, b, b + w, b + h))
+            canv.setBleedBox((b - BLEED, b - BLEED, b + w + BLEED, b + h + BLEED))
         begin_artifact(canv, "<</Type /Pagination>>")     # tagged PDF: furniture is not content
         canv.saveState()
         n = canv.getPageNumber()
@@ -98,14 +132,18 @@ def long_date(day) -> str | None:
 def page_templates(geo: Geometry, furniture: Furniture, with_cover: bool) -> list[PageTemplate]:
     """Cover (or a first page with the title block and no running header), then
     alternating odd/even pages (mirrored when inner != outer)."""
-    def frame(left: float, name: str) -> NoteFrame:
-        return NoteFrame(left, geo.bottom, geo.text_width, geo.text_height, id=name,
+    def frame(left: float, name: str, g: Geometry = geo) -> NoteFrame:
+        return NoteFrame(left, g.bottom, g.text_width, g.text_height, id=name,
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                          rule_color=furniture.theme.rule, gap=furniture.theme.size * 0.5)
 
     odd = PageTemplate("odd", [frame(geo.inner, "odd")], onPageEnd=furniture.page, autoNextPageTemplate="even")
     even = PageTemplate("even", [frame(geo.outer, "even")], onPageEnd=furniture.page, autoNextPageTemplate="odd")
-    templates = [odd, even]
+    turned = landscape_geometry(geo)
+    wide = PageTemplate("landscape", [frame(turned.inner, "landscape", turned)],
+                        onPageEnd=lambda c, d: furniture.page(c, d, geo=turned),
+                        pagesize=(turned.page_width, turned.page_height), autoNextPageTemplate="landscape")
+    templates = [odd, even, wide]
     if with_cover:
         cover = PageTemplate("cover", [frame(geo.inner, "cover")],
                              onPageEnd=lambda c, d: furniture.page(c, d, cover=True), autoNextPageTemplate="even")

@@ -382,8 +382,11 @@ class TableTagger:
 
     Made with the table (Table(renderCB=...)); tag_story points it at its element."""
 
-    def __init__(self, mode: str, tag: Tag | None = None, cell_role: str | None = None):
+    def __init__(self, mode: str, tag: Tag | None = None, cell_role: str | None = None, header_rows: int = 1,
+                 row_headers=(), spans=None):
         self.tag, self.mode, self.cell_role = tag, mode, cell_role
+        self.header_rows, self.row_headers = header_rows, set(row_headers)   # data: TH rows; TH Scope=Row rows
+        self.spans = spans or {}              # data: (row, column) -> (columns, rows) a cell spans
         self.rows: dict[int, Tag] = {}
         self.cells: dict[tuple, Tag] = {}
 
@@ -396,10 +399,15 @@ class TableTagger:
         if (i, j) not in self.cells:
             if self.mode == "toc":
                 self.cells[i, j] = Tag("Reference", self.row(i))
-            elif i == 0:
-                self.cells[i, j] = Tag("TH", self.row(i), Scope="Column")
             else:
-                self.cells[i, j] = Tag("TD", self.row(i))
+                cols, rows = self.spans.get((i, j), (1, 1))
+                span = {**({"ColSpan": cols} if cols > 1 else {}), **({"RowSpan": rows} if rows > 1 else {})}
+                if i < self.header_rows:
+                    self.cells[i, j] = Tag("TH", self.row(i), Scope="Column", **span)
+                elif i in self.row_headers:
+                    self.cells[i, j] = Tag("TH", self.row(i), Scope="Row", **span)
+                else:
+                    self.cells[i, j] = Tag("TD", self.row(i), **span)
         return self.cells[i, j]
 
     def __call__(self, table, event, *args):

@@ -6,15 +6,18 @@ that validation can import the registry without them. All sizes are in points
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import math
 import textwrap
 import weakref
 
+from ... import formatting
 from .. import _mpl
 
-MINUS = "\u2212"             # a real minus sign, as wide as a digit
+MINUS = formatting.MINUS     # a real minus sign, as wide as a digit
+_LANGUAGE = ["en"]          # report.language of the chart being drawn (render.draw_figure sets it)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LINE_SPACING = 1.2          # matplotlib's default for multi-line text
 LABEL_GAP = 3.0             # points kept free around labels (the PDF renderer's widths
@@ -51,46 +54,41 @@ def fmt_value(v) -> str:
         return fmt_date(v)
     if isinstance(v, str):
         return v
-    v = float(v)
-    if v.is_integer():
-        return f"{int(v):,}".replace("-", MINUS)
-    digits = 2 if abs(v) < 100 else 1 if abs(v) < 10_000 else 0
-    text = f"{v:,.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text.replace("-", MINUS)
+    return formatting.natural(float(v), _LANGUAGE[0])
+
+
+@contextlib.contextmanager
+def language(tag: str):
+    """Numbers of the chart drawn inside print in `tag`'s conventions (report.language)."""
+    saved = _LANGUAGE[0]
+    _LANGUAGE[0] = tag or "en"
+    try:
+        yield
+    finally:
+        _LANGUAGE[0] = saved
 
 
 def compact(v: float) -> str:
-    """1.2k, 3.4M, 5bn: three significant digits at most, 7 stays 7."""
-    a = abs(v)
-    for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if a >= size:
-            text = f"{v / size:.3g}"
-            return text + unit
-    return f"{v:.3g}"
+    """250K, 3.4M: the language's short forms, three significant digits at most."""
+    return formatting.number(v, "c", _LANGUAGE[0])
 
 
 def value_text(v, spec, digits: int | None = None) -> str:
     """A value as the chart prints it: the figure's value_format / prefix / suffix
     when given, else thousands separators and as few decimals as needed (or
-    `digits`, for tick labels that share theirs). A true minus sign."""
+    `digits`, for tick labels that share theirs); report/formatting.py writes it."""
     if missing(v):
         return ""
     fmt = spec.option("value_format") if spec is not None else None
     pre = (spec.option("value_prefix") or "") if spec is not None else ""
     suf = (spec.option("value_suffix") or "") if spec is not None else ""
     v = float(v)
-    if fmt == "compact":
-        text = compact(v)
-    elif fmt:
+    if fmt:
         try:
-            text = format(int(v) if fmt[-1:] in "dn" and v.is_integer() else v, fmt)
+            return formatting.number(v, "c" if fmt == "compact" else fmt, _LANGUAGE[0], pre, suf)
         except (ValueError, TypeError):
-            text = fmt_value(v)
-    elif digits is not None:
-        text = fmt_fixed(v, digits)
-    else:
-        text = fmt_value(v)
-    text = text.replace("-", MINUS)
+            pass
+    text = fmt_fixed(v, digits) if digits is not None else fmt_value(v)
     if text.startswith(MINUS):
         return MINUS + pre + text[1:] + suf
     return pre + text + suf
@@ -117,11 +115,9 @@ def decimals_for(values) -> int:
     return 6
 
 
+
 def fmt_fixed(v: float, digits: int, separators: bool = True) -> str:
-    text = f"{v:,.{digits}f}" if separators else f"{v:.{digits}f}"
-    if text.startswith("-"):
-        text = text[1:] if float(text.replace(",", "")) == 0 else MINUS + text[1:]
-    return text
+    return formatting.number(v, f"{',' if separators else ''}.{digits}f", _LANGUAGE[0])
 
 
 # ---------------------------------------------------------------- colours
@@ -551,13 +547,16 @@ def number_formatter(separators: bool = True):
     """Tick labels with thousands separators and as few decimals as the ticks need."""
     from matplotlib.ticker import Formatter
 
+    tag = _LANGUAGE[0]         # ticks may be made after the chart's drawing call returns
+
     class Numbers(Formatter):
         def __call__(self, x, pos=None):
-            return fmt_fixed(x, decimals_for([x]), separators)
+            return self.format_ticks([x])[0]
 
         def format_ticks(self, values):
             digits = decimals_for(values)
-            return [fmt_fixed(v, digits, separators) for v in values]
+            with language(tag):
+                return [fmt_fixed(v, digits, separators) for v in values]
 
     return Numbers()
 
@@ -579,13 +578,16 @@ def number_axis(axis, values=(), years_ok: bool = False, spec=None) -> None:
         axis.set_major_formatter(number_formatter(separators=not years))
         return
 
+    tag = _LANGUAGE[0]
+
     class Values(Formatter):
         def __call__(self, x, pos=None):
             return self.format_ticks([x])[0]
 
         def format_ticks(self, ticks):
             digits = decimals_for(ticks)
-            return [value_text(t, spec, None if spec.option("value_format") else digits) for t in ticks]
+            with language(tag):
+                return [value_text(t, spec, None if spec.option("value_format") else digits) for t in ticks]
 
     axis.set_major_formatter(Values())
 

@@ -1,70 +1,282 @@
-"""A table from a dataset, with a numbered caption and a source line."""
+"""A table from a dataset, with a numbered caption and a source line.
+
+Column widths come from the content, the way a typesetter (or a browser's
+automatic table layout) sets them: each column has a least width, its longest
+piece that must not break (a word, or a whole number, date or code), and a
+preferred width, its longest cell on one line. The text width is shared out so
+that every column gets its preferred width if all fit, else at least its least
+width and the rest in proportion to what it lacks. When even the least widths
+do not fit, the type is set smaller in steps down to a floor, then (if the table
+allows it) the table goes on a landscape page, else the build stops with an
+error that names the columns.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from ... import markdown as md
 from ...model import Percent
 from ...resolve import RTable
 from ..flowables import CaptionedTable, carry_notes, font_command
+from ..pages import landscape, landscape_geometry
 from ..tagging import TableTagger
 from .declaration import BlockKind
 
-WIDE_TABLE = 7          # more columns than this and the table's text is set smaller
+PAD_EMS = 0.57          # cell padding left and right, in ems of the cell text (5 pt at 8.8 pt)
+FLOOR = 6.0             # points: the smallest type a table is set in to fit its columns
+STEP = 0.5              # points: how much smaller at each try
+SLACK = 0.6             # points per column, so that measured text never wraps by rounding
+CM = 72 / 2.54
+INDENT_EMS = 1.2        # each indent level of a row's first cell
+HIGHLIGHT = "#FFF1C7"   # a highlighted row or column (dark text keeps its contrast)
+
+
+@dataclass
+class Measure:
+    """A column's widths at 1 pt type, padding included: least and preferred."""
+    least: float
+    preferred: float
+    widest_piece: str
 
 
 def build(ctx, t: RTable) -> list:
     ctx = ctx.at(t.mark, t.path)
     if not t.headers:
         return []
+    s = ctx.styles
+    measures = measure(t, s.table_head.fontName, s.table_cell.fontName)
+    size = s.table_cell.fontSize
+    fitted = fit(t, measures, size, ctx.geo.text_width) if t.landscape != "always" else None
+    on_landscape = False
+    if fitted is None and t.landscape != "never":
+        fitted = fit(t, measures, size, landscape_geometry(ctx.geo).text_width)
+        on_landscape = fitted is not None
+    if fitted is None:
+        ctx.diags.error(ctx.mark, ctx.path, too_wide(t, measures, ctx.geo.text_width))
+        return []
+    widths, size_used = fitted
+    if size_used < size:
+        width = landscape_geometry(ctx.geo).text_width if on_landscape else ctx.geo.text_width
+        ctx.warning(f"the table's {len(t.headers)} columns do not fit the {width / CM:.1f} cm text width at "
+                    f"{size:g} pt; its text is set at {size_used:g} pt")
+    flowables = [Spacer(0, ctx.theme.size * 0.3), captioned(ctx, t, widths, size_used / size, measures)]
+    return landscape(flowables) if on_landscape else flowables
+
+
+def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[Measure]):
     s, theme = ctx.styles, ctx.theme
-    head_style, cell_style = s.table_head, s.table_cell
-    if len(t.headers) > WIDE_TABLE:
-        # Too many columns for the text width at body size: set the table smaller.
-        scale = max(0.65, WIDE_TABLE / len(t.headers))
-        head_style, cell_style = (ParagraphStyle(f"{st.name}_small", st, fontSize=st.fontSize * scale,
-                                                 leading=st.leading * scale) for st in (head_style, cell_style))
-        ctx.warning(f"the table has {len(t.headers)} columns; its text is set at "
-                    f"{cell_style.fontSize:.1f} pt to fit the page width")
-    head = [ctx.para([md.Run(h)], s.aligned(head_style, a)) for h, a in zip(t.headers, t.aligns)]
-    cell_styles = [s.aligned(cell_style, a) for a in t.aligns]
-    rows = [head] + [[Paragraph(ctx.markup.text(c), st) for c, st in zip(row, cell_styles)] for row in t.cells]
+    head_style, cell_style = (_scaled(st, scale) for st in (s.table_head, s.table_cell))
+    size = cell_style.fontSize
+    pad = PAD_EMS * size
+    n = len(t.headers)
+    _warn_broken_words(ctx, t, widths, measures, size)
+    grid = Grid(n)
+    head = [ctx.para([md.Run(h)], s.aligned(head_style, a), w - 2 * pad) if h else ""
+            for h, a, w in zip(t.headers, t.aligns, widths)]
+    if t.header_groups:
+        grouped = {c: g for g in t.header_groups for c in range(g[1], g[2] + 1)}
+        top = [""] * n
+        for c in range(n):
+            if c not in grouped:
+                top[c], head[c] = head[c], ""
+                grid.span(0, c, c, 1)          # a header without a group takes both rows
+        for label, first, last in t.header_groups:
+            top[first] = ctx.para([md.Run(label)], s.aligned(head_style, "center"), sum(widths[first:last + 1]) - 2 * pad)
+            grid.span(0, first, last)
+            grid.commands.append(("LINEBELOW", (first, 0), (last, 0), 0.5, HexColor(theme.rule)))
+        grid.rows += [top, head]
+    else:
+        grid.rows.append(head)
+    heads = len(grid.rows)
+    bold = ParagraphStyle(f"{cell_style.name}_bold", cell_style, fontName=theme.family.bold.name)
+    kinds = t.row_kinds or [""] * len(t.cells)
+    indents = t.indents or [0] * len(t.cells)
+    for r, (row, kind, level) in enumerate(zip(t.cells, kinds, indents)):
+        at = len(grid.rows)
+        if kind == "group":          # a heading row across the table
+            grid.rows.append([Paragraph(ctx.markup.text(row[0]), bold)] + [""] * (n - 1))
+            grid.span(at, 0, n - 1)
+            grid.row_headers.append(at)
+            grid.commands.append(("TOPPADDING", (0, at), (-1, at), size * 0.9))
+            continue
+        cells = []
+        for c, text in enumerate(row):
+            emphasis = {kind} | {t.emphasis[c] if t.emphasis else None}
+            base = bold if emphasis & {"bold", "subtotal", "total"} else cell_style
+            style = s.aligned(base, t.aligns[c])
+            if "muted" in emphasis:
+                style = ParagraphStyle(f"{style.name}_muted", style, textColor=HexColor(theme.muted))
+            if c == 0 and level:
+                style = ParagraphStyle(f"{style.name}_in{level}", style, leftIndent=level * INDENT_EMS * size)
+            cells.append(Paragraph(ctx.markup.text(text), _hyphenation(style, t.hyphenate[c], s.body)))
+            if t.emphasis and t.emphasis[c] == "highlight":
+                grid.commands.append(("BACKGROUND", (c, at), (c, at), HexColor(HIGHLIGHT)))
+        grid.rows.append(cells)
+        if kind in ("subtotal", "total"):
+            grid.commands.append(("LINEABOVE", (0, at), (-1, at), 0.5 if kind == "subtotal" else 0.9,
+                                  HexColor(theme.ink if kind == "total" else theme.muted)))
+        if kind == "highlight":
+            grid.commands.append(("BACKGROUND", (0, at), (-1, at), HexColor(HIGHLIGHT)))
     ctx.report_missing()
-    table = Table(rows, colWidths=column_widths(t, ctx.geo.text_width), repeatRows=1, hAlign="LEFT",
-                  renderCB=TableTagger("data"))
+    tagger = TableTagger("data", header_rows=heads, row_headers=grid.row_headers, spans=grid.spans)
+    table = Table(grid.rows, colWidths=widths, repeatRows=heads, hAlign="LEFT", renderCB=tagger)
     commands = [
         *font_command(theme),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.9, HexColor(theme.accent)),
+        ("VALIGN", (0, 0), (-1, heads - 1), "BOTTOM"),
+        ("LINEBELOW", (0, heads - 1), (-1, heads - 1), 0.9, HexColor(theme.accent)),
         ("LINEBELOW", (0, -1), (-1, -1), 0.6, HexColor(theme.rule)),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5 * scale),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4 * scale),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]
-    for r in range(2, len(rows), 2):
-        commands.append(("BACKGROUND", (0, r), (-1, r), HexColor(theme.tint)))
-    table.setStyle(TableStyle(commands))
+    if not any(kinds):               # stripes, unless the rows have styles of their own
+        for r in range(heads + 1, len(grid.rows), 2):
+            commands.append(("BACKGROUND", (0, r), (-1, r), HexColor(theme.tint)))
+    table.setStyle(TableStyle(commands + grid.commands))
     caption = ctx.caption("table", t.number, t.anchor, t.caption, short=t.short_caption)
+    continued = Paragraph(f"<b>{ctx.markup.text(ctx.labels['table'])} {t.number}</b> "
+                          f"({ctx.markup.text(ctx.labels.get('continued', 'continued'))})", s.caption)
     source = ctx.source_line(t.source)
-    captioned = carry_notes(CaptionedTable(caption, table, source), [caption, source])
-    captioned._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")
-    return [Spacer(0, theme.size * 0.3), captioned]
+    out = carry_notes(CaptionedTable(caption, table, source, continued, ctx.geo.text_height), [caption, source])
+    out._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")
+    return out
 
 
-def column_widths(t: RTable, total: float) -> list[float]:
-    """Given widths first; the rest shared by the length of their content."""
-    fixed = [total * w if isinstance(w, Percent) else w for w in t.widths]
-    free = total - sum(w for w in fixed if w)
-    lengths = []
+class Grid:
+    """The table's rows as they are built, with the spans and style commands they need."""
+
+    def __init__(self, columns: int):
+        self.columns = columns
+        self.rows: list[list] = []
+        self.commands: list = []
+        self.spans: dict = {}          # (row, column) -> (columns, rows), for the tags
+        self.row_headers: list[int] = []
+
+    def span(self, row: int, first: int, last: int, last_row: int | None = None) -> None:
+        """Cells from column `first` of `row` to column `last` of `last_row` (default: the same row) as one."""
+        last_row = row if last_row is None else last_row
+        if (last, last_row) == (first, row):
+            return
+        self.commands.append(("SPAN", (first, row), (last, last_row)))
+        self.spans[row, first] = (last - first + 1, last_row - row + 1)
+
+
+def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
+    if scale == 1:
+        return style
+    return ParagraphStyle(f"{style.name}_{scale:.3f}", style, fontSize=style.fontSize * scale,
+                          leading=style.leading * scale)
+
+
+def _hyphenation(style: ParagraphStyle, wanted: bool, body: ParagraphStyle) -> ParagraphStyle:
+    """Cells are not hyphenated unless their column asks (and the language has a dictionary)."""
+    lang = getattr(body, "hyphenationLang", None) if wanted else None
+    if getattr(style, "hyphenationLang", None) == lang:
+        return style
+    return ParagraphStyle(f"{style.name}_hy{int(wanted)}", style, hyphenationLang=lang)
+
+
+# ---------------------------------------------------------------- widths
+
+def _pieces(text: str, whole: bool) -> list[str]:
+    """What must stay on one line: the whole cell for numbers and dates, else each word."""
+    return [text] if whole and text else text.split()
+
+
+def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
+    """Every column's least and preferred width at 1 pt type (scale by the size): bold
+    rows in the bold face, a first cell with its indent; group rows span the table."""
+    out = []
+    kinds = t.row_kinds or [""] * len(t.cells)
+    indents = t.indents or [0] * len(t.cells)
     for i, header in enumerate(t.headers):
-        longest = max([len(header)] + [len(row[i]) for row in t.cells])
-        lengths.append(min(max(longest, 4), 60))
-    open_cols = [i for i, w in enumerate(fixed) if not w]
-    share = sum(lengths[i] for i in open_cols) or 1
-    return [fixed[i] if fixed[i] else max(free, 0) * lengths[i] / share for i in range(len(fixed))]
+        whole = t.kinds[i] in ("number", "date") if t.kinds else False
+        column_bold = bool(t.emphasis) and t.emphasis[i] == "bold"
+        texts = [(header, head_font, False, 0)]
+        for row, kind, level in zip(t.cells, kinds, indents):
+            if kind != "group":
+                bold = column_bold or kind in ("bold", "subtotal", "total")
+                texts.append((row[i], head_font if bold else cell_font, whole, level * INDENT_EMS if i == 0 else 0))
+        least, piece, preferred = 0.0, "", 0.0
+        for text, font, keep, indent in texts:
+            preferred = max(preferred, stringWidth(text, font, 1) + indent)
+            for p in _pieces(text, keep):
+                w = stringWidth(p, font, 1) + indent
+                if w > least:
+                    least, piece = w, p
+        out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece))
+    for label, first, last in t.header_groups:     # a spanning header's longest word fits its columns
+        words = label.split() or [""]
+        word = max(words, key=lambda w: stringWidth(w, head_font, 1))
+        share = (stringWidth(word, head_font, 1) + 2 * PAD_EMS) / (last - first + 1)
+        for m in out[first:last + 1]:
+            if share > m.least:
+                m.least, m.widest_piece = share, word
+            m.preferred = max(m.preferred, m.least)
+    return out
+
+
+def distribute(least: list[float], preferred: list[float], room: float) -> list[float] | None:
+    """Widths for columns sharing `room`, or None if their least widths do not fit."""
+    lo, hi = sum(least), sum(preferred)
+    if lo > room + 1e-6:
+        return None
+    if hi <= room:            # all on one line: the spare room in proportion to the preferred widths
+        return [p + (room - hi) * p / hi for p in preferred] if hi else [room / len(least)] * len(least)
+    share = (room - lo) / (hi - lo)
+    return [a + (b - a) * share for a, b in zip(least, preferred)]
+
+
+def fit(t: RTable, measures: list[Measure], size: float, total: float):
+    """(widths, type size) for the widest type from `size` down to FLOOR that lets the
+    columns fit `total`, or None."""
+    fixed = [total * w if isinstance(w, Percent) else w for w in (t.widths or [None] * len(measures))]
+    free = [i for i, w in enumerate(fixed) if not w]
+    room = total - sum(w for w in fixed if w)
+    candidate = size
+    while True:
+        least = [measures[i].least * candidate + SLACK for i in free]
+        preferred = [max(measures[i].preferred * candidate + SLACK, least[k]) for k, i in enumerate(free)]
+        shared = distribute(least, preferred, room) if free else []
+        if shared is not None and room >= -1e-6:
+            widths = list(fixed)
+            for k, i in enumerate(free):
+                widths[i] = shared[k]
+            return widths, candidate
+        if candidate <= FLOOR:
+            return None
+        candidate = max(FLOOR, round(candidate - STEP, 2))
+
+
+def too_wide(t: RTable, measures: list[Measure], total: float) -> str:
+    """The error for a table whose columns do not fit even at FLOOR."""
+    need = [m.least * FLOOR + SLACK for m in measures]
+    fixed = [total * w if isinstance(w, Percent) else w for w in (t.widths or [None] * len(measures))]
+    widths = [f or n for f, n in zip(fixed, need)]
+    over = sum(widths) - total
+    share = total / len(widths)
+    wide = sorted(((w - share, i) for i, w in enumerate(widths) if w > share), reverse=True)[:4]
+    named = ", ".join(f"'{t.headers[i]}' {widths[i] / CM:.1f} cm"
+                      + (f" (its longest piece '{measures[i].widest_piece}')" if not fixed[i] else " (its width:)")
+                      for _, i in wide)
+    return (f"the table's {len(widths)} columns need {sum(widths) / CM:.1f} cm even at {FLOOR:g} pt, "
+            f"{over / CM:.1f} cm more than the {total / CM:.1f} cm text width; the widest: {named}; "
+            f"choose fewer columns with 'columns:', shorten those cells, or add 'landscape: auto'")
+
+
+def _warn_broken_words(ctx, t: RTable, widths: list[float], measures: list[Measure], size: float) -> None:
+    """A column given a `width:` narrower than its longest piece breaks that piece: say so."""
+    for i, (w, m) in enumerate(zip(widths, measures)):
+        if m.least * size > w + 0.01:
+            ctx.warning(f"column '{t.headers[i]}' is {w / CM:.1f} cm wide (its width:) but '{m.widest_piece}' "
+                        f"needs {m.least * size / CM:.1f} cm; it is broken across lines")
 
 
 KIND = BlockKind("table", RTable, build, "Table")

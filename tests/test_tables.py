@@ -1,0 +1,395 @@
+"""Tables as a finance officer publishes them (issue 12): column widths from the
+content, so that numbers, dates, codes and names are never broken; smaller type,
+a landscape page or an error when the columns do not fit.
+
+Every test builds a real PDF and reads it back with pdfium."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from conftest import PdfText, describe, error_at, position, run_report, write
+
+NAMES = ["Northgate", "Riverside", "Old Town", "Harbour District", "Westfield", "Eastbrook Heights",
+         "Mill Lane", "Kingsbridge"]
+# key, label, format, and how Python's format() writes a value with it (what the cell must read)
+COLUMNS = [("code", "Code", None), ("name", "Ward", None), ("budget", "Budget 2025", ",.0f"),
+           ("actual", "Actual 2024", ",.2f"), ("change", "Change", "+.1%"), ("opened", "Opened", "%d %b %Y"),
+           ("share", "Share", ".1%"), ("staff", "Staff", ",d"), ("capex", "Capital", ",.0f"),
+           ("debt", "Debt", ",.2f"), ("ref", "Reference", None), ("rate", "Rate", ".2f")]
+
+
+def rows(n: int, seed: int = 4, ref_length: int = 1) -> list[dict]:
+    rnd = random.Random(seed)
+    out = []
+    for r in range(n):
+        out.append(dict(code=f"RB-{r + 1:04d}", name=rnd.choice(NAMES), budget=rnd.randint(100_000, 9_000_000),
+                        actual=round(rnd.uniform(-900_000, 9_000_000), 2), change=round(rnd.uniform(-.3, .3), 4),
+                        opened=dt.date(1990, 1, 1) + dt.timedelta(days=rnd.randint(0, 12000)),
+                        share=round(rnd.uniform(0, 1), 4), staff=rnd.randint(3, 25_000),
+                        capex=rnd.randint(10_000, 50_000_000), debt=round(rnd.uniform(-5e6, 5e6), 2),
+                        ref="-".join(f"GL{rnd.randint(100, 999)}/{rnd.randint(10, 99)}" for _ in range(ref_length)),
+                        rate=round(rnd.uniform(0, 12), 2)))
+    return out
+
+
+def expected(value, spec) -> str:
+    if spec is None:
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.strftime(spec)
+    return format(value, spec).replace("-", "\u2212")        # a true minus sign
+
+
+def table_yaml(data: list[dict], ncols: int, extra: str = "") -> str:
+    lines = ["report: {title: Ward finances, date: 2025-03-01}", "style: {toc: false, list_of_figures: false}",
+             "data:", "  wards:"]
+    for row in data:
+        cells = ", ".join(f"{k}: {row[k].isoformat() if isinstance(row[k], dt.date) else repr(row[k])}"
+                          for k, _, _ in COLUMNS[:ncols])
+        lines.append(f"    - {{{cells}}}")
+    lines += ["sections:", "  - title: Wards", "    content:", "      - table:", "          data: wards",
+              "          caption: Ward finances.", *(f"          {e}" for e in extra.splitlines() if e),
+              "          columns:"]
+    for key, label, spec in COLUMNS[:ncols]:
+        lines.append(f"            - {{key: {key}, label: {label!r}" + (f", format: {spec!r}" if spec else "") + "}")
+    return "\n".join(lines) + "\n"
+
+
+def build(tmp_path, text: str, name: str = "tables"):
+    data = write(tmp_path / f"{name}.yaml", text)
+    out = tmp_path / f"{name}.pdf"
+    return data, out, run_report(data.name, "-o", out.name, cwd=tmp_path)
+
+
+def one_line_boxes(pdf: PdfText, needle: str) -> list:
+    """Boxes of `needle` found on one line on any page (a text broken across lines is not found)."""
+    return [b for i in range(len(pdf)) for b in pdf.boxes(i, needle) if b[3] - b[1] < 14]
+
+
+@pytest.mark.parametrize("ncols", [7, 9, 12])
+def test_every_cell_of_a_wide_table_is_on_one_line_and_reads_as_formatted(tmp_path, ncols):
+    data = rows(14)
+    _, out, proc = build(tmp_path, table_yaml(data, ncols))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        for row in data:
+            for key, label, spec in COLUMNS[:ncols]:
+                text = expected(row[key], spec)
+                if key == "name":
+                    continue          # names may wrap at their space; checked below
+                assert one_line_boxes(pdf, text), f"{key} {text!r} is not on one line"
+        for name in {row["name"] for row in data}:     # no word of a name is broken or hyphenated
+            for word in name.split():
+                assert one_line_boxes(pdf, word), word
+        assert "\ufffe" not in "".join(pdf.raw_pages) and "\u00ad" not in "".join(pdf.raw_pages)
+    finally:
+        pdf.close()
+
+
+def test_a_table_too_wide_at_body_size_is_set_smaller_with_a_warning_at_its_line(tmp_path):
+    data, out, proc = build(tmp_path, table_yaml(rows(6), 12))
+    assert proc.returncode == 0, describe(proc)
+    line, _ = position(data.read_text(), "data: wards")
+    warning = [w for w in proc.stderr.splitlines() if w.startswith(f"{data.name}:{line}:") and "warning" in w]
+    assert warning and " pt" in warning[0] and "set at" in warning[0], proc.stderr
+
+
+def test_a_table_too_wide_even_in_small_type_is_an_error_naming_its_columns(tmp_path):
+    data, out, proc = build(tmp_path, table_yaml(rows(6, ref_length=6), 12))
+    message = error_at(proc, data, "data: wards", "'Reference'", "cm", "landscape: auto")
+    assert "too" in message or "more than" in message
+
+
+def test_landscape_auto_puts_a_table_too_wide_for_the_page_on_a_landscape_page(tmp_path):
+    data = rows(30, ref_length=4)
+    _, out, proc = build(tmp_path, table_yaml(data, 12, "landscape: auto"))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        sizes = [tuple(round(v) for v in page.get_size()) for page in pdf.doc]
+        turned = [i for i, (w, h) in enumerate(sizes) if w > h]
+        assert turned and sizes[0][0] < sizes[0][1], sizes
+        for row in data:
+            assert any(pdf.boxes(i, row["ref"]) for i in turned), row["ref"]
+        # the running head and the page number are on the landscape page too
+        assert any("Ward finances" in pdf.pages[i] and f"Page {i + 1} of {len(pdf)}" in pdf.pages[i] for i in turned)
+        # and the pages after it are upright again
+        assert sizes[-1][0] > sizes[-1][1] or turned[-1] == len(sizes) - 1
+    finally:
+        pdf.close()
+
+
+def test_a_cell_is_not_hyphenated_unless_its_column_asks(tmp_path):
+    text = """
+        report: {title: Notes, date: 2025-03-01, language: en}
+        style: {toc: false, list_of_figures: false}
+        data:
+          notes:
+            - {code: A-1, note: "Extraordinary intergovernmental reimbursements notwithstanding departmental responsibilities", amount: 12}
+        sections:
+          - title: Notes
+            content:
+              - table:
+                  data: notes
+                  columns:
+                    - {key: code, width: 2cm}
+                    - {key: note, width: 4cm}
+                    - {key: amount}
+        """
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        assert "\ufffe" not in "".join(pdf.raw_pages) and "\u00ad" not in "".join(pdf.raw_pages)
+        assert one_line_boxes(pdf, "intergovernmental")
+    finally:
+        pdf.close()
+
+
+def test_a_given_width_too_narrow_for_a_word_warns_that_it_is_broken(tmp_path):
+    text = """
+        report: {title: Notes, date: 2025-03-01}
+        style: {toc: false, list_of_figures: false}
+        data:
+          notes:
+            - {code: INTERGOVERNMENTAL-7, amount: 12}
+        sections:
+          - title: Notes
+            content:
+              - table:
+                  data: notes
+                  columns:
+                    - {key: code, width: 1cm}
+                    - {key: amount}
+        """
+    data, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    assert "INTERGOVERNMENTAL-7" in proc.stderr and "broken" in proc.stderr, proc.stderr
+
+
+# ---------------------------------------------------------------- one number formatter (report/formatting.py)
+
+FORMATS = """
+report: {{title: Formats, date: 2025-03-01, language: {language}}}
+style: {{toc: false, list_of_figures: false}}
+data:
+  totals: {{spend: 71400000, share: 0.256, change: -1234.5, seven: 7.0, debt: -1234567}}
+  lines:
+    - {{item: Roads, spend: 1234567.891, change: -0.0425, seven: 7.0, debt: -1234, big: 71400000}}
+    - {{item: Parks, spend: 250000, change: 0.1, seven: 12.25, debt: 5678, big: 1200000000}}
+sections:
+  - title: Numbers
+    content:
+      - "Spend {{{{ totals.spend | $,.1c }}}}; share {{{{ totals.share | .1% }}}}; change {{{{ totals.change | ,.2f }}}};
+        seven {{{{ totals.seven | .1f }}}}; debt {{{{ totals.debt | (,d) }}}}; grouped {{{{ totals.spend | ,d }}}}."
+      - table:
+          data: lines
+          columns:
+            - {{key: item, label: ""}}
+            - {{key: spend, label: Spend, format: ",.2f"}}
+            - {{key: change, label: Change, format: "+.1%"}}
+            - {{key: seven, label: Seven, format: ".1f"}}
+            - {{key: debt, label: Debt, format: "(,d)"}}
+            - {{key: big, label: Big, format: "$,.1c"}}
+"""
+
+
+def test_one_formatter_in_text_and_tables_in_english(tmp_path):
+    _, out, proc = build(tmp_path, FORMATS.format(language="en"))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        text = pdf.all
+        assert "Spend $71.4M; share 25.6%; change \u22121,234.50; seven 7.0; debt (1,234,567); grouped 71,400,000." \
+            in text, text
+        for cell in ("1,234,567.89", "250,000.00", "\u22124.2%", "+10.0%", "7.0", "12.2", "(1,234)", "5,678",
+                     "$71.4M", "$1.2B"):
+            assert one_line_boxes(pdf, cell), cell
+        assert "item" not in text                     # label: "" is an empty header
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("language, expect", [
+    ("de", ["71,4\u00a0Mio.", "25,6\u00a0%", "\u22121.234,50", "seven 7,0", "(1.234.567)", "71.400.000",
+            "1.234.567,89", "250.000,00"]),
+    ("cs", ["25,6\u00a0%", "\u22121\u00a0234,50", "seven 7,0", "71\u00a0400\u00a0000", "1\u00a0234\u00a0567,89"]),
+])
+def test_numbers_follow_the_report_language(tmp_path, language, expect):
+    _, out, proc = build(tmp_path, FORMATS.format(language=language))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        raw = " ".join(p.replace("\r", "").replace("\n", " ") for p in pdf.raw_pages)
+        raw_nbsp = " ".join(page.get_textpage().get_text_range() for page in pdf.doc)
+        for e in expect:
+            assert e in raw_nbsp or e.replace("\u00a0", " ") in raw, (e, raw)
+    finally:
+        pdf.close()
+
+
+# ---------------------------------------------------------------- structured tables
+
+STATEMENT = """
+report: {title: Statement of net position, date: 2025-03-01}
+style: {toc: false, list_of_figures: false}
+data:
+  st:
+    - {item: "Assets:", kind: group}
+    - {item: Cash and investments, lvl: 1, y2024: 1234567, y2023: 1100000, chg: 134567, pct: 0.1223}
+    - {item: Receivables, lvl: 1, y2024: 45000, y2023: 60000, chg: -15000, pct: -0.25}
+    - {item: Total assets, kind: total, y2024: 1279567, y2023: 1160000, chg: 119567, pct: 0.103}
+    - {item: "Liabilities:", kind: group}
+    - {item: Accounts payable, lvl: 1, y2024: 20000, y2023: 25000, chg: -5000, pct: -0.2}
+    - {item: Pension (forecast), lvl: 2, y2024: "n/a", y2023: 30000, chg: "–", pct: "–", kind: muted}
+    - {item: Subtotal, kind: subtotal, y2024: 20000, y2023: 55000, chg: -35000, pct: -0.636}
+sections:
+  - title: Statement
+    content:
+      - table:
+          data: st
+          row_style: kind
+          indent: lvl
+          caption: Statement of net position.
+          source: Invented figures.
+          header_groups:
+            - {label: "Increase/(Decrease)", columns: [chg, pct]}
+          columns:
+            - {key: item, label: ""}
+            - {key: y2024, label: "2024", format: "(,d"}
+            - {key: y2023, label: "2023", format: "(,d", emphasis: bold}
+            - {key: chg, label: "$", format: "(,d"}
+            - {key: pct, label: "%", format: "(.1%"}
+"""
+
+
+def structure(pdf_path) -> list[tuple[str, dict, str]]:
+    """(role, table attributes, text) of every TH and TD in the structure tree, in order."""
+    import pikepdf
+    out = []
+    with pikepdf.open(pdf_path) as doc:
+        def walk(node):
+            if isinstance(node, pikepdf.Array):
+                for k in node:
+                    walk(k)
+                return
+            if not isinstance(node, pikepdf.Dictionary):
+                return
+            role = str(node.get("/S", ""))[1:]
+            if role in ("TH", "TD"):
+                attrs = node.get("/A")
+                a = {str(k)[1:]: (str(v)[1:] if isinstance(v, pikepdf.Name) else int(v))
+                     for k, v in attrs.items() if k != "/O"} if isinstance(attrs, pikepdf.Dictionary) else {}
+                out.append((role, a))
+            if "/K" in node:
+                walk(node.K)
+        walk(doc.Root.StructTreeRoot.K)
+    return out
+
+
+def test_a_statement_with_spanned_headers_group_rows_totals_and_accounting_negatives(tmp_path):
+    data, out, proc = build(tmp_path, STATEMENT)
+    assert proc.returncode == 0, describe(proc)
+    assert "warning" not in proc.stderr, proc.stderr          # n/a and – cells are not applicable, silently
+    pdf = PdfText(out)
+    try:
+        lines = [ln for i in range(len(pdf)) for ln in pdf.lines(i)]
+        assert "Increase/(Decrease)" in lines, lines         # alone on its header row, over its two columns
+        assert "20242023$%" in ["".join(ln.split()) for ln in lines], lines   # one header row below it
+        assert "Assets:" in lines and "Liabilities:" in lines  # group rows on their own
+        assert "Receivables 45,000 60,000 (15,000) (25.0%)" in lines, lines
+        assert "Pension (forecast) n/a 30,000 – –" in lines, lines
+        assert "Subtotal 20,000 55,000 (35,000) (63.6%)" in lines, lines
+        # the sub-items are indented, more at level 2
+        x = {name: pdf.boxes(1, name)[0][0] for name in ("Total assets", "Receivables", "Pension (forecast)")}
+        assert x["Total assets"] < x["Receivables"] < x["Pension (forecast)"], x
+    finally:
+        pdf.close()
+    cells = structure(out)
+    heads = [a for role, a in cells if role == "TH"]
+    assert {"Scope": "Column", "ColSpan": 2} in heads                      # Increase/(Decrease)
+    assert sum(1 for a in heads if a == {"Scope": "Column", "RowSpan": 2}) == 3  # "", 2024, 2023 over both rows
+    assert sum(1 for a in heads if a == {"Scope": "Row", "ColSpan": 5}) == 2     # the group rows
+
+
+def test_a_long_table_says_continued_on_later_pages_and_keeps_its_source_with_the_last_rows(tmp_path):
+    data = rows(120)
+    text = table_yaml(data, 7, "source: Invented figures.")
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        pages = [i for i in range(len(pdf)) if "Ward finances." in pdf.pages[i] or "(continued)" in pdf.pages[i]]
+        assert len(pages) >= 3, pdf.pages
+        assert "Table 1. Ward finances." in pdf.pages[pages[0]]
+        for i in pages[1:]:
+            assert "Table 1 (continued)" in pdf.pages[i], pdf.pages[i]
+        last = data[-1]["code"]
+        assert any(pdf.boxes(pages[-1], last)) and "Source: Invented figures." in pdf.pages[pages[-1]]
+        # every row once (the header repeats, the rows do not)
+        assert sum(len(pdf.boxes(i, row["code"])) for i in pages for row in data) == len(data)
+    finally:
+        pdf.close()
+
+
+def test_transpose_draws_a_charts_dataset_on_its_side(tmp_path):
+    text = """
+        report: {title: Revenue, date: 2025-03-01}
+        style: {toc: false, list_of_figures: false}
+        data:
+          rev:
+            - {year: 2021, taxes: 41.2, fees: 12.5}
+            - {year: 2022, taxes: 43.0, fees: -12.9}
+        sections:
+          - title: Revenue
+            content:
+              - figure: {chart: bar, data: rev, x: year, y: [taxes, fees], caption: Revenue.}
+              - table:
+                  data: rev
+                  transpose: true
+                  columns:
+                    - {key: year, label: Source}
+                    - {key: taxes, label: Taxes, format: ".1f"}
+                    - {key: fees, label: Fees, format: ".1f"}
+        """
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        lines = [ln for i in range(len(pdf)) for ln in pdf.lines(i)]
+        assert "Source 2021 2022" in lines and "Taxes 41.2 43.0" in lines and "Fees 12.5 \u221212.9" in lines, lines
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("change, needle, words", [
+    ("kind: total,", "kind: totl,", ["'totl'", "subtotal"]),
+    ("columns: [chg, pct]", "columns: [y2024, pct]", ["neighbouring"]),
+])
+def test_structured_table_mistakes_are_errors_at_their_line(tmp_path, change, needle, words):
+    text = STATEMENT.replace(change, needle, 1)
+    data, out, proc = build(tmp_path, text)
+    error_at(proc, data, needle, *words)
+
+
+def test_the_budget_example_builds_without_warnings_and_reads_as_a_statement(tmp_path):
+    from conftest import ROOT
+    out = tmp_path / "budget.pdf"
+    proc = run_report(ROOT / "data" / "budget.yaml", "-o", out)
+    assert proc.returncode == 0 and "warning" not in proc.stderr, describe(proc)
+    pdf = PdfText(out)
+    try:
+        lines = [ln for i in range(len(pdf)) for ln in pdf.lines(i)]
+        for line in ("Parks and Recreation 210 14,920 14,480 (440) (2.9%)",
+                     "Total general fund 216,930 223,600 6,670 3.1%",
+                     "Unassigned 38,200 33,500", "Unearned revenue 3,210 –",
+                     "Property taxes 118.4 124.0 128.8",
+                     "CIP-25-015 Kingsbridge bridge deck repair 04 Nov 2024 Aug 2026 $14.9M $2.24M 15%"):
+            assert line in lines, (line, lines)
+        assert "Increase/(Decrease)" in " ".join(lines) and "$223.6M" in pdf.all
+    finally:
+        pdf.close()
