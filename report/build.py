@@ -144,11 +144,9 @@ def _epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _archive(tmp: Path, resolved, pdfa: bool, diags: Diagnostics, attach: bool = True) -> None:
-    """Structure tree (tagged PDF), XMP, the attached datasets and PDF/A-2b (3b with attachments),
-    written into the temporary file."""
-    from .layout.tagging import take
-    record = take(tmp)
+def _archive(tmp: Path, resolved, record, pdfa: bool, diags: Diagnostics, attach: bool = True) -> None:
+    """Structure tree (from layout's tag record), XMP, the attached datasets and PDF/A-2b
+    (3b with attachments), written into the temporary file."""
     files = ()
     if attach:
         from .attachments import collect
@@ -279,13 +277,13 @@ def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result
         breaks = Session(Store(cache_root(opts) / "layout", "layout") if opts.use_cache else None,
                          str(data_path.resolve()), [face.path for face in theme.all_faces()])
         with _epoch(source_epoch(resolved.doc.report.date)), breaks, patched():
-            pages, passes, layout = write_pdf(tmp, resolved, charts, theme, geo, diags, opts.print_edition,
+            pages, passes, layout, record = write_pdf(tmp, resolved, charts, theme, geo, diags, opts.print_edition,
                                               progress=progress)
         charts.wait()
         chart_warnings(resolved, charts, theme, diags)
         diags.raise_if_errors()          # --strict: layout and chart warnings stop the build too
         progress("write", 0, 0)
-        _archive(tmp, resolved, opts.pdfa, diags, opts.attach)
+        _archive(tmp, resolved, record, opts.pdfa, diags, opts.attach)
         _readable(tmp)
         _replace(tmp, out_path)
         if changes_text is not None and opts.changes_summary:
@@ -293,8 +291,6 @@ def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result
     finally:
         charts.close()
         if tmp is not None:
-            from .layout.tagging import take
-            take(tmp)           # a build stopped before _archive leaves no record behind
             if tmp.exists():
                 tmp.unlink()
     timings["layout+write"] = time.perf_counter() - t0

@@ -417,28 +417,31 @@ class _Resolve:
         return f"{chapter}.{self.paragraphs[chapter]}"
 
     def block(self, block):
-        kind, v = block.kind, block.value
-        if kind == "text":
-            return RText(self.blocks(v, block.mark, block.path), v, block.mark, block.path)
-        if kind == "page_break":
-            return RPageBreak()
-        if kind == "callout":
-            return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
-        if kind == "key_figures":
-            columns = grid_columns(len(v.items), v.columns)
-            return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
-                                 self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
-                                 self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v.items],
-                               block.mark, block.path, columns,
-                               [self.sparkline(k.sparkline, columns) if k.sparkline else None for k in v.items])
-        if kind == "glossary":
-            return RGlossary([(t.term, self.inline(t.definition, t.mark_of("definition"), f"{t.path}.definition"))
-                              for t in v], block.mark, block.path)
-        if kind == "figure":
-            return self.figure(v)
-        if kind == "table":
-            return self.table(v)
-        raise AssertionError(kind)
+        """The resolved block, by the table of block kinds (BLOCKS, after this class)."""
+        return BLOCKS[block.kind][1](self, block)
+
+    def text_block(self, block) -> RText:
+        return RText(self.blocks(block.value, block.mark, block.path), block.value, block.mark, block.path)
+
+    def page_break(self, block) -> RPageBreak:
+        return RPageBreak()
+
+    def callout(self, block) -> RCallout:
+        v = block.value
+        return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
+
+    def key_figures(self, block) -> RKeyFigures:
+        v = block.value
+        columns = grid_columns(len(v.items), v.columns)
+        return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
+                             self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
+                             self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v.items],
+                           block.mark, block.path, columns,
+                           [self.sparkline(k.sparkline, columns) if k.sparkline else None for k in v.items])
+
+    def glossary(self, block) -> RGlossary:
+        return RGlossary([(t.term, self.inline(t.definition, t.mark_of("definition"), f"{t.path}.definition"))
+                          for t in block.value], block.mark, block.path)
 
     # -- datasets
     def failed(self, name: str) -> bool:
@@ -837,6 +840,19 @@ def _letters(n: int) -> str:
         n, r = divmod(n - 1, 26)
         out = chr(65 + r) + out
     return out
+
+
+# Block kinds: what resolve makes of each (model.Block.KINDS declares their keys, layout/blocks/
+# their layout and tagging role; tests/test_block_kinds.py checks that the three tables agree).
+BLOCKS: dict[str, tuple[type, object]] = {
+    "text": (RText, _Resolve.text_block),
+    "figure": (RFigure, lambda r, block: r.figure(block.value)),
+    "table": (RTable, lambda r, block: r.table(block.value)),
+    "key_figures": (RKeyFigures, _Resolve.key_figures),
+    "callout": (RCallout, _Resolve.callout),
+    "glossary": (RGlossary, _Resolve.glossary),
+    "page_break": (RPageBreak, _Resolve.page_break),
+}
 
 
 class _ChartEnv:

@@ -161,28 +161,51 @@ def load_family(name: str, font_dir: Path = FONT_DIR, cache_root: Path | None = 
     return FontFamily(name, **faces)
 
 
-_registered: set[str] = set()
+class FontRegistry:
+    """The one record of which font files ReportLab and matplotlib know in this process.
+    Both libraries keep registered fonts process-wide, so this record is too; it holds
+    what the libraries were told, nothing of any one build."""
+
+    def __init__(self):
+        self.reportlab_names: set[str] = set()     # face names registered with ReportLab
+        self.matplotlib_paths: set[str] = set()    # font files added to matplotlib's font manager
+
+    def knows(self, name: str) -> bool:
+        return name in self.reportlab_names
+
+    def reportlab(self, faces: list[FontFace], family: FontFamily | None = None) -> None:
+        """Register TrueType faces (once per process) so paragraphs and canvases can use them."""
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+        for face in faces:
+            if face.name not in self.reportlab_names:
+                try:
+                    font = TTFont(face.name, str(face.path))
+                except Exception as e:      # ReportLab refuses some files fontTools reads
+                    from .diagnostics import Diagnostic, InputError, Mark
+                    raise InputError([Diagnostic(Mark(_shown(face.path), 1, 1), "",
+                                                 f"cannot use this font file ({str(e)[:80]}); replace or remove it")]) from None
+                _mend_trailing_advances(font.face)
+                pdfmetrics.registerFont(font)
+                self.reportlab_names.add(face.name)
+        if family is not None:
+            pdfmetrics.registerFontFamily(
+                family.regular.name, normal=family.regular.name, bold=family.bold.name,
+                italic=family.italic.name, boldItalic=family.bold_italic.name)
+
+    def matplotlib(self, paths: list[str]) -> None:
+        """Add font files to matplotlib's font manager (once per process per file)."""
+        if self.matplotlib_paths.issuperset(paths):
+            return
+        from matplotlib import font_manager
+        known = {str(f.fname) for f in font_manager.fontManager.ttflist}
+        for path in paths:
+            if path not in self.matplotlib_paths and path not in known:
+                font_manager.fontManager.addfont(path)
+            self.matplotlib_paths.add(path)
 
 
-def register_with_reportlab(faces: list[FontFace], family: FontFamily | None = None) -> None:
-    """Register TrueType faces (once per process) so paragraphs and canvases can use them."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    for face in faces:
-        if face.name not in _registered:
-            try:
-                font = TTFont(face.name, str(face.path))
-            except Exception as e:      # ReportLab refuses some files fontTools reads
-                from .diagnostics import Diagnostic, InputError, Mark
-                raise InputError([Diagnostic(Mark(_shown(face.path), 1, 1), "",
-                                             f"cannot use this font file ({str(e)[:80]}); replace or remove it")]) from None
-            _mend_trailing_advances(font.face)
-            pdfmetrics.registerFont(font)
-            _registered.add(face.name)
-    if family is not None:
-        pdfmetrics.registerFontFamily(
-            family.regular.name, normal=family.regular.name, bold=family.bold.name,
-            italic=family.italic.name, boldItalic=family.bold_italic.name)
+FONTS = FontRegistry()
 
 
 def _shown(path: Path) -> str:
@@ -236,13 +259,13 @@ class Theme:
     def register(self) -> None:
         """Register the main family; other faces are registered when first used (see `ensure`),
         since parsing a TrueType file costs ~40 ms and most briefings never need a fallback."""
-        register_with_reportlab(list(self.family.faces()), self.family)
+        FONTS.reportlab(list(self.family.faces()), self.family)
 
     def ensure(self, name: str) -> str:
         """Register the face called `name` (mono or a fallback) if it is not yet; returns `name`."""
-        if name not in _registered:
+        if not FONTS.knows(name):
             face = next(f for f in self.all_faces() if f.name == name)
-            register_with_reportlab([face])
+            FONTS.reportlab([face])
             if face not in self.family.faces():
                 # A single face acts as its own bold and italic, so <b> around a fallback run works.
                 from reportlab.pdfbase import pdfmetrics

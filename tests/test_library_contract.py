@@ -125,6 +125,23 @@ def test_private_library_names_are_used_only_in_the_walls():
     assert not found, "private library names outside the walls:\n" + "\n".join(found)
 
 
+# `x._name = ...` or `x.footnotes = ...` on anything but self or cls itself, or any use of __dict__
+_SIDE_CHANNEL = re.compile(r"^\s*(?!(self|cls)\.\w+\s*=)[A-Za-z_][\w.\[\]]*\.(_[a-z]\w*|footnotes)\s*=[^=]|__dict__")
+
+
+def test_flowables_carry_the_projects_data_only_in_their_record():
+    """What the project hangs on a ReportLab object (a block's place, alt text, footnotes,
+    structure elements) goes into its one record (report/layout/attached.py), never into
+    loose attributes such as `f._alt = ...` or `f.footnotes = ...`, which nothing reads."""
+    exempt = WALLS | {ROOT / "report" / "layout" / "attached.py",
+                      ROOT / "report" / "layout" / "linebreaks.py"}   # its memo keys: `_briefing_lines_*`
+    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+             for path in _sources() if path not in exempt
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if _SIDE_CHANNEL.search(line.split("#", 1)[0])]
+    assert not found, "set these with attached.attach(flowable, ...):\n" + "\n".join(found)
+
+
 def test_reportlab_uses_its_c_accelerator():
     """rl_accel is a dependency: ReportLab's string widths and number formatting come from
     it (the pure-Python fallbacks are about half of a layout pass, with the same output)."""

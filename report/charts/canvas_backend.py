@@ -327,7 +327,6 @@ RASTER_DPI = 200         # images, rasterized artists and Gouraud shading
 HATCH_TILE = 72.0        # matplotlib's PDF backend repeats hatches in 72 pt cells
 _CAPS = {"butt": 0, "round": 1, "projecting": 2}
 _JOINS = {"miter": 0, "round": 1, "bevel": 2}
-_prepared: set[str] = set()
 _GENERIC = frozenset({"serif", "sans-serif", "sans serif", "sans", "cursive", "fantasy", "monospace"})
 # Font height metrics by font properties, shared by every recording renderer of
 # the process (a chart is drawn by a new renderer, in the same few fonts).
@@ -357,16 +356,9 @@ def _cached(key, compute):
 
 
 def prepare_matplotlib(theme) -> None:
-    """Make the theme's font files known to matplotlib (once per process)."""
-    paths = [str(face.path) for face in theme.all_faces()]
-    if _prepared.issuperset(paths):
-        return
-    from matplotlib import font_manager
-    known = {str(f.fname) for f in font_manager.fontManager.ttflist}
-    for path in paths:
-        if path not in _prepared and path not in known:
-            font_manager.fontManager.addfont(path)
-        _prepared.add(path)
+    """Make the theme's font files known to matplotlib (theme.FONTS: once per process)."""
+    from ..theme import FONTS
+    FONTS.matplotlib([str(face.path) for face in theme.all_faces()])
 
 
 def record(fig, theme) -> Recording:

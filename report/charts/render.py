@@ -9,18 +9,15 @@ from pathlib import Path
 from .kinds import KINDS
 
 SVG_HASHSALT = "briefing-report"   # fixed ids in SVG output
-_added_fonts: set[str] = set()
 
 
 def _register_fonts(theme) -> list[str]:
-    """Make the theme's font files known to matplotlib (once per process per file);
+    """Make the theme's font files known to matplotlib (theme.FONTS, once per process per file);
     return the family names of the fallback faces."""
     from matplotlib import font_manager
-    for face in theme.all_faces():
-        path = str(face.path)
-        if path not in _added_fonts:
-            font_manager.fontManager.addfont(path)
-            _added_fonts.add(path)
+
+    from ..theme import FONTS
+    FONTS.matplotlib([str(face.path) for face in theme.all_faces()])
     names = [font_manager.get_font(str(f.path)).family_name for f in theme.fallbacks]
     return [n for n in dict.fromkeys(names) if n != theme.family.name]
 

@@ -38,7 +38,6 @@ NAMES = [
     (Canvas, "_absRect", "a rectangle in page coordinates under the current transform"),
     (Canvas, "_annotationrefs", "the page's annotations so far: a link's index for /StructParent"),
     (Canvas, "_addAnnotation", "the one call every link annotation goes through"),
-    (Canvas, "_filename", "which output a canvas writes, to file its tag record under"),
     (Frame, "_reset", "called as a frame starts a page: notes of the last page go"),
     (Frame, "_add", "what Frame.add is bound to: placing a flowable"),
     (Frame, "_y", "where the next flowable goes"),
@@ -128,10 +127,6 @@ def page_box(flowable: Flowable, canv, x: float, y: float, _sW: float, w: float,
 
 def annotation_count(canv) -> int:
     return len(canv._annotationrefs)
-
-
-def canvas_filename(canv) -> str:
-    return str(canv._filename)
 
 
 class AnnotatingCanvas(Canvas):

@@ -17,6 +17,7 @@ from ..diagnostics import Diagnostics, Mark
 from ..geometry import Geometry
 from ..load import YStr
 from ..resolve import Resolved
+from .attached import attach
 from .flowables import Caption
 from .styles import Markup, Styles
 from .tagging import group
@@ -97,7 +98,7 @@ class LayoutContext:
         """Footnotes cited in `runs` go to the foot of the page where `flowable` lands."""
         numbers = md.cited(runs)
         if numbers:
-            flowable.footnotes = [self.note(n) for n in dict.fromkeys(numbers)]
+            attach(flowable, footnotes=tuple(self.note(n) for n in dict.fromkeys(numbers)))
         return flowable
 
     def note(self, number: int) -> Paragraph:
@@ -111,7 +112,7 @@ class LayoutContext:
             anchor = note.anchor if note else f"fn-{number}"
             self.notes[number] = Paragraph(f'<a name="{anchor}"/>{number}\u2002{first}', self.styles.note)
             if self.styles.language != self.resolved.doc.report.language:
-                self.notes[number]._lang = self.styles.language     # cited in a section in another language
+                attach(self.notes[number], lang=self.styles.language)     # cited in a section in another language
         return self.notes[number]
 
     # -- Markdown blocks (paragraphs, code, quotes, lists)
@@ -126,7 +127,7 @@ class LayoutContext:
         cited = sorted(set(_cited(b)))
         if cited and out:
             # The frame prints these at the foot of the page where the block lands.
-            out[0].footnotes = [self.note(n) for n in cited]
+            attach(out[0], footnotes=tuple(self.note(n) for n in cited))
         return out
 
     def markdown_flowables(self, b, style, number: str | None = None) -> list:

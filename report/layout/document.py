@@ -10,6 +10,7 @@ from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..diagnostics import Diagnostic, Diagnostics, InputError
+from .attached import attached
 from .flowables import Caption, CaptionedTable, Heading, NoteFrame
 from .pages import BLEED, CROP_BORDER, Furniture, page_templates
 from .story import build_story
@@ -63,13 +64,13 @@ class BriefingDoc(rl.DocTemplate):
         return self.h1_on_page.get(page) or self.h1_at_start.get(page, "")
 
     def handle_flowable(self, flowables):
-        place = getattr(flowables[0], "_place", None) if flowables else None
+        place = attached(flowables[0]).place if flowables else None
         if place:                  # parts split off a block have none: the block's place holds
             self.current_place = place
         super().handle_flowable(flowables)
 
     def afterFlowable(self, flowable):
-        origin = getattr(flowable, "_origin", None)
+        origin = attached(flowable).origin
         if origin:
             if self.page != self.last_page and self.last_page:
                 mark, path, label = origin
@@ -103,7 +104,8 @@ class BriefingDoc(rl.DocTemplate):
 
 
 def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
-    """Lay out and write; returns (pages, passes). Layout problems become diagnostics."""
+    """Lay out and write; returns (pages, passes, layout notes, tag record or None).
+    Layout problems become diagnostics."""
     meta = resolved.doc.report
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
@@ -134,13 +136,14 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
         story.insert(0, NextPageTemplate("even"))
     if progress:      # ReportLab reports ('PASS', n) as each pass starts
         doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)
+    saved = []        # the record of the pass that was written (each pass has its canvas)
     try:
         with text_layer.patched(), tagging.patched() if tagged else contextlib.nullcontext():
             passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
-                                    **({"canvasmaker": tagging.TaggingCanvas} if tagged else {}))
+                                    **({"canvasmaker": tagging.canvas_maker(saved.append)} if tagged else {}))
     except LayoutError as e:
         raise InputError([_layout_diag(doc.current_place, str(e))]) from None
-    return doc.page, passes, doc.layout_notes
+    return doc.page, passes, doc.layout_notes, (saved[-1] if saved else None)
 
 
 _TOO_LARGE = re.compile(r"\(([\d.]+) x ([\d.]+)\) too large on page (\d+) in frame '[^']*'\(([\d.]+) x ([\d.]+)")

@@ -8,6 +8,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from . import _reportlab as rl
+from .attached import attach, attached
 from .tagging import TableTagger, artifact
 
 
@@ -202,16 +203,16 @@ def key_figures_box(cells: list[list], theme, width: float, per_row: int) -> Tab
 
 def carry_notes(container, parts):
     """Give a box the footnotes cited inside it: the frame only sees the box."""
-    notes = [n for p in parts for n in getattr(p, "footnotes", ())]
+    notes = [n for p in parts for n in attached(p).footnotes]
     if notes:
-        container.footnotes = list(dict.fromkeys(notes))
+        attach(container, footnotes=tuple(dict.fromkeys(notes)))
     return container
 
 
 class NoteFrame(rl.HookedFrame):
     """A frame that prints footnotes at its foot, on the page where they are cited.
 
-    A flowable with a `footnotes` list is placed only if it and its notes fit:
+    A flowable with footnotes (attached.py) is placed only if it and its notes fit:
     the frame's bottom rises by the notes' height, and the notes are drawn when
     the page ends. A note cited again later is not printed twice.
     """
@@ -230,7 +231,7 @@ class NoteFrame(rl.HookedFrame):
         self.placed = set()
 
     def pending(self, flowable) -> list:
-        return [n for n in getattr(flowable, "footnotes", ()) if id(n) not in self.placed and n not in self.notes]
+        return [n for n in attached(flowable).footnotes if id(n) not in self.placed and n not in self.notes]
 
     def notes_height(self, notes) -> float:
         h = sum(n.wrap(*self.available())[1] + n.getSpaceAfter() for n in notes)
@@ -260,7 +261,7 @@ class NoteFrame(rl.HookedFrame):
         finally:
             self.raise_bottom(-extra)
         if parts:       # the notes go with the first part, where the text starts
-            parts[0].footnotes = list(getattr(flowable, "footnotes", ()))
+            attach(parts[0], footnotes=attached(flowable).footnotes)
         return parts
 
     def draw_notes(self, canv):

@@ -6,6 +6,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from .attached import attach
 from .flowables import boxed, carry_notes, font_command
 from .tagging import TableTagger
 from .images import image
@@ -51,7 +52,7 @@ def title_block(ctx) -> list:
     if r.logo:
         logo_w = geo.text_width * 0.22
         logo = image(ctx, r.logo, logo_w, theme.size * 6, "RIGHT")
-        logo._alt = f"{meta.organization} logo" if meta.organization else "Logo"
+        attach(logo, alt=f"{meta.organization} logo" if meta.organization else "Logo")
         cells, widths = [text, [logo]], [geo.text_width - logo_w, logo_w]
     block = Table([cells], colWidths=widths, renderCB=TableTagger("layout"), hAlign="LEFT")
     block.setStyle(TableStyle([*font_command(theme), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -67,7 +68,7 @@ def cover(ctx) -> list:
     out = [Spacer(0, geo.text_height * 0.22)]
     if r.logo:
         logo = image(ctx, r.logo, geo.text_width * 0.3, geo.text_height * 0.12, "LEFT")
-        logo._alt = f"{meta.organization} logo" if meta.organization else "Logo"
+        attach(logo, alt=f"{meta.organization} logo" if meta.organization else "Logo")
         out += [logo, Spacer(0, s.body.fontSize * 2)]
     out.append(ctx.plain(meta.title, s.cover_title))
     if meta.subtitle:

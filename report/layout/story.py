@@ -13,6 +13,7 @@ from reportlab.platypus import CondPageBreak, PageBreak
 from ..diagnostics import Diagnostics
 from ..geometry import Geometry
 from ..resolve import RSection, Resolved
+from .attached import attach, attach_missing
 from .blocks import lay_out
 from .context import LayoutContext
 from .flowables import Heading
@@ -50,16 +51,16 @@ def section(ctx: LayoutContext, sec: RSection, sect: Tag | None = None) -> list:
     if sec.level == 1 and not sec.new_page:
         out.append(CondPageBreak(ctx.geo.text_height * 0.18))
     out.append(heading)
-    heading._place = (sec.mark, f"{sec.path}.title", "the heading", "heading")
+    attach(heading, place=(sec.mark, f"{sec.path}.title", "the heading", "heading"))
     for block in sec.blocks:
         flowables = lay_out(ctx, block)
         place = (getattr(block, "mark", None) or sec.mark, getattr(block, "path", ""), *_what(ctx, block))
         for f in flowables:      # where a layout failure is reported (document.py)
-            f._place = place
+            attach(f, place=place)
         out.extend(flowables)
     if sect is not None:
         for f in out:
-            f.__dict__.setdefault("_sect", sect)
+            attach_missing(f, section=sect)
     for child in sec.children:
         out.extend(section(ctx, child, sect))
     return out

@@ -13,7 +13,8 @@ layout pass draws, and report/archive.py turns the record into a
   backgrounds, repeated header rows and crop marks go in `/Artifact BMC … EMC`.
 - What was drawn is kept ON THE CANVAS (`canvas.tag_record`): multiBuild makes a new
   canvas per pass, so only the pass that is saved counts. `TaggingCanvas.save`
-  files the record under the output file name for `take()`.
+  hands the record to the build that made the canvas (`canvas_maker(on_save)`);
+  write_pdf returns it. Nothing of one build stays in the module.
 - Marked-content sequences never nest: a tagged flowable drawn inside another
   one's sequence (a note drawn inside the artifact around the footnote rule, a
   paragraph in a box) closes the outer sequence and reopens it afterwards.
@@ -36,18 +37,14 @@ from reportlab.platypus.flowables import DDIndenter, Image, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import _reportlab as rl
+from .attached import attach, attach_missing, attached
 
-RECORDS: dict[str, "TagRecord"] = {}       # output file name -> record of the pass that was saved
 LANG_MARK = "lang"     # the <onDraw> callback that brackets a passage in another language (styles.Markup)
 
 
 def enabled() -> bool:
     """Tagging is on unless REPORT_UNTAGGED=1 (a switch for measuring its cost)."""
     return os.environ.get("REPORT_UNTAGGED", "") not in ("1", "true", "yes")
-
-
-def take(filename) -> "TagRecord | None":
-    return RECORDS.pop(str(filename), None)
 
 
 class TaggingError(RuntimeError):
@@ -202,8 +199,9 @@ def _plain_text(p: Paragraph) -> str:
 class TaggingCanvas(rl.AnnotatingCanvas):
     """A canvas that carries its TagRecord, marks crop marks as artifacts and tags link annotations."""
 
-    def __init__(self, *a, **kw):
+    def __init__(self, *a, on_save=None, **kw):
         super().__init__(*a, **kw)
+        self.on_save = on_save         # called with the record of the pass that is saved
         self.tag_record = TagRecord()
         self.in_show_page = False
         self.link_target = None
@@ -246,8 +244,16 @@ class TaggingCanvas(rl.AnnotatingCanvas):
 
     def save(self):
         self.tag_record.close_all(self)
-        RECORDS[rl.canvas_filename(self)] = self.tag_record
+        if self.on_save is not None:
+            self.on_save(self.tag_record)
         super().save()
+
+
+def canvas_maker(on_save):
+    """multiBuild's canvasmaker: TaggingCanvases that hand their record to `on_save` when saved."""
+    def make(*a, **kw):
+        return TaggingCanvas(*a, on_save=on_save, **kw)
+    return make
 
 
 class _InText:
@@ -307,7 +313,7 @@ def group(flowables: list, role: str) -> list:
     """Put these story flowables in one grouping element (BlockQuote, Div …); returns them."""
     tag = Tag(role)
     for f in flowables:
-        f.__dict__.setdefault("_tag_group", tag)
+        attach_missing(f, group=tag)
     return flowables
 
 
@@ -319,7 +325,7 @@ def _hooks() -> list:
 
     def drawOn(self, canvas, x, y, _sW=0):
         rec = getattr(canvas, "tag_record", None)
-        tag = self.__dict__.get("_tag") if rec is not None else None
+        tag = attached(self).tag if rec is not None else None
         if tag is None:
             return flowable_draw_on(self, canvas, x, y, _sW)
         rec.begin(canvas, tag, self)
@@ -339,13 +345,12 @@ def _hooks() -> list:
 
     def split(self, availWidth, availHeight):
         parts = paragraph_split(self, availWidth, availHeight)
-        tag = self.__dict__.get("_tag")
-        if tag is not None:
+        own = attached(self)
+        if own.tag is not None:
             for p in parts:
-                p.__dict__.setdefault("_tag", tag)
-            lbl = self.__dict__.get("_lbl")
-            if lbl is not None and parts:
-                parts[0].__dict__.setdefault("_lbl", lbl)
+                attach_missing(p, tag=own.tag)
+            if own.label is not None and parts:
+                attach_missing(parts[0], label=own.label)
         return parts
 
     def li_drawOn(self, canv, x, y, _sW=0):
@@ -355,7 +360,7 @@ def _hooks() -> list:
             if rec is None:
                 return draw()
             inner = rl.list_item_body(self)
-            lbl = None if isinstance(inner, DDIndenter) else inner.__dict__.get("_lbl")
+            lbl = None if isinstance(inner, DDIndenter) else attached(inner).label
             rec.begin(canv, lbl, inner) if lbl is not None else rec.begin_artifact(canv)
             try:
                 draw()
@@ -514,24 +519,24 @@ class _Walker:
 
     def leaf(self, f, role: str, parent: Tag, **kw) -> Tag:
         tag = Tag(role, parent, **kw)
-        f.__dict__["_tag"] = tag
+        attach(f, tag=tag)
         return tag
 
     def walk(self, f, parent: Tag) -> None:
-        sect = f.__dict__.get("_sect") if hasattr(f, "__dict__") else None
-        if sect is not None:            # a section in another language (story.section)
-            if sect.parent is None:
-                sect.parent = parent
-            parent = sect
-        grp = f.__dict__.get("_tag_group") if hasattr(f, "__dict__") else None
+        own = attached(f)
+        if own.section is not None:     # a section in another language (story.section)
+            if own.section.parent is None:
+                own.section.parent = parent
+            parent = own.section
+        grp = own.group
         if grp is not None:
             if grp.parent is None:
                 grp.parent = parent
             parent = grp
-        for note in getattr(f, "footnotes", ()) or ():
+        for note in own.footnotes:
             self.note(note)
         from .flowables import Caption, CaptionedTable, ChartFlowable, Heading, Placeholder
-        if "_tag" in getattr(f, "__dict__", {}):
+        if own.tag is not None:
             return
         if isinstance(f, KeepTogether):
             for c in rl.kept_together(f):
@@ -566,20 +571,20 @@ class _Walker:
         elif isinstance(f, (ChartFlowable, Placeholder, Image)) or _is_drawing(f):
             if _is_drawing(f) and self.font and getattr(f, "initialFontName", None) is None:
                 f.initialFontName = self.font
-            alt = (getattr(f, "_alt", None) or "").strip() or "Image"
-            anchor, lang = getattr(f, "_anchor", None), getattr(f, "_alt_lang", None)
+            alt = (own.alt or "").strip() or "Image"
+            anchor, lang = own.anchor, own.alt_lang
             self.leaf(f, "Figure", parent, alt=alt, **({"ID": anchor} if anchor else {}),
                       **({"Lang": lang} if lang else {}))
         elif not _draws_nothing(f):
             self.leaf(f, "P", parent)          # anything else that draws: at least not untagged
 
     def note(self, note) -> None:
-        if "_tag" in note.__dict__:
+        if attached(note).tag is not None:
             return
         self.notes += 1
         m = _ANCHOR.search(getattr(note, "text", "") or "")
         ident = m.group(1) if m else f"note-{self.notes}"
-        lang = note.__dict__.get("_lang")
+        lang = attached(note).lang
         self.leaf(note, "Note", self.root, ID=ident, **({"Lang": lang} if lang else {}))
         self.anchor(ident, note.getPlainText())
 
@@ -595,7 +600,7 @@ class _Walker:
             if not flows:
                 continue
             li = Tag("LI", lst)
-            flows[0].__dict__["_lbl"] = Tag("Lbl", li)
+            attach(flows[0], label=Tag("Lbl", li))
             body = Tag("LBody", li)
             for c in flows:
                 self.walk(c, body)

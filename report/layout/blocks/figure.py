@@ -4,6 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import KeepTogether, Spacer
 
 from ...resolve import RFigure
+from ..attached import attach
 from ..flowables import ChartFlowable, Placeholder
 from ..images import capped_height, image
 from .declaration import BlockKind
@@ -20,10 +21,10 @@ def build(ctx, fig: RFigure) -> list:
         w, h = ctx.geo.figure_size(fig.width, fig.height, 0.5)
         text = fig.placeholder or f"Image not found: {fig.path}"
         body = Placeholder(w, capped_height(ctx, h), ctx.markup.text(text), ctx.styles.placeholder, ctx.theme)
-    body._origin = (fig.mark, fig.path, f"{ctx.labels['figure']} {fig.number}")
-    body._alt = fig.alt or fig.placeholder or body._origin[2]     # the tagged PDF's /Alt for this Figure
-    body._alt_lang = fig.alt_lang      # the language of generated alt text, where it is not the section's
-    body._anchor = fig.anchor          # the Figure element's ID, which the attached data files point at
+    label = f"{ctx.labels['figure']} {fig.number}"
+    attach(body, origin=(fig.mark, fig.path, label), alt=fig.alt or fig.placeholder or label,
+           alt_lang=fig.alt_lang,      # the language of generated alt text, where it is not the section's
+           anchor=fig.anchor)
     credit = f"({fig.credit})" if fig.credit else None
     parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit, fig.short_caption)]
     src = ctx.source_line(fig.source)

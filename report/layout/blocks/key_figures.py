@@ -4,6 +4,7 @@ from __future__ import annotations
 from reportlab.platypus import Spacer
 
 from ...resolve import RKeyFigures
+from ..attached import attach
 from ..flowables import ChartFlowable, carry_notes, key_figures_box
 from .declaration import BlockKind
 
@@ -18,7 +19,7 @@ def build(ctx, block: RKeyFigures) -> list:
         if spark is not None and spark.chart is not None:      # under the words, so that labels align
             chart = ChartFlowable(spark.chart.width, spark.chart.height, ctx.charts, spark.anchor, ctx.theme,
                                   align="LEFT")
-            chart._alt = spark.alt           # the tagged PDF's /Alt for this small Figure
+            attach(chart, alt=spark.alt or "Sparkline")     # the tagged PDF's /Alt for this small Figure
             cell += [Spacer(0, s.key_label.fontSize * 0.4), chart]
         cells.append(cell)
     box = key_figures_box(cells, ctx.theme, ctx.geo.text_width, block.columns)

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from ... import markdown as md
 from ...model import Percent
 from ...resolve import RTable
+from ..attached import attach
 from ..flowables import CaptionedTable, carry_notes, font_command
 from ..pages import landscape, landscape_geometry
 from ..tagging import TableTagger
@@ -145,7 +146,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
                           f"({ctx.markup.text(ctx.labels.get('continued', 'continued'))})", s.caption)
     source = ctx.source_line(t.source)
     out = carry_notes(CaptionedTable(caption, table, source, continued, ctx.geo.text_height), [caption, source])
-    out._origin = (t.mark, t.path, f"{ctx.labels['table']} {t.number}")
+    attach(out, origin=(t.mark, t.path, f"{ctx.labels['table']} {t.number}"))
     return out
 
 
