@@ -68,22 +68,19 @@ def dataset_csv(ds) -> bytes:
     return to_csv(["key", "value"], _flatten(ds.values))
 
 
-def uses(doc) -> dict[str, list[str]]:
-    """Dataset name -> anchors of the figures and tables drawn from it, in document order."""
+def uses(resolved) -> dict[str, list[str]]:
+    """Dataset name -> anchors of the figures and tables drawn from it, in document order
+    (the anchors resolve.py numbered)."""
+    from .resolve import RFigure, RTable
     out: dict[str, list[str]] = {}
-    counts = {"figure": 0, "table": 0}
 
     def walk(sections):
         for sec in sections:
-            for block in sec.content:
-                if block.kind in counts:
-                    counts[block.kind] += 1
-                    v = block.value
-                    if v.data:
-                        prefix = "fig" if block.kind == "figure" else "tbl"
-                        out.setdefault(v.data, []).append(v.id or f"{prefix}-{counts[block.kind]}")
-            walk(sec.sections)
-    walk(doc.sections)
+            for block in sec.blocks:
+                if isinstance(block, (RFigure, RTable)) and block.data:
+                    out.setdefault(block.data, []).append(block.anchor)
+            walk(sec.children)
+    walk(resolved.sections)
     return out
 
 
@@ -109,7 +106,7 @@ def key_figures(resolved) -> list[tuple[str, str]]:
 
 def collect(resolved) -> list[Attachment]:
     """What this build attaches: each dataset, then the key figures."""
-    used = uses(resolved.doc)
+    used = uses(resolved)
     files = []
     for name, ds in resolved.doc.data.items():
         what = ds.describe or ("rows in the data file" if ds.rows is not None else "values in the data file")

@@ -116,7 +116,8 @@ def cache_root(opts: Options) -> Path:
 def chart_jobs(resolved, theme):
     """One job per chart, at the final size resolve gave it."""
     from .charts.draw import ChartJob
-    return [ChartJob(fig.anchor, fig.chart, fig.rows, theme) for fig in resolved.figures if fig.chart is not None]
+    return [ChartJob(fig.anchor, fig.chart, fig.rows, theme) for fig in [*resolved.figures, *resolved.sparklines]
+            if fig.chart is not None]
 
 
 def source_epoch(report_date) -> int:

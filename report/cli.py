@@ -37,8 +37,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", action="store_true", help="print the data file's JSON Schema and exit")
     p.add_argument("--allow-outside", type=Path, action="append", default=[], metavar="PATH",
                    help="let the data file use files under PATH")
-    p.add_argument("--export-figures", type=Path, metavar="DIR",
-                   help="also write every chart as SVG and 300 dpi PNG into DIR")
+    p.add_argument("--export-figures", type=Path, metavar="DIR", nargs="?", const=Path("figures"),
+                   help="also write every chart as SVG and 300 dpi PNG into DIR (default: figures/)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
                    help="override one value of the data file, e.g. report.date=2020-11-10 (repeatable)")
     p.add_argument("--watch", action="store_true",
@@ -106,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     from .build import Options
     from .progress import Console
     console = Console(quiet=args.quiet)
+    if args.export_figures and args.export_figures.suffix.lower() in (".yaml", ".yml") \
+            and args.export_figures.is_file():       # `--export-figures data/x.yaml`: the folder was left out
+        args.data.insert(0, args.export_figures)
+        args.export_figures = Path("figures")
     inputs = list(args.data) or [DEFAULT_DATA]
     several = len(inputs) > 1 or shard is not None
     opts = Options(strict=args.strict, check_only=args.check, jobs=args.jobs or 1, use_cache=not args.no_cache,

@@ -312,15 +312,25 @@ def parse_yaml(text: str, shown: str, diags: Diagnostics):
 
 @dataclass(frozen=True)
 class Places:
-    """Where relative paths may be found: the data file's folder, then the current one."""
+    """Where relative paths may be found: the data file's folder, then the current one,
+    then the project's figures/ folder (beside the data file's folder: data/ and figures/
+    side by side), as `figures/x.png` or `x.png`. A path never leaves the folder it is
+    found in (the figures/ folder itself for the last), unless --allow-outside says so."""
     data_dir: Path
     cwd: Path
     allowed: tuple[Path, ...] = ()     # --allow-outside
     reads: set = field(default_factory=set, compare=False)   # every path looked up: the build's inputs
 
+    @property
+    def figures(self) -> Path | None:
+        """The project's figures/ folder, when there is one."""
+        folder = self.data_dir / ".." / FIGURES
+        return folder.resolve() if folder.is_dir() else None
+
     def roots(self) -> tuple[Path, ...]:
         """Every folder files may come from, resolved."""
-        return tuple(dict.fromkeys(p.resolve() for p in (self.data_dir, self.cwd, *self.allowed)))
+        figures = (self.figures,) if self.figures else ()
+        return tuple(dict.fromkeys(p.resolve() for p in (self.data_dir, self.cwd, *figures, *self.allowed)))
 
     def find(self, value: str) -> tuple[Path | None, str | None]:
         """(path, None) when found and allowed, (None, problem) otherwise; a missing
@@ -350,7 +360,16 @@ class Places:
             if real.exists():
                 return real, None
             first_missing = first_missing or candidate
+        figures = self.figures
+        if figures is not None:
+            inner = Path(*raw.parts[1:]) if raw.parts[:1] == (FIGURES,) and len(raw.parts) > 1 else raw
+            real = (figures / inner).resolve()
+            if _inside(real, figures) and real.exists():
+                return real, None
         return first_missing, "missing"
+
+
+FIGURES = "figures"       # the project's folder of images (README: "Files and folders")
 
 
 def _inside(path: Path, root: Path) -> bool:

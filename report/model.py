@@ -26,6 +26,7 @@ MAX_SECTIONS = 500       # sections of every level in one briefing (1,000 take a
 MAX_BLOCKS = 5_000       # content blocks in one briefing
 MAX_FIGURES = 100        # figures in one briefing (each chart is drawn: 300 take a minute)
 MAX_KEY_FIGURES = 50     # figures in one key-figures box
+MAX_GLOSSARY_TERMS = 1000   # entries in one glossary
 
 
 class Ctx:
@@ -622,6 +623,8 @@ class Labels(Model):
     as_of = Str("Data as of", "Words before a dataset's as_of date in source lines.", max_length=MAX_LABEL)
     changes = Str("What changed since the edition of", "Title of the --changes-since section, before the date.",
                   max_length=MAX_LABEL)
+    annex = Str("Annex", "Word before an annex's letter: 'Annex A'.", max_length=MAX_LABEL)
+    annexes = Str("Annexes", "Heading of the annexes in the table of contents.", max_length=MAX_LABEL)
 
 
 class Report(Model):
@@ -651,14 +654,30 @@ class Style(Model):
     toc = Bool(True, "Print a table of contents with page numbers.")
     toc_depth = Number(2, "How many heading levels the table of contents lists (1-3).", 1, 3)
     list_of_figures = Bool(True, "Print lists of figures and tables after the table of contents.")
-    cover = Bool(True, "Print a title page.")
+    cover = Bool(None, "Old form of first_page: true is first_page: cover, false is first_page: title-block.")
+    first_page = Choice(("cover", "title-block"), None, "cover: a title page of its own; title-block: title, "
+                        "subtitle, organisation, date and logo at the top of page one, the summary and the text "
+                        "after them on the same page (default: cover).")
+    paragraph_numbers = Bool(False, "Number the paragraphs of each numbered section 1.1, 1.2 … (A.1 in annexes).")
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
 
     MIN_SIZE, MAX_SIZE = 5, 40        # body size in points
     LINE_EMS, PAGE_LINES = 15, 25     # the text block holds at least a 15 em line and 25 lines of body text
 
+    @property
+    def title_page(self) -> bool:
+        """A cover page of its own: first_page, else the old `cover` key, else yes."""
+        if self.first_page is not None:
+            return self.first_page == "cover"
+        return self.cover is not False
+
     def check_whole(self, ctx):
         """Page, margins and type size checked together, before any layout."""
+        if self.first_page is not None and self.cover is not None and self.title_page != self.cover:
+            ctx.error(self.mark_of("cover"), _join(self.path, "cover"),
+                      f"cover: {str(self.cover).lower()} contradicts first_page: {self.first_page}; "
+                      f"keep only first_page")
+            return False
         size = self.size
         if not self.MIN_SIZE <= size <= self.MAX_SIZE:
             ctx.error(self.mark_of("size"), _join(self.path, "size"),
@@ -713,6 +732,7 @@ class Table(Model):
     data = Str(REQUIRED, "The dataset name (a key of `data`).")
     columns = ListOf(Nested(Column), None, "Which columns, in order (default: every column).", min_items=1)
     caption = Markdown(None, "Caption printed above the table, numbered 'Table N'.")
+    short_caption = Markdown(None, "A shorter caption for the list of tables (default: the caption).")
     source = Markdown(None, "Source line printed under the table.")
     landscape = Choice(("never", "auto", "always"), "never",
                        "Put the table on a landscape page: 'auto' when its columns do not fit the text width "
@@ -792,6 +812,7 @@ class Figure(Model):
     credit = Str(None, "Image credit, printed after the caption.")
     placeholder = Str(None, "Text printed in a frame when the image is expected to be absent.")
     caption = Markdown(None, "Caption printed under the figure, numbered 'Figure N'.")
+    short_caption = Markdown(None, "A shorter caption for the list of figures (default: the caption).")
     source = Markdown(None, "Source line printed under the caption.")
     alt = Str(None, "Text for screen readers; charts get one generated from their data.")
     width = Length(Percent(1.0), "Width, as a share of the text width (80%) or a length.", percent=True)
@@ -844,11 +865,60 @@ class Figure(Model):
 Figure.declare_chart_keys()
 
 
+class Sparkline(Model):
+    """A small line beside a key figure: how the value moved."""
+    WHERE = "key_figures[].sparkline"
+    data = Str(REQUIRED, "The dataset (a key of `data`).")
+    x = Str(REQUIRED, "The column along the line: dates, periods or numbers.")
+    y = Str(REQUIRED, "The column of values.")
+    alt = Str(None, "Text for screen readers (default: generated from the data).")
+
+
 class KeyFigure(Model):
     """One figure in a key-figures box."""
     value = Markdown(REQUIRED, "The figure as printed: '44', '{{ totals.killed }}', 'about 84,000'.")
     label = Markdown(REQUIRED, "What it counts: 'civilians killed'.")
     note = Markdown(None, "A short qualifier under the label.")
+    sparkline = Nested(Sparkline, None, "A small line under the figure, drawn from a dataset: {data, x, y}.")
+
+
+class Term(Model):
+    """One entry of a glossary or list of abbreviations."""
+    term = Str(REQUIRED, "The term or abbreviation, printed in the left column: 'IDP'.", max_length=MAX_TITLE)
+    definition = Markdown(REQUIRED, "What it means or stands for, in the right column.")
+
+
+class KeyFigureGrid(Model):
+    """Key figures with the grid's number of columns."""
+    WHERE = "key_figures (mapping)"
+    columns = Number(None, "Figures per row (1-6; default: up to four, as even as can be).", 1, 6)
+    items = ListOf(Nested(KeyFigure), REQUIRED, "The key figures, in reading order.", min_items=1,
+                   max_items=MAX_KEY_FIGURES)
+
+    def check_whole(self, ctx):
+        if self.columns is not None and self.columns != int(self.columns):
+            ctx.error(self.mark_of("columns"), _join(self.path, "columns"), f"{show(self.columns)} is not a whole number")
+            return False
+        return True
+
+
+class KeyFiguresOption(Option):
+    """A list of key figures, or {columns, items}; validated as a KeyFigureGrid."""
+    json = {"anyOf": [{"type": "array", "items": {"$ref": "#/$defs/KeyFigure"}, "minItems": 1},
+                      {"$ref": "#/$defs/KeyFigureGrid"}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, dict):
+            grid = KeyFigureGrid.validate(value, mark, path, ctx)
+        else:
+            items = ListOf(Nested(KeyFigure), min_items=1, max_items=MAX_KEY_FIGURES).check(value, mark, path, ctx)
+            grid = INVALID if items is INVALID else KeyFigureGrid({"columns": None, "items": items}, mark, {}, path)
+        if grid is not INVALID:
+            for k in grid.items:          # a sparkline is a chart that is drawn: it counts as a figure
+                if k.sparkline and not ctx.count("figures", MAX_FIGURES, k.mark_of("sparkline"), f"{k.path}.sparkline",
+                                                 "split it into several briefings"):
+                    return INVALID
+        return grid
 
 
 class Callout(Model):
@@ -863,8 +933,11 @@ class Block:
         "text": Markdown(doc="Markdown text."),
         "figure": Nested(Figure, doc="A chart or an image with a numbered caption."),
         "table": Nested(Table, doc="A table from a dataset with a numbered caption."),
-        "key_figures": ListOf(Nested(KeyFigure), doc="A box of key figures.", min_items=1, max_items=MAX_KEY_FIGURES),
+        "key_figures": KeyFiguresOption(doc="A box of key figures: a list of them, or {columns, items}."),
         "callout": Nested(Callout, doc="A shaded box."),
+        "glossary": ListOf(Nested(Term), doc="A glossary or list of abbreviations: terms and their "
+                                             "definitions in two columns.", min_items=1,
+                           max_items=MAX_GLOSSARY_TERMS),
         "page_break": Option(doc="Start a new page here."),
     }
 
@@ -919,10 +992,15 @@ class Section(Model):
     title = Str(REQUIRED, "The heading, numbered 1, 1.1, 1.1.1.", max_length=MAX_TITLE)
     id = Id("sec-", "Id for cross-references (@sec-...).")
     new_page = Bool(False, "Start this section on a new page.")
+    numbered = Bool(True, "false: the heading has no number (Highlights, Sources); it is still in the contents "
+                          "and the bookmarks, and so are its subsections, also unnumbered.")
+    appendix = Bool(False, "true on a top-level section: it and every section after it are annexes, lettered "
+                           "Annex A, A.1, with their figures and tables numbered A.1, A.2.")
     language = Str(None, "BCP 47 tag of a section in another language than the report: its /Lang, "
                          "hyphenation and generated alt text (its subsections inherit it).",
                    pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
-    content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, page_break.")
+    content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, glossary, "
+                                          "page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
 
     @classmethod
@@ -932,6 +1010,10 @@ class Section(Model):
         obj = super().validate(value, mark, path, ctx)
         if obj is INVALID or not isinstance(value, dict):
             return obj
+        if depth > 1 and obj.appendix:
+            ctx.error(obj.mark_of("appendix"), _join(path, "appendix"),
+                      "only a top-level section can start the annexes; move 'appendix: true' to one")
+            return INVALID
         subs = value.get("sections") or []
         if not isinstance(subs, list):
             return obj   # ListOf reported it
@@ -1163,7 +1245,8 @@ class Document(Model):
         return out
 
 
-MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, HeaderGroup, KeyFigure, Callout, Source)
+MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, HeaderGroup, KeyFigure, KeyFigureGrid,
+          Sparkline, Term, Callout, Source)
 
 
 def _nested_models(option) -> list:
@@ -1254,7 +1337,7 @@ def _cell(text: str) -> str:
 def _where(model) -> str:
     return {"Document": "top level", "Report": "report", "Style": "style", "Labels": "style.labels",
             "Section": "sections[]", "Figure": "figure", "Table": "table", "Column": "table.columns[]",
-            "KeyFigure": "key_figures[]", "Callout": "callout", "Source": "data.NAME (a source)"}.get(
+            "KeyFigure": "key_figures[]", "Term": "glossary[]", "Callout": "callout", "Source": "data.NAME (a source)"}.get(
         model.__name__, getattr(model, "WHERE", model.__name__))
 
 
@@ -1273,6 +1356,8 @@ def _kind(option: Option) -> str:
         return f"mapping ({_where(option.model)})"
     if isinstance(option, BlockOption):
         return "block"
+    if isinstance(option, KeyFiguresOption):
+        return "list of key_figures[] or mapping (key_figures (mapping))"
     return names.get(type(option), type(option).__name__)
 
 

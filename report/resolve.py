@@ -38,11 +38,12 @@ MAX_CHART_LABEL = 200           # characters of a category or point label in a c
 MAX_PARAGRAPH_CHARS = 30_000    # one paragraph (layout re-breaks its rest on every page: quadratic)
 MAX_TEXT_CHARS = 1_000_000      # all the Markdown of one briefing
 MIN_CHART_YEAR, MAX_CHART_YEAR = 1000, 9000     # matplotlib draws years 1 to 9999; axes need a margin
+SPARKLINE_HEIGHT = 8            # mm: a key figure's sparkline
 
 
 @dataclass(frozen=True)
 class RSection:
-    number: str                  # "2.1"
+    number: str                  # "2.1", "A.1" in an annex, "" when unnumbered
     level: int                   # 1..3
     title: str
     anchor: str
@@ -50,6 +51,9 @@ class RSection:
     blocks: list
     children: list
     mark: Mark | None = None
+    path: str = ""               # sections[1].sections[0]
+    annex: bool = False          # in the annexes (after appendix: true)
+    heading: str = ""            # as printed and listed: "2.1 Title", "Annex A Title", "Title"
     language: str | None = None  # its own or inherited `language:`, where it differs from the report's
 
 
@@ -59,11 +63,12 @@ class RText:
     source: str = ""             # the text as typed (a YStr that can locate snippets)
     mark: Mark | None = None
     path: str = ""
+    numbers: tuple = ()          # style.paragraph_numbers: "1.4" per block that is a paragraph, else None
 
 
 @dataclass(frozen=True)
 class RFigure:
-    number: int
+    number: str                  # "3", "A.2" in an annex
     anchor: str
     caption: list                # runs
     source: list
@@ -77,13 +82,15 @@ class RFigure:
     placeholder: str | None = None
     mark: Mark | None = None
     path: str = ""
+    short_caption: list | None = None     # runs for the list of figures, when shorter than the caption
+    data: str | None = None               # the dataset a chart draws
     alt_lang: str | None = None  # the language generated alt text is in, where it is not the section's
     placement: str = "auto"      # auto (floats when it does not fit), here, page
 
 
 @dataclass(frozen=True)
 class RTable:
-    number: int
+    number: str
     anchor: str
     caption: list
     source: list
@@ -93,6 +100,8 @@ class RTable:
     cells: list[list[str]]
     mark: Mark | None = None
     path: str = ""
+    short_caption: list | None = None
+    data: str | None = None
     kinds: list[str] = field(default_factory=list)      # per column: "number", "date" or "text"
     hyphenate: list[bool] = field(default_factory=list)
     landscape: str = "never"
@@ -105,6 +114,15 @@ class RTable:
 @dataclass(frozen=True)
 class RKeyFigures:
     items: list                  # (value runs, label runs, note runs)
+    mark: Mark | None = None
+    path: str = ""
+    columns: int | None = None   # figures per row (None: the layout chooses)
+    sparklines: list = field(default_factory=list)   # an RFigure (its chart) or None, per item
+
+
+@dataclass(frozen=True)
+class RGlossary:
+    entries: list                # (term, definition runs)
     mark: Mark | None = None
     path: str = ""
 
@@ -128,6 +146,7 @@ class Resolved:
     summary: list | None
     sections: list[RSection]
     figures: list[RFigure] = field(default_factory=list)
+    sparklines: list[RFigure] = field(default_factory=list)
     tables: list[RTable] = field(default_factory=list)
     labels: dict = field(default_factory=dict)
     logo: Path | None = None
@@ -269,30 +288,66 @@ class _Resolve:
         self.table_rows = 0                 # rows of the tables so far, against MAX_ALL_TABLE_ROWS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
         self.figures: list[RFigure] = []
+        self.sparklines: list[RFigure] = []     # key figures' small charts: drawn, never numbered or listed
+        self.numbers: dict[int, tuple] = {}  # id(section, figure or table) -> its number and anchor (number())
+        self.paragraphs: dict[str, int] = {}  # chapter number -> paragraphs numbered in it
         self.tables: list[RTable] = []
         self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
         self.language = doc.report.language  # of the section being resolved
 
-    # -- numbering: every id known before any text is resolved
+    # -- numbering: the one pass that numbers sections, figures and tables and knows every id
     def number(self):
-        fig = tbl = 0
+        """Sections 1, 1.1 (annexes A, A.1; unnumbered ones none); figures and tables 1, 2 …
+        through the body and A.1, A.2 in each annex. Later stages read `self.numbers`."""
+        labels = self.labels
+        counts = {"": [0, 0]}              # prefix ("" in the body, the annex letter) -> [figures, tables]
+        state = {"annex": False, "top": 0, "letters": 0, "prefix": "", "unnumbered": 0}
 
-        def walk(sections, prefix, level):
-            nonlocal fig, tbl
-            for i, sec in enumerate(sections, 1):
-                number = f"{prefix}{i}"
-                self.claim(sec.id, f"{self.labels['section']} {number}", sec.id or f"sec-{number}", sec.mark_of("id"))
+        def walk(sections, parent: str | None, level: int, path: str):
+            n = 0
+            for i, sec in enumerate(sections):
+                where = f"{path}[{i}]"
+                if level == 1:
+                    state["annex"] = state["annex"] or sec.appendix
+                numbered = sec.numbered and parent is not None
+                if not numbered:
+                    number = ""
+                elif level == 1 and state["annex"]:
+                    state["letters"] += 1
+                    number = _letters(state["letters"])
+                elif level == 1:
+                    state["top"] += 1
+                    number = str(state["top"])
+                else:
+                    n += 1
+                    number = f"{parent}.{n}"
+                if level == 1 and number:
+                    state["prefix"] = number if state["annex"] else ""
+                if number:
+                    anchor = sec.id or f"sec-{number}"
+                    word = labels["annex"] if state["annex"] else labels["section"]
+                    text = f"{word} {number}"
+                    heading = (f"{labels['annex']} {number}\u2002{sec.title}" if state["annex"] and level == 1
+                               else f"{number}\u2002{sec.title}")
+                else:
+                    state["unnumbered"] += 1
+                    anchor = sec.id or f"sec-u{state['unnumbered']}"
+                    text = heading = sec.title
+                self.numbers[id(sec)] = (number, anchor, state["annex"], heading, where)
+                self.claim(sec.id, text, anchor, sec.mark_of("id"))
+                prefix = state["prefix"]
+                tally = counts.setdefault(prefix, [0, 0])
                 for block in sec.content:
-                    if block.kind == "figure":
-                        fig += 1
-                        self.claim(block.value.id, f"{self.labels['figure']} {fig}", f"fig-{fig}",
-                                   block.value.mark_of("id"))
-                    elif block.kind == "table":
-                        tbl += 1
-                        self.claim(block.value.id, f"{self.labels['table']} {tbl}", f"tbl-{tbl}",
-                                   block.value.mark_of("id"))
-                walk(sec.sections, number + ".", level + 1)
-        walk(self.doc.sections, "", 1)
+                    if block.kind in ("figure", "table"):
+                        k = 0 if block.kind == "figure" else 1
+                        tally[k] += 1
+                        fnum = f"{prefix}.{tally[k]}" if prefix else str(tally[k])
+                        short = "fig" if k == 0 else "tbl"
+                        fanchor = block.value.id or f"{short}-{fnum}"
+                        self.numbers[id(block.value)] = (fnum, fanchor)
+                        self.claim(block.value.id, f"{labels[block.kind]} {fnum}", fanchor, block.value.mark_of("id"))
+                walk(sec.sections, number if numbered else None, level + 1, f"{where}.sections")
+        walk(self.doc.sections, "", 1, "sections")
 
     def claim(self, ident, text, anchor, mark):
         self.anchors.add(ident or anchor)
@@ -338,19 +393,33 @@ class _Resolve:
         return runs
 
     # -- sections
-    def sections(self, sections, prefix="", level=1) -> list[RSection]:
+    def sections(self, sections, level=1, chapter="") -> list[RSection]:
         out = []
-        for i, sec in enumerate(sections, 1):
-            number = f"{prefix}{i}"
+        for sec in sections:
+            number, anchor, annex, heading, path = self.numbers[id(sec)]
+            chapter_here = number.split(".")[0] if number else ""
             outer = self.language
             self.language = sec.language or outer
-            blocks = [b for b in (self.block(block) for block in sec.content) if b is not None]
-            children = self.sections(sec.sections, number + ".", level + 1)
+            blocks = []
+            for block in sec.content:
+                b = self.block(block)
+                if b is None:
+                    continue
+                if isinstance(b, RText) and number and self.doc.style.paragraph_numbers:
+                    b = replace(b, numbers=tuple(self.paragraph_number(chapter_here) if isinstance(m, markdown.Para)
+                                                 else None for m in b.blocks))
+                blocks.append(b)
+            children = self.sections(sec.sections, level + 1, chapter_here)
             own = self.language if self.language != self.doc.report.language else None
-            out.append(RSection(number, level, sec.title, sec.id or f"sec-{number}", sec.new_page,
-                                blocks, children, sec.mark, own))
+            out.append(RSection(number, level, sec.title, anchor, sec.new_page, blocks, children, sec.mark,
+                                path, annex, heading, own))
             self.language = outer
         return out
+
+    def paragraph_number(self, chapter: str) -> str:
+        """The next paragraph number in a chapter: 2.1, 2.2 … through its subsections."""
+        self.paragraphs[chapter] = self.paragraphs.get(chapter, 0) + 1
+        return f"{chapter}.{self.paragraphs[chapter]}"
 
     def block(self, block):
         """The resolved block, by the table of block kinds (BLOCKS, after this class)."""
@@ -367,10 +436,17 @@ class _Resolve:
         return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
 
     def key_figures(self, block) -> RKeyFigures:
+        v = block.value
+        columns = grid_columns(len(v.items), v.columns)
         return RKeyFigures([(self.inline(k.value, k.mark_of("value"), f"{k.path}.value"),
                              self.inline(k.label, k.mark_of("label"), f"{k.path}.label"),
-                             self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in block.value],
-                           block.mark, block.path)
+                             self.inline(k.note, k.mark_of("note"), f"{k.path}.note")) for k in v.items],
+                           block.mark, block.path, columns,
+                           [self.sparkline(k.sparkline, columns) if k.sparkline else None for k in v.items])
+
+    def glossary(self, block) -> RGlossary:
+        return RGlossary([(t.term, self.inline(t.definition, t.mark_of("definition"), f"{t.path}.definition"))
+                          for t in block.value], block.mark, block.path)
 
     # -- datasets
     def failed(self, name: str) -> bool:
@@ -408,14 +484,38 @@ class _Resolve:
         return [*runs, markdown.Run(" " if ends.endswith((".", "!", "?")) else ". "), markdown.Run(text)]
 
     def figure(self, f: Figure) -> RFigure:
-        number = len(self.figures) + 1
+        number, anchor = self.numbers[id(f)]
         caption = self.inline(f.caption, f.mark_of("caption"), f"{f.path}.caption")
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
-        fig = RFigure(number, f.id or f"fig-{number}", caption, source, f.credit, f.alt or "",
-                      f.width, f.height, None, mark=f.mark, path=f.path, placement=f.placement)
+        fig = RFigure(number, anchor, caption, source, f.credit, f.alt or "",
+                      f.width, f.height, None, mark=f.mark, path=f.path,
+                      short_caption=self.short_caption(f), data=f.data, placement=f.placement)
         fig = self.chart(f, fig) if f.chart else self.image(f, fig)
         self.figures.append(fig)
         return fig
+
+    def sparkline(self, s, columns: int) -> RFigure:
+        """A key figure's sparkline: an unnumbered chart of the `sparkline` kind, checked like a figure's."""
+        from .model import Ctx, Figure as FigureModel, UNITS
+        ctx = Ctx(self.diags, KINDS, ())
+        values = {k: o.default_value(ctx) for k, o in FigureModel._options.items()}
+        width = Percent(min(0.25, 0.7 / columns))        # of the text width: inside its cell
+        values.update(chart="sparkline", data=s.data, x=s.x, y=((s.y, None),), alt=s.alt, width=width,
+                      height=SPARKLINE_HEIGHT * UNITS["mm"])
+        marks = {k: s.mark_of(k) for k in ("data", "x", "y")}
+        f = FigureModel(values, s.mark, marks, s.path)
+        anchor = f"spark-{len(self.sparklines) + 1}"
+        fig = RFigure("", anchor, [], [], None, s.alt or "", width, SPARKLINE_HEIGHT * UNITS["mm"], None,
+                      mark=s.mark, path=s.path, data=s.data)
+        fig = self.chart(f, fig)
+        self.sparklines.append(fig)
+        return fig
+
+    def short_caption(self, owner) -> list | None:
+        """The runs of `short_caption:` (listed instead of the caption), or None."""
+        if owner.short_caption is None:
+            return None
+        return self.inline(owner.short_caption, owner.mark_of("short_caption"), f"{owner.path}.short_caption")
 
     def chart(self, f: Figure, fig: RFigure) -> RFigure:
         kind = KINDS[f.chart]
@@ -588,10 +688,11 @@ class _Resolve:
         return replace(fig, image=found)
 
     def table(self, t: Table) -> RTable:
-        number = len(self.tables) + 1
+        number, anchor = self.numbers[id(t)]
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
         source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
-        table = RTable(number, t.id or f"tbl-{number}", caption, source, [], [], [], [], t.mark, t.path)
+        table = RTable(number, anchor, caption, source, [], [], [], [], t.mark, t.path,
+                       short_caption=self.short_caption(t), data=t.data)
         table = self.table_body(t, table)
         self.tables.append(table)
         return table
@@ -743,6 +844,23 @@ class _Resolve:
                        indents=[0] * len(cells))
 
 
+def grid_columns(n: int, columns: float | None) -> int:
+    """Key figures per row: as asked (never more than there are), else up to four, with
+    the fewest empty cells."""
+    if columns:
+        return max(1, min(int(columns), n))
+    return n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
+
+
+def _letters(n: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA: an annex's letter."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 # Block kinds: what resolve makes of each (model.Block.KINDS declares their keys, layout/blocks/
 # their layout and tagging role; tests/test_block_kinds.py checks that the three tables agree).
 BLOCKS: dict[str, tuple[type, object]] = {
@@ -751,6 +869,7 @@ BLOCKS: dict[str, tuple[type, object]] = {
     "table": (RTable, lambda r, block: r.table(block.value)),
     "key_figures": (RKeyFigures, _Resolve.key_figures),
     "callout": (RCallout, _Resolve.callout),
+    "glossary": (RGlossary, _Resolve.glossary),
     "page_break": (RPageBreak, _Resolve.page_break),
 }
 
@@ -875,4 +994,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
                 diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
             else:
                 logo = found
-    return Resolved(doc, summary, sections, r.figures, r.tables, r.labels, logo, r.notes, places, r.geo)
+    return Resolved(doc, summary, sections, r.figures, r.sparklines, r.tables, r.labels, logo, r.notes, places, r.geo)

@@ -3,8 +3,10 @@
 Documents: the example (also printed, and without attached data: PDF/A-2b),
 the every-block document, one with every chart kind, other fonts, fallback
 glyphs, code, footnotes, a long table, images, links, passages and a section in
-other languages, the print edition, --no-pdfa builds (PDF/UA only), a batch, and
-a sample of the property tests' random documents.
+other languages, the forms of issue 19 (title block, annexes, unnumbered
+sections, numbered paragraphs; glossary, key-figure grid with a sparkline) and
+the other examples in data/, the print edition, --no-pdfa builds (PDF/UA only),
+a batch, and a sample of the property tests' random documents.
 
 veraPDF is found through $VERAPDF, else ../shared/tools/verapdf/verapdf beside the
 repository (where CI copies the shared folder; .ci/run installs its Java). Without
@@ -26,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import EXAMPLE, ROOT, describe, finish, start_report, write
 from test_briefing import EVERYTHING, SERIES_CSV
+from test_forms import BLOCKS, FORMS
 from test_robustness import documents
 
 VERAPDF_TIMEOUT = 900
@@ -210,6 +213,8 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
     charts = folder / "charts"
     write(charts / "doc.yaml", CHARTS)
     write(charts / "regions.geojson", REGIONS)
+    forms = write(folder / "forms" / "forms.yaml", FORMS)
+    blocks = write(folder / "forms" / "blocks.yaml", BLOCKS)
     batch = folder / "batch"
     for i, doc in enumerate(property_documents(PROPERTY_SAMPLE + 2)):
         target = batch if i < 2 else folder / "property"
@@ -227,14 +232,27 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
         "every chart kind": ([charts / "doc.yaml"], out / "charts.pdf", True),
         "fonts, notes, tables, links --no-pdfa": ([show / "doc.yaml", "--no-pdfa"], out / "showcase-ua.pdf", False),
     }
-    procs = {name: (start_report(*args, "-o", pdf, "--no-cache", "-q", cwd=folder), pdf, pdfa)
-             for name, (args, pdf, pdfa) in jobs.items()}
-    batch_proc = start_report(*sorted(batch.glob("*.yaml")), "-o", out / "batch", "--no-cache", "-q")
+    # The forms of issue 19 and the other examples in data/, built once the first wave is done
+    # (a dozen builds at once on a small machine would outlast their time limit).
+    later = {
+        "title block and annexes": ([forms], out / "forms.pdf", True),
+        "glossary and key-figure grid": ([blocks], out / "blocks.pdf", True),
+        "example flood-update": ([ROOT / "data" / "flood-update.yaml"], out / "flood-update.pdf", True),
+        "example statistical-note": ([ROOT / "data" / "statistical-note.yaml"], out / "statistical-note.pdf", True),
+    }
     built = {}
-    for name, (proc, pdf, pdfa) in procs.items():
-        done = finish(proc)
-        assert done.returncode == 0 and pdf.is_file(), f"{name}: {describe(done)}"
-        built[name] = (pdf, pdfa)
+
+    def wave(group):
+        procs = {name: (start_report(*args, "-o", pdf, "--no-cache", "-q", cwd=folder), pdf, pdfa)
+                 for name, (args, pdf, pdfa) in group.items()}
+        for name, (proc, pdf, pdfa) in procs.items():
+            done = finish(proc)
+            assert done.returncode == 0 and pdf.is_file(), f"{name}: {describe(done)}"
+            built[name] = (pdf, pdfa)
+
+    batch_proc = start_report(*sorted(batch.glob("*.yaml")), "-o", out / "batch", "--no-cache", "-q")
+    wave(jobs)
+    wave(later)
     done = finish(batch_proc)
     assert done.returncode == 0, f"batch: {describe(done)}"
     for pdf in sorted((out / "batch").glob("*.pdf")):
@@ -295,7 +313,8 @@ def verdicts(tmp_path_factory):
 
 NAMES = ["example", "example --print", "example --no-attach", "every block", "every block --print",
          "fonts, notes, tables, links",
-         "every chart kind",
+         "every chart kind", "title block and annexes", "glossary and key-figure grid", "example flood-update",
+         "example statistical-note",
          "batch", "property"]
 
 

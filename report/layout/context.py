@@ -89,12 +89,13 @@ class LayoutContext:
                                                         f"than the line; it is broken")
 
     # -- paragraphs
-    def para(self, runs, style, width: float | None = None) -> Paragraph:
+    def para(self, runs, style, width: float | None = None, number: str | None = None) -> Paragraph:
+        """A paragraph of runs; `number` (style.paragraph_numbers) hangs in its left indent."""
         text = self.markup.runs(runs)
         self.report_missing()
         self.check_faces(runs)
         self.check_long_words(runs, style, width or self.geo.text_width)
-        return self.cite(Paragraph(text, style), runs)
+        return self.cite(Paragraph(text, style, bulletText=number), runs)
 
     def plain(self, text: str, style) -> Paragraph:
         return self.para([md.Run(text)], style)
@@ -145,18 +146,18 @@ class LayoutContext:
             out.extend(self.markdown_block(b, style or self.styles.body))
         return out
 
-    def markdown_block(self, b, style) -> list:
-        out = self.markdown_flowables(b, style)
+    def markdown_block(self, b, style, number: str | None = None) -> list:
+        out = self.markdown_flowables(b, style, number)
         cited = sorted(set(_cited(b)))
         if cited and out:
             # The frame prints these at the foot of the page where the block lands.
             attach(out[0], footnotes=tuple(self.note(n) for n in cited))
         return out
 
-    def markdown_flowables(self, b, style) -> list:
+    def markdown_flowables(self, b, style, number: str | None = None) -> list:
         s, theme = self.styles, self.theme
         if isinstance(b, md.Para):
-            return [self.para(b.runs, style)]
+            return [self.para(b.runs, style, number=number)]
         if isinstance(b, md.Code):
             theme.ensure(theme.mono.name)
             return [Paragraph(self.markup.text(b.text), s.code)]
@@ -173,11 +174,12 @@ class LayoutContext:
         raise AssertionError(type(b))
 
     # -- captions and source lines (figures and tables)
-    def entry_text(self, kind: str, number: int, runs) -> str:
+    def entry_text(self, kind: str, number: str, runs) -> str:
         """A caption as listed in the list of figures or tables."""
         return f"{self.labels[kind]} {number}\u2002{''.join(r.text for r in runs if not r.sup)}"
 
-    def caption(self, kind: str, number: int, anchor: str, runs, extra: str | None = None) -> Caption:
+    def caption(self, kind: str, number: str, anchor: str, runs, extra: str | None = None,
+                short: list | None = None) -> Caption:
         label = f"{self.labels[kind]} {number}"
         body = self.markup.runs(runs)
         text = f'<a name="{anchor}"/><b>{self.markup.text(label)}.</b>'
@@ -186,7 +188,7 @@ class LayoutContext:
         if extra:
             text += f" {self.markup.text(extra)}"
         self.report_missing()
-        entry = self.entry_text(kind, number, runs)
+        entry = self.entry_text(kind, number, short or runs)
         return self.cite(Caption(text, self.styles.caption, kind.capitalize(), anchor, entry, self.markup.text(entry)),
                          runs)
 

@@ -97,7 +97,8 @@ class BriefingDoc(rl.DocTemplate):
         if isinstance(flowable, Heading):
             level = flowable.level - 1
             if flowable.level <= self.toc_depth:
-                self.notify("TOCEntry", (level, flowable.toc_markup, self.page, flowable.anchor))
+                self.notify("AnnexEntry" if flowable.annex else "TOCEntry",
+                            (level, flowable.toc_markup, self.page, flowable.anchor))
             self.canv.addOutlineEntry(flowable.toc_text, flowable.anchor, level, closed=level >= 1)
             if flowable.level == 1:
                 self.h1_on_page.setdefault(self.page, flowable.plain_title)
@@ -143,8 +144,8 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
         initialFontName=theme.family.regular.name, initialFontSize=theme.size,
         toc_depth=int(style.toc_depth), charts=charts, **kw)
     furniture = Furniture(doc, geo, theme, meta, resolved.labels, print_edition)
-    doc.addPageTemplates(page_templates(geo, furniture, style.cover))
-    if style.cover:
+    doc.addPageTemplates(page_templates(geo, furniture, style.title_page))
+    if style.title_page:
         story.insert(0, NextPageTemplate("even"))
     if progress:      # ReportLab reports ('PASS', n) as each pass starts
         doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)

@@ -16,9 +16,10 @@ class Heading(Paragraph):
     """A numbered section heading; the document template reads its attributes."""
 
     def __init__(self, markup, style, level: int, anchor: str, toc_text: str, plain_title: str,
-                 toc_markup: str | None = None):
+                 toc_markup: str | None = None, annex: bool = False):
         super().__init__(markup, style)
         self.level, self.anchor, self.toc_text, self.plain_title = level, anchor, toc_text, plain_title
+        self.annex = annex          # listed under the annexes' heading in the contents
         self.toc_markup = toc_markup or toc_text      # escaped, for the contents' paragraphs
 
 
@@ -172,21 +173,15 @@ def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: 
     return t
 
 
-def key_figures_per_row(n: int) -> int:
-    """Up to four in a row; beyond that, the row length that leaves the fewest empty cells."""
-    return n if n <= 4 else min((4, 3), key=lambda k: (n % k != 0, -n % k))
-
-
-def key_figure_room(theme, width: float, n: int) -> float:
+def key_figure_room(theme, width: float, per_row: int) -> float:
     """The width a key figure's value has in its cell (the cell less its padding)."""
     gap = theme.size * 0.8
-    return width / key_figures_per_row(n) - gap * 1.5
+    return width / per_row - gap * 1.5
 
 
-def key_figures_box(cells: list[list], theme, width: float) -> Table:
-    """Key figures in a grid of up to four per row, each [value, label, note]."""
+def key_figures_box(cells: list[list], theme, width: float, per_row: int) -> Table:
+    """Key figures in a grid of `per_row` columns, each cell [value, (sparkline,) label, (note)]."""
     n = len(cells)
-    per_row = key_figures_per_row(n)
     rows = [cells[i:i + per_row] for i in range(0, n, per_row)]
     for row in rows:
         row.extend([""] * (per_row - len(row)))

@@ -49,11 +49,11 @@ class Furniture:
         self.doc, self.geo, self.theme, self.meta, self.labels = doc_template, geo, theme, meta, labels
         self.print_edition = print_edition
 
-    def page(self, canv, doc, cover: bool = False, geo: Geometry | None = None):
+    def page(self, canv, doc, cover: bool = False, geo: Geometry | None = None, header: bool = True):
         if geo is not None and geo != self.geo:        # a landscape page: the same furniture across it
             saved, self.geo = self.geo, geo
             try:
-                return self.page(canv, doc, cover)
+                return self.page(canv, doc, cover, header=header)
             finally:
                 self.geo = saved
         if self.print_edition:       # this page's trim and bleed boxes (a landscape page has its own)
@@ -79,18 +79,20 @@ class Furniture:
             canv.setLineWidth(0.5)
             canv.line(left, self.geo.bottom, right, self.geo.bottom)
         else:
-            # Running header: title on the left, current top-level section on the right.
+            # Running header: title on the left, current top-level section on the right
+            # (not above a title block, which says the same).
             y = self.geo.page_height - self.geo.top + size * 1.2
             canv.setFont(font, size * 0.78)
             canv.setFillColor(muted)
-            section = doc.running_section(n)
-            title = self.fit(canv, self.meta.title, font, size * 0.78, (right - left) * (0.5 if section else 1))
-            canv.drawString(left, y, title)
-            if section:
-                canv.drawRightString(right, y, self.fit(canv, section, font, size * 0.78, (right - left) * 0.48))
             canv.setStrokeColor(rule)
             canv.setLineWidth(0.5)
-            canv.line(left, y - size * 0.45, right, y - size * 0.45)
+            if header:
+                section = doc.running_section(n)
+                title = self.fit(canv, self.meta.title, font, size * 0.78, (right - left) * (0.5 if section else 1))
+                canv.drawString(left, y, title)
+                if section:
+                    canv.drawRightString(right, y, self.fit(canv, section, font, size * 0.78, (right - left) * 0.48))
+                canv.line(left, y - size * 0.45, right, y - size * 0.45)
             # Footer: date / organisation on the left, "Page X of Y" on the right.
             fy = self.geo.bottom - size * 2.0
             canv.line(left, fy + size * 1.05, right, fy + size * 1.05)
@@ -128,7 +130,8 @@ def long_date(day) -> str | None:
 
 
 def page_templates(geo: Geometry, furniture: Furniture, with_cover: bool) -> list[PageTemplate]:
-    """Cover, then alternating odd/even pages (mirrored when inner != outer)."""
+    """Cover (or a first page with the title block and no running header), then
+    alternating odd/even pages (mirrored when inner != outer)."""
     def frame(left: float, name: str, g: Geometry = geo) -> NoteFrame:
         return NoteFrame(left, g.bottom, g.text_width, g.text_height, id=name,
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
@@ -145,4 +148,8 @@ def page_templates(geo: Geometry, furniture: Furniture, with_cover: bool) -> lis
         cover = PageTemplate("cover", [frame(geo.inner, "cover")],
                              onPageEnd=lambda c, d: furniture.page(c, d, cover=True), autoNextPageTemplate="even")
         templates.insert(0, cover)
+    else:
+        first = PageTemplate("first", [frame(geo.inner, "first")],
+                             onPageEnd=lambda c, d: furniture.page(c, d, header=False), autoNextPageTemplate="even")
+        templates.insert(0, first)
     return templates

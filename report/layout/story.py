@@ -17,15 +17,14 @@ from .attached import attach, attach_missing
 from .blocks import lay_out
 from .context import LayoutContext
 from .flowables import Heading
-from .front_matter import cover, front, heading_text
+from .front_matter import first_page, front
 from .styles import Styles
 from .tagging import Tag
 
 
 def build_story(resolved: Resolved, styles: Styles, geo: Geometry, charts, diags: Diagnostics) -> list:
     ctx = LayoutContext.new(resolved, styles, geo, charts, diags)
-    story = cover(ctx) if resolved.doc.style.cover else []
-    story += front(ctx)
+    story = first_page(ctx) + front(ctx)
     for sec in resolved.sections:
         story += section(ctx, sec)
     return story
@@ -44,15 +43,15 @@ def section(ctx: LayoutContext, sec: RSection, sect: Tag | None = None) -> list:
     out = []
     if sec.new_page:
         out.append(PageBreak())
-    text = heading_text(sec)
+    text = sec.heading
     markup = ctx.markup.text(text)
     heading = Heading(f'<a name="{sec.anchor}"/>{markup}', ctx.styles.headings[sec.level],
-                          sec.level, sec.anchor, text, sec.title, markup)
+                      sec.level, sec.anchor, text, sec.title, markup, annex=sec.annex)
     ctx.report_missing()
     if sec.level == 1 and not sec.new_page:
         out.append(CondPageBreak(ctx.geo.text_height * 0.18))
     out.append(heading)
-    attach(heading, place=(sec.mark, _section_path(sec), "the heading", "heading"))
+    attach(heading, place=(sec.mark, f"{sec.path}.title", "the heading", "heading"))
     for block in sec.blocks:
         flowables = lay_out(ctx, block)
         place = (getattr(block, "mark", None) or sec.mark, getattr(block, "path", ""), *_what(ctx, block))
@@ -67,16 +66,12 @@ def section(ctx: LayoutContext, sec: RSection, sect: Tag | None = None) -> list:
     return out
 
 
-def _section_path(sec: RSection) -> str:
-    return "sections" + "".join(f"[{int(n) - 1}]" if i == 0 else f".sections[{int(n) - 1}]"
-                                for i, n in enumerate(sec.number.split("."))) + ".title"
-
-
 def _what(ctx, block) -> tuple[str, str]:
     """How a layout message names the block, and its kind (for the advice)."""
     kind = type(block).__name__[1:].lower()          # RTable -> table
     number = getattr(block, "number", None)
     if kind in ("figure", "table") and number:
         return f"{ctx.labels[kind]} {number}", kind
-    return {"text": "the text", "callout": "the callout box", "keyfigures": "the key figures box"}.get(
+    return {"text": "the text", "callout": "the callout box", "keyfigures": "the key figures box",
+            "glossary": "the glossary"}.get(
         kind, "this block"), kind

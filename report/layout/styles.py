@@ -53,6 +53,10 @@ class Styles:
             "body", fontName=f.regular.name, fontSize=s, leading=s * 1.42, textColor=ink,
             alignment=TA_LEFT, spaceAfter=s * 0.6, allowWidows=0, allowOrphans=0,
             bulletFontName=f.regular.name, **extra)
+        self.numbered = ParagraphStyle("numbered", self.body, leftIndent=s * 3.2, bulletIndent=0,
+                                       bulletFontName=f.regular.name, bulletFontSize=s, bulletColor=muted)
+        self.term = ParagraphStyle("term", self.body, fontName=f.bold.name, spaceAfter=0, hyphenationLang=None)
+        self.definition = ParagraphStyle("definition", self.body, spaceAfter=0)
         self.list_item = ParagraphStyle("list_item", self.body, spaceAfter=s * 0.25)
         self.quote = ParagraphStyle("quote", self.body, leftIndent=s * 1.4, textColor=muted,
                                     fontName=f.italic.name)
@@ -101,6 +105,13 @@ class Styles:
                                              textColor=ink, spaceAfter=s * 2.5)
         self.cover_meta = ParagraphStyle("cover_meta", self.body, fontSize=s * 1.05, leading=s * 1.5,
                                          textColor=muted, spaceAfter=0)
+        self.block_title = ParagraphStyle("block_title", self.cover_title, fontSize=s * 2.2, leading=s * 2.6,
+                                          spaceAfter=s * 0.5)
+        self.block_subtitle = ParagraphStyle("block_subtitle", self.cover_subtitle, fontSize=s * 1.2,
+                                             leading=s * 1.55, spaceAfter=s * 0.6)
+        self.block_meta = ParagraphStyle("block_meta", self.cover_meta, fontSize=s * 0.95, leading=s * 1.3)
+        self.toc_part = ParagraphStyle("toc_part", self.body, fontName=f.bold.name, textColor=accent,
+                                       spaceBefore=s * 0.45, spaceAfter=s * 0.2)
         self.placeholder = ParagraphStyle("placeholder", self.body, alignment=TA_CENTER, textColor=muted,
                                           fontName=f.italic.name, fontSize=s * 0.95)
 

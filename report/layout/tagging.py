@@ -303,6 +303,12 @@ def artifact(canv, props: str = ""):
         end_artifact(canv)
 
 
+def definition_list(table):
+    """Mark a two-column table as a definition list: tagged L > LI > (Lbl, LBody) per row."""
+    table._definition_list = True
+    return table
+
+
 def group(flowables: list, role: str) -> list:
     """Put these story flowables in one grouping element (BlockQuote, Div …); returns them."""
     tag = Tag(role)
@@ -485,7 +491,7 @@ def _tag_toc(toc, tagger: TableTagger) -> None:
 # ---------------------------------------------------------------- story -> tags
 
 PARA_ROLES = {"note": "Note", "caption": "Caption"}
-HEADING_STYLES = {"cover_title": 1, "toc_title": 1, "h1": 1, "h2": 2, "h3": 3}
+HEADING_STYLES = {"cover_title": 1, "block_title": 1, "toc_title": 1, "h1": 1, "h2": 2, "h3": 3}
 _ANCHOR = re.compile(r'<a name="([^"]+)"\s*/>')
 
 
@@ -546,6 +552,8 @@ class _Walker:
                 self.walk(f.source, parent)
         elif isinstance(f, TableOfContents):
             _tag_toc(f, TableTagger("toc", Tag("TOC", parent)))
+        elif isinstance(f, Table) and getattr(f, "_definition_list", False):
+            self.definitions(f, parent)
         elif isinstance(f, Table):
             self.box(f, parent)
         elif isinstance(f, Heading):
@@ -595,6 +603,17 @@ class _Walker:
             attach(flows[0], label=Tag("Lbl", li))
             body = Tag("LBody", li)
             for c in flows:
+                self.walk(c, body)
+
+    def definitions(self, t, parent: Tag) -> None:
+        """A glossary: each row an LI, its term the Lbl, its definition the LBody."""
+        lst = Tag("L", parent, ListNumbering="None")
+        self.tagger(t, "layout", lst)
+        for term, definition in rl.cell_values(t):
+            li = Tag("LI", lst)
+            self.leaf(term, "Lbl", li)
+            body = Tag("LBody", li)
+            for c in definition if isinstance(definition, (list, tuple)) else [definition]:
                 self.walk(c, body)
 
     def box(self, t, parent: Tag) -> None:

@@ -46,6 +46,7 @@ def draw(ax, spec, rows, theme) -> list[str]:
     accent = theme.palette[0] if theme.palette else theme.ink
     ax.plot(x, y, color=accent, linewidth=1.2, solid_joinstyle="round", solid_capstyle="round", zorder=2)
     ax.set_axis_off()
+    ax.figure.patch.set_visible(False)      # no white box: it sits on a tinted key-figure cell as well
     size = c.font_size("xtick.labelsize")
     lo, hi = int(np.argmin(y)), int(np.argmax(y))
     for i in {lo, hi} - {len(y) - 1}:

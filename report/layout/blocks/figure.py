@@ -26,7 +26,7 @@ def build(ctx, fig: RFigure) -> list:
            alt_lang=fig.alt_lang,      # the language of generated alt text, where it is not the section's
            anchor=fig.anchor)
     credit = f"({fig.credit})" if fig.credit else None
-    parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit)]
+    parts = [body, ctx.caption("figure", fig.number, fig.anchor, fig.caption, credit, fig.short_caption)]
     src = ctx.source_line(fig.source)
     parts.append(src if src else Spacer(0, ctx.theme.size * 0.6))
     kept = KeepTogether(parts)

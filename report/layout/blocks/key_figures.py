@@ -1,4 +1,4 @@
-"""A box of key figures: value, label and an optional note per cell.
+"""A box of key figures: value, label, an optional note and an optional sparkline per cell.
 
 A value never wraps inside itself: when one is too wide for its cell, every value
 of the box is set smaller (one size for the box), down to the label's size; a value
@@ -11,24 +11,30 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Spacer
 
 from ...resolve import RKeyFigures
-from ..flowables import carry_notes, key_figure_room, key_figures_box
+from ..attached import attach
+from ..flowables import ChartFlowable, carry_notes, key_figure_room, key_figures_box
 from .declaration import BlockKind
 
 
 def build(ctx, block: RKeyFigures) -> list:
     ctx = ctx.at(block.mark, block.path)
     s = ctx.styles
-    room = key_figure_room(ctx.theme, ctx.geo.text_width, len(block.items))
+    room = key_figure_room(ctx.theme, ctx.geo.text_width, block.columns)
     size = min(value_size(ctx, value, room) for value, _, _ in block.items)
     style = s.key_value if size == s.key_value.fontSize else ParagraphStyle(
         f"key_value_{size:.1f}", s.key_value, fontSize=size, leading=size * s.key_value.leading / s.key_value.fontSize)
     cells = []
-    for value, label, note in block.items:
+    for (value, label, note), spark in zip(block.items, block.sparklines or [None] * len(block.items)):
         cell = [ctx.para(value, style), ctx.para(label, s.key_label)]
         if note:
             cell.append(ctx.para(note, s.key_note))
+        if spark is not None and spark.chart is not None:      # under the words, so that labels align
+            chart = ChartFlowable(spark.chart.width, spark.chart.height, ctx.charts, spark.anchor, ctx.theme,
+                                  align="LEFT")
+            attach(chart, alt=spark.alt or "Sparkline")     # the tagged PDF's /Alt for this small Figure
+            cell += [Spacer(0, s.key_label.fontSize * 0.4), chart]
         cells.append(cell)
-    box = key_figures_box(cells, ctx.theme, ctx.geo.text_width)
+    box = key_figures_box(cells, ctx.theme, ctx.geo.text_width, block.columns)
     return [carry_notes(box, [p for cell in cells for p in cell]), Spacer(0, ctx.theme.size * 1.2)]
 
 

@@ -141,7 +141,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
         for r in range(heads + 1, len(grid.rows), 2):
             commands.append(("BACKGROUND", (0, r), (-1, r), HexColor(theme.tint)))
     table.setStyle(TableStyle(commands + grid.commands))
-    caption = ctx.caption("table", t.number, t.anchor, t.caption)
+    caption = ctx.caption("table", t.number, t.anchor, t.caption, short=t.short_caption)
     continued = Paragraph(f"<b>{ctx.markup.text(ctx.labels['table'])} {t.number}</b> "
                           f"({ctx.markup.text(ctx.labels.get('continued', 'continued'))})", s.caption)
     source = ctx.source_line(t.source)

@@ -6,7 +6,13 @@ from .declaration import BlockKind
 
 
 def build(ctx, block: RText) -> list:
-    return ctx.at(block.mark, block.path, block.source).markdown(block.blocks)
+    ctx = ctx.at(block.mark, block.path, block.source)
+    if not block.numbers:
+        return ctx.markdown(block.blocks)
+    out = []       # style.paragraph_numbers: each paragraph with its number (resolve.py counts them)
+    for b, number in zip(block.blocks, block.numbers):
+        out.extend(ctx.markdown_block(b, ctx.styles.numbered if number else ctx.styles.body, number))
+    return out
 
 
 KIND = BlockKind("text", RText, build, "P")
