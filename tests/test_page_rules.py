@@ -70,7 +70,7 @@ FLOAT = """
 
 
 def floating(tmp_path, placement: str = "", name: str = "float.yaml"):
-    text = FLOAT.format(filler="Words that fill the first page. " * 95, after="More words after it. " * 40,
+    text = FLOAT.format(filler="Words that fill the first page. " * 82, after="More words after it. " * 40,
                         placement=f", placement: {placement}" if placement else "")
     return make(tmp_path, text, name=name)
 
