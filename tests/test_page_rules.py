@@ -191,3 +191,32 @@ def test_a_long_url_breaks_after_a_slash_with_no_hyphen(tmp_path, language):
     assert page_checker.check(pdf) == []
     lines_warned = sorted(w.mark.line for w in result.diagnostics if "URL" in str(w))
     assert lines_warned == [6, 9], [str(w) for w in result.diagnostics]
+
+
+HEADING_THEN_FIGURES = """
+    report: {{title: Floats, date: 2024-01-01}}
+    style: {{cover: false, toc: false, list_of_figures: false}}
+    data:
+      bars: [{{k: x, v: 1}}, {{k: y, v: 2}}]
+    sections:
+      - title: One
+        content:
+          - {filler}
+      - title: Two figures in a row
+        content:
+          - figure: {{chart: bar, data: bars, x: k, y: v, height: 9cm, caption: The first chart.}}
+          - figure: {{chart: bar, data: bars, x: k, y: v, height: 9cm, caption: The second chart.}}
+          - The text after both.
+    """
+
+
+@pytest.mark.parametrize("words", [70, 76, 82])
+def test_a_heading_goes_with_a_figure_that_nothing_can_float_past(tmp_path, words):
+    """A figure that does not fit floats only past text; when another figure follows
+    it, nothing can move up, so its heading goes to the next page with it (it used to
+    be left alone at the page foot)."""
+    text = HEADING_THEN_FIGURES.format(filler="Words that fill the first page. " * words)
+    _, pdf = make(tmp_path, text)
+    assert page_checker.check(pdf) == []
+    texts = pages_text(pdf)
+    assert page_of(texts, "Two figures in a row") == page_of(texts, "Figure 1. The first chart.")

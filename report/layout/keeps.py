@@ -74,6 +74,15 @@ def is_text(f) -> bool:
         isinstance(f, Spacer) and not isinstance(f, ActionFlowable)) or isinstance(f, Table)
 
 
+def text_after(flowables: list, i: int) -> int | None:
+    """The index of the text that would move up before the figure at i (past spaces), or
+    None when what follows it cannot (a heading, a table, another figure, the end)."""
+    j = i + 1
+    while j < len(flowables) and isinstance(flowables[j], Spacer) and not isinstance(flowables[j], ActionFlowable):
+        j += 1
+    return j if j < len(flowables) and is_text(flowables[j]) and not isinstance(flowables[j], Spacer) else None
+
+
 def height(f, width: float, canv) -> float:
     """The whole height of a flowable, spaces included."""
     if isinstance(f, KeepTogether):
@@ -96,7 +105,10 @@ def need(flowables: list, i: int, width: float, space: float, canv) -> float:
         return own + need(flowables, i + 1, width, space - own, canv)
     whole = height(f, width, canv)
     if attached(f).placement == "auto" and whole > space:
-        return need(flowables, i + 1, width, space, canv)   # the text after it moves up instead
+        after = text_after(flowables, i)
+        if after is not None:
+            return need(flowables, after, width, space, canv)   # the text after it moves up instead
+        return whole                  # nothing can move up before it: it needs its own height
     if isinstance(f, Paragraph):
         return min(whole, f.getSpaceBefore() + MIN_LINES * f.style.leading)
     if isinstance(f, ListFlowable):

@@ -305,7 +305,7 @@ def artifact(canv, props: str = ""):
 
 def definition_list(table):
     """Mark a two-column table as a definition list: tagged L > LI > (Lbl, LBody) per row."""
-    table._definition_list = True
+    attach(table, definition_list=True)
     return table
 
 
@@ -552,7 +552,7 @@ class _Walker:
                 self.walk(f.source, parent)
         elif isinstance(f, TableOfContents):
             _tag_toc(f, TableTagger("toc", Tag("TOC", parent)))
-        elif isinstance(f, Table) and getattr(f, "_definition_list", False):
+        elif isinstance(f, Table) and attached(f).definition_list:
             self.definitions(f, parent)
         elif isinstance(f, Table):
             self.box(f, parent)

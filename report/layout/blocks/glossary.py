@@ -10,7 +10,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from ... import markdown as md
 from ...resolve import RGlossary
-from ..flowables import font_command
+from ..flowables import carry_notes, font_command
 from ..tagging import TableTagger, definition_list
 from .declaration import BlockKind
 
@@ -30,10 +30,7 @@ def build(ctx, block: RGlossary) -> list:
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                                ("TOPPADDING", (0, 0), (-1, -1), pad * 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.5),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor(theme.rule))]))
-    notes = [n for row in rows for p in row for n in getattr(p, "footnotes", ())]
-    if notes:
-        table.footnotes = list(dict.fromkeys(notes))
-    return [definition_list(table), Spacer(0, theme.size)]
+    return [definition_list(carry_notes(table, [p for row in rows for p in row])), Spacer(0, theme.size)]
 
 
 KIND = BlockKind("glossary", RGlossary, build, "L")
