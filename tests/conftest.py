@@ -107,7 +107,7 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- reading PDFs
 
-SOFT_HYPHEN = "\ufffe"
+SOFT_HYPHEN = page_checker.SOFT
 
 
 def join_lines(first: str, second: str) -> str:
@@ -157,44 +157,7 @@ class PdfText:
         return self._lines[index]
 
     def _visual_lines(self, index: int) -> list[str]:
-        tp = self._textpages[index]
-        count = tp.count_chars()
-        text = tp.get_text_range(0, count) if count else ""
-        chars = []                           # (y centre, x, char)
-        last = None
-        for i in range(min(count, len(text))):
-            ch = text[i]
-            if ch in "\r\n":
-                last = None if ch == "\n" else last
-                continue
-            left, bottom, right, top = tp.get_charbox(i, loose=True)
-            if ch.isspace() or (right - left <= 0 and top - bottom <= 0):
-                if last is None:
-                    continue                 # a generated character with no place
-                y, x = last[0], last[1] + 0.01
-            else:
-                y, x = (bottom + top) / 2, left
-            last = (y, x)
-            chars.append((y, x, "\ufffe" if ch in "\ufffe\u00ad" else ch))
-        chars.sort(key=lambda c: -c[0])
-        groups, current, y0 = [], [], None
-        for c in chars:
-            if y0 is not None and y0 - c[0] > 3.0:
-                groups.append(current)
-                current = []
-            if not current:
-                y0 = c[0]
-            current.append(c)
-        if current:
-            groups.append(current)
-        out = []
-        for g in groups:
-            line = "".join(c[2] for c in sorted(g, key=lambda c: c[1]))
-            line = re.sub(r"\s+", " ", line.replace("\u2002", " ").replace("\u00a0", " ")).strip()
-            line = re.sub("\ufffe(?!$)", "", line)
-            if line:
-                out.append(line)
-        return out
+        return page_checker.visual_lines(self._textpages[index])
 
     def boxes(self, index: int, needle: str) -> list[tuple[float, float, float, float]]:
         """(left, bottom, right, top) of every occurrence of `needle` on a page (0-based)."""
