@@ -46,16 +46,20 @@ sections:
 """
 
 
-@pytest.fixture(scope="module")
-def forms(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("forms")
-    data = write(folder / "forms.yaml", FORMS)
-    out = folder / "forms.pdf"
-    proc = run_report(data, "-o", out, "--no-cache")
+def built(tmp_path_factory, name: str, text: str):
+    """Build `text` as NAME.yaml in a folder of its own; yields the PDF's text, closed after."""
+    folder = tmp_path_factory.mktemp(name)
+    out = folder / f"{name}.pdf"
+    proc = run_report(write(folder / f"{name}.yaml", text), "-o", out, "--no-cache")
     assert proc.returncode == 0, describe(proc)
     pdf = PdfText(out)
     yield pdf
     pdf.close()
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory):
+    yield from built(tmp_path_factory, "forms", FORMS)
 
 
 def test_title_block_summary_and_text_share_page_one(forms):
@@ -211,14 +215,7 @@ sections:
 
 @pytest.fixture(scope="module")
 def blocks(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("blocks")
-    data = write(folder / "blocks.yaml", BLOCKS)
-    out = folder / "blocks.pdf"
-    proc = run_report(data, "-o", out, "--no-cache")
-    assert proc.returncode == 0, describe(proc)
-    pdf = PdfText(out)
-    yield pdf
-    pdf.close()
+    yield from built(tmp_path_factory, "blocks", BLOCKS)
 
 
 def test_glossary_is_a_definition_list_in_two_columns(blocks):
