@@ -605,26 +605,29 @@ def _join(path: str, key) -> str:
 
 # ---------------------------------------------------------------- the document
 
+def Word(default: str, doc: str) -> Str:
+    """A printed word of `style.labels` (at most MAX_LABEL characters)."""
+    return Str(default, doc, max_length=MAX_LABEL)
+
+
 class Labels(Model):
     """Words printed in numbered references and captions."""
-    figure = Str("Figure", "Word for figures: 'Figure 3'.", max_length=MAX_LABEL)
-    table = Str("Table", "Word for tables: 'Table 1'.", max_length=MAX_LABEL)
-    section = Str("Section", "Word for sections: 'Section 2.1'.", max_length=MAX_LABEL)
-    contents = Str("Contents", "Title of the table of contents.", max_length=MAX_LABEL)
-    list_of_figures = Str("Figures", "Title of the list of figures.", max_length=MAX_LABEL)
-    list_of_tables = Str("Tables", "Title of the list of tables.", max_length=MAX_LABEL)
-    source = Str("Source", "Word before a figure's or table's source line.", max_length=MAX_LABEL)
-    continued = Str("continued", "After a table's caption on its later pages: 'Table 2 (continued)'.",
-                    max_length=MAX_LABEL)
-    page = Str("Page", "'Page 3 of 12'.", max_length=MAX_LABEL)
-    of = Str("of", "'Page 3 of 12'.", max_length=MAX_LABEL)
-    summary = Str("Summary", "Title of the executive-summary box.", max_length=MAX_LABEL)
-    notes = Str("Notes", "Heading of footnotes printed at the end of a section.", max_length=MAX_LABEL)
-    as_of = Str("Data as of", "Words before a dataset's as_of date in source lines.", max_length=MAX_LABEL)
-    changes = Str("What changed since the edition of", "Title of the --changes-since section, before the date.",
-                  max_length=MAX_LABEL)
-    annex = Str("Annex", "Word before an annex's letter: 'Annex A'.", max_length=MAX_LABEL)
-    annexes = Str("Annexes", "Heading of the annexes in the table of contents.", max_length=MAX_LABEL)
+    figure = Word("Figure", "Word for figures: 'Figure 3'.")
+    table = Word("Table", "Word for tables: 'Table 1'.")
+    section = Word("Section", "Word for sections: 'Section 2.1'.")
+    contents = Word("Contents", "Title of the table of contents.")
+    list_of_figures = Word("Figures", "Title of the list of figures.")
+    list_of_tables = Word("Tables", "Title of the list of tables.")
+    source = Word("Source", "Word before a figure's or table's source line.")
+    continued = Word("continued", "After a table's caption on its later pages: 'Table 2 (continued)'.")
+    page = Word("Page", "'Page 3 of 12'.")
+    of = Word("of", "'Page 3 of 12'.")
+    summary = Word("Summary", "Title of the executive-summary box.")
+    notes = Word("Notes", "Heading of footnotes printed at the end of a section.")
+    as_of = Word("Data as of", "Words before a dataset's as_of date in source lines.")
+    changes = Word("What changed since the edition of", "Title of the --changes-since section, before the date.")
+    annex = Word("Annex", "Word before an annex's letter: 'Annex A'.")
+    annexes = Word("Annexes", "Heading of the annexes in the table of contents.")
 
 
 class Report(Model):
