@@ -154,7 +154,9 @@ def _archive(tmp: Path, resolved, record, pdfa: bool, diags: Diagnostics, attach
     if record is not None or pdfa or files:
         from .archive import finish
         for problem in finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language, attachments=files):
-            diags.warning(None, "", f"the PDF is not valid PDF/A-{3 if files else 2}b: {problem}")
+            # rare (ReportLab embeds our fonts; CMYK images are printed in RGB): located at `report`
+            diags.warning(resolved.doc.report.mark, "report",
+                          f"the PDF is not valid PDF/A-{3 if files else 2}b: {problem}; --no-pdfa builds it as plain PDF")
         diags.raise_if_errors()      # --strict
 
 

@@ -332,6 +332,12 @@ class Places:
         figures = (self.figures,) if self.figures else ()
         return tuple(dict.fromkeys(p.resolve() for p in (self.data_dir, self.cwd, *figures, *self.allowed)))
 
+    def looked_in(self) -> str:
+        """The folders a relative path is looked up in, each named once, for messages."""
+        figures = (self.figures,) if self.figures else ()
+        folders = list(dict.fromkeys(str(p.resolve()) for p in (self.data_dir, self.cwd, *figures)))
+        return folders[0] if len(folders) == 1 else ", ".join(folders[:-1]) + " and " + folders[-1]
+
     def find(self, value: str) -> tuple[Path | None, str | None]:
         """(path, None) when found and allowed, (None, problem) otherwise; a missing
         file gives (candidate, 'missing')."""
@@ -478,7 +484,13 @@ def parse_csv(text: str, shown: str, diags: Diagnostics, keypath: str = "") -> Y
             rows.item_marks.append(row.mark)
             line = reader.line_num + 1
     except csv.Error as e:
-        diags.error(Mark(shown, reader.line_num, 1), f"{keypath}[{len(rows)}]", f"CSV: {e}")
+        if "field larger than field limit" in str(e):
+            # the row that starts at `line` never ends: almost always a quote left open
+            diags.error(Mark(shown, line, 1), f"{keypath}[{len(rows)}]",
+                        f"a cell in this row runs past {csv.field_size_limit():,} characters; is a quote (\") "
+                        f"opened and never closed?")
+        else:
+            diags.error(Mark(shown, reader.line_num, 1), f"{keypath}[{len(rows)}]", f"CSV: {e}")
     return rows
 
 
@@ -529,14 +541,24 @@ def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
     return Loaded(path, shown, tree, files, places)
 
 
+def _suffix_hint(value: str) -> str:
+    """What to do with a file of another type: a .tsv or .txt is read as CSV once
+    renamed; a file with no suffix may just lack '.csv'."""
+    suffix = Path(value).suffix.lower()
+    if suffix in (".tsv", ".tab", ".txt"):
+        return f" (rename it to '{Path(value).with_suffix('.csv').name}'; tab-separated files are read as CSV)"
+    if suffix in (".json", ".xlsx"):
+        return f" (write it as `{{{suffix[1:]}: {value}}}`)"
+    return did_you_mean(value, [value + ".csv"]) if not suffix else ""
+
+
 def load_dataset_file(value: str, places: Places, mark: Mark, keypath: str, diags: Diagnostics, cwd: Path):
     if not value.lower().endswith(DATASET_SUFFIXES):
-        diags.error(mark, keypath, f"'{value}': a dataset file must be .csv, .yaml or .yml"
-                    f"{did_you_mean(value, [value + '.csv'])}")
+        diags.error(mark, keypath, f"'{value}': a dataset file must be .csv, .yaml or .yml{_suffix_hint(value)}")
         return None
     found, problem = places.find(value)
     if problem == "missing":
-        diags.error(mark, keypath, f"dataset file '{value}' not found (looked in {places.data_dir} and {places.cwd})")
+        diags.error(mark, keypath, f"dataset file '{value}' not found (looked in {places.looked_in()})")
         return None
     if problem:
         diags.error(mark, keypath, problem)

@@ -572,6 +572,8 @@ class _Resolve:
                     return fig
             if period and key == "x":
                 spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
+        if not self.value_axis_ok(f, values, rows, spec):
+            return fig
         w, h = self.geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at
         limit = self.geo.max_figure_height
         if h > limit:
@@ -584,6 +586,30 @@ class _Resolve:
         same = written == self.language.replace("_", "-").split("-")[0].lower()
         return replace(fig, rows=tuple(rows), chart=spec, alt=alt_text.describe(spec, rows, self.language),
                        alt_lang=None if same else written)
+
+    def value_axis_ok(self, f: Figure, values: dict, rows: list, spec: ChartSpec) -> bool:
+        """What the value axis options and the annotations ask for is drawable: an
+        empty range is an error; values a log axis cannot show are a warning."""
+        lo, hi = values.get("y_min"), values.get("y_max")
+        if lo is not None and hi is not None and lo >= hi:
+            self.diags.error(f.mark_of("y_max"), f"{f.path}.y_max", f"y_max ({show(hi)}) must be above y_min "
+                                                                   f"({show(lo)}); the axis would show nothing")
+            return False
+        ok = True
+        for i, a in enumerate(values.get("annotations") or ()):
+            for v in (*a.x, *a.y):
+                if not self.drawable(v, a.mark, f"{f.path}.annotations[{i}]", f):
+                    ok = False
+        if values.get("log"):
+            for column in spec.y:
+                bad = [i for i, r in enumerate(rows)
+                       if isinstance(r.get(column), (int, float)) and not isinstance(r.get(column), bool)
+                       and r[column] <= 0]
+                if bad:
+                    self.diags.warning(f.mark_of("log"), f"{f.path}.log",
+                                       f"a log axis cannot show zero or negative values: {len(bad):,} in "
+                                       f"'{column}' (first in row {bad[0] + 1}) are left out of the chart")
+        return ok
 
     def check_column(self, ds, rows, column, need, f, required) -> str | None:
         """Check (and convert) one column; for periods ('2024Q4') returns their kind ('Q', 'M', 'Y')."""

@@ -838,3 +838,66 @@ def test_labelled_chart_past_300_points_is_refused(f):
     assert re.search(r"^sc\.csv:1:1: error: data\.sc: 301 rows; a scatter chart with labels takes at most 300",
                      f.proc.stderr, re.M), describe(f.proc)
     assert f.cpu < 30
+
+
+# ---------------------------------------------------------------- small silent cases (round 3)
+
+@bad_input(doc("- figure: {chart: bar, data: impact, x: category, y: count, y_min: 500, y_max: 100}"))
+def test_y_min_above_y_max_is_an_error(f):
+    f.at_text("100}", "sections[0].content[0].figure.y_max", "must be above y_min")
+
+
+@bad_input(doc("""
+    - figure:
+        chart: line
+        data: impact
+        x: category
+        y: count
+        annotations:
+          - {x: 0001-01-01, label: Long ago}
+    """))
+def test_annotation_at_a_date_a_chart_cannot_draw(f):
+    f.at_text("{x: 0001-01-01", "sections[0].content[0].figure.annotations[0]", "outside the dates a chart can draw")
+
+
+@builds(doc("- figure: {chart: bar, data: signed, x: k, y: v, log: true}").replace(
+    "  totals:", "  signed:\n    - {k: a, v: 0}\n    - {k: b, v: 10}\n    - {k: c, v: -3}\n  totals:", 1))
+def test_log_axis_says_which_values_it_leaves_out(r):
+    msg = warning_at(r, "log: true", "log axis", "left out")
+    assert "2 in 'v'" in msg and "row 1" in msg, msg
+
+
+@bad_input(with_data("fruit: fruit.tsv"), files={"fruit.tsv": "a\tb\n1\t2\n"})
+def test_a_tsv_dataset_is_told_to_be_renamed_to_csv(f):
+    msg = f.at_text("fruit.tsv", "data.fruit", "rename it to 'fruit.csv'")
+    assert "tsv.csv" not in msg
+
+
+@bad_input(with_data("fruit: missing.csv"))
+def test_not_found_names_each_folder_once(f):
+    msg = f.at_text("missing.csv", "data.fruit", "not found")
+    folders = re.search(r"looked in (.*)\)", msg).group(1).split(" and ")
+    assert len(folders) == len(set(folders)), msg
+
+
+@bad_input(with_data("fruit: fruit.csv", doc("- figure: {chart: bar, data: fruit, x: k, y: v}")),
+           files={"fruit.csv": 'k,v\na,1\nb,"' + "x" * 140_000 + "\nc,3\n"})
+def test_csv_cell_past_the_field_limit_points_at_its_row(f):
+    assert re.search(r"^fruit\.csv:3:1: error: data\.fruit\[1\]: .*quote", f.proc.stderr, re.M), describe(f.proc)
+    assert "field larger than field limit" not in f.proc.stderr
+
+
+def _cmyk(folder):
+    from PIL import Image
+    (folder / "figures").mkdir()
+    Image.new("CMYK", (400, 300), (0, 120, 200, 10)).save(folder / "figures" / "cmyk.jpg", dpi=(300, 300))
+
+
+@builds(figure("figures/cmyk.jpg"), prepare=_cmyk)
+def test_a_cmyk_image_is_printed_in_rgb_and_the_pdf_stays_pdfa(r):
+    import pikepdf
+    assert "PDF/A" not in r.proc.stderr, describe(r.proc)
+    with pikepdf.open(r.work / OUT) as pdf:
+        spaces = {str(x.get("/ColorSpace")) for page in pdf.pages
+                  for x in page.obj.Resources.get("/XObject", {}).values() if x.get("/Subtype") == "/Image"}
+    assert spaces == {"/DeviceRGB"}, spaces

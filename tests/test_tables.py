@@ -102,6 +102,7 @@ def test_a_table_too_wide_even_in_small_type_is_an_error_naming_its_columns(tmp_
     data, out, proc = build(tmp_path, table_yaml(rows(6, ref_length=6), 12))
     message = error_at(proc, data, "data: wards", "'Reference'", "cm", "landscape: auto")
     assert "too" in message or "more than" in message
+    assert len(message) <= 260, f"longer than a screen line's worth: {message}"
 
 
 def test_landscape_auto_puts_a_table_too_wide_for_the_page_on_a_landscape_page(tmp_path):

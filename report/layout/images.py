@@ -28,16 +28,23 @@ def image(ctx, path, max_w: float, max_h: float, align: str):
         drawing.hAlign = align
         return drawing
     from PIL import Image as PILImage
+    source = str(path)
     with PILImage.open(path) as im:
         px_w, px_h = im.size
         dpi = im.info.get("dpi", (72, 72))[0] or 72
+        if im.mode == "CMYK":
+            # PDF/A with an sRGB output intent admits no CMYK image: print it in RGB
+            import io
+            source = io.BytesIO()
+            im.convert("RGB").save(source, "JPEG", quality=95)
+            source.seek(0)
     native_w = px_w / dpi * 72
     scale = min(max_w / px_w, max_h / px_h)
     w, h = px_w * scale, px_h * scale
     if w > native_w * 1.001 and px_w / (w / 72) < 150:
         ctx.warning(f"{path.name} is {px_w}x{px_h} pixels; at this size it prints "
                     f"at {px_w / (w / 72):.0f} dpi (150 or more looks sharp)")
-    img = Image(str(path), width=w, height=h)
+    img = Image(source, width=w, height=h)
     img.hAlign = align
     return img
 

@@ -28,7 +28,7 @@ def local_bytes(name: str, key: str, at, suffixes: tuple[str, ...]) -> tuple[byt
         raise SourceError(f"'{name}': expected a {' or '.join(suffixes)} file", key)
     found, problem = at.places.find(name)
     if problem == "missing":
-        raise SourceError(f"'{name}' not found (looked in {at.places.data_dir} and {at.places.cwd})", key)
+        raise SourceError(f"'{name}' not found (looked in {at.places.looked_in()})", key)
     if problem:
         raise SourceError(problem, key)
     if found.is_dir():

@@ -263,13 +263,18 @@ def too_wide(t: RTable, measures: list[Measure], total: float) -> str:
     widths = [f or n for f, n in zip(fixed, need)]
     over = sum(widths) - total
     share = total / len(widths)
-    wide = sorted(((w - share, i) for i, w in enumerate(widths) if w > share), reverse=True)[:4]
-    named = ", ".join(f"'{t.headers[i]}' {widths[i] / CM:.1f} cm"
-                      + (f" (its longest piece '{measures[i].widest_piece}')" if not fixed[i] else " (its width:)")
-                      for _, i in wide)
-    return (f"the table's {len(widths)} columns need {sum(widths) / CM:.1f} cm even at {FLOOR:g} pt, "
-            f"{over / CM:.1f} cm more than the {total / CM:.1f} cm text width; the widest: {named}; "
-            f"choose fewer columns with 'columns:', shorten those cells, or add 'landscape: auto'")
+    wide = sorted(((w - share, i) for i, w in enumerate(widths) if w > share), reverse=True)[:2]
+    named = ", ".join(f"'{_cut(t.headers[i])}' {widths[i] / CM:.1f} cm" for _, i in wide)
+    first = wide[0][1] if wide else None
+    piece = (f"; it holds '{_cut(measures[first].widest_piece)}'"
+             if first is not None and not fixed[first] else "")
+    return (f"{len(widths)} columns need {sum(widths) / CM:.1f} cm at {FLOOR:g} pt, {over / CM:.1f} cm more "
+            f"than the text width (widest: {named}{piece}); use fewer 'columns:', shorter cells or 'landscape: auto'")
+
+
+def _cut(text: str, limit: int = 24) -> str:
+    """A header or cell as quoted in a message: short enough that the message fits a line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _warn_broken_words(ctx, t: RTable, widths: list[float], measures: list[Measure], size: float) -> None:
