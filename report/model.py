@@ -717,6 +717,8 @@ class Column(Model):
                          "cell where the page allows and never narrower than its longest word or number.", percent=True)
     hyphenate = Bool(False, "Hyphenate the column's text (table cells are not hyphenated unless asked).")
     emphasis = Choice(("bold", "muted", "highlight"), None, "Set the whole column apart (e.g. a forecast in bold).")
+    cell_style = Str(None, "A dataset column saying, row by row, how this column's cell is set apart: bold, "
+                           "muted or highlight; empty for a plain cell (e.g. the one revised figure).")
 
 
 class HeaderGroup(Model):

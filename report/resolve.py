@@ -109,6 +109,7 @@ class RTable:
     header_groups: list = field(default_factory=list)   # (label, first column, last column)
     row_kinds: list = field(default_factory=list)       # per row: "" or one of model.ROW_KINDS
     indents: list = field(default_factory=list)         # per row: indent level of the first cell
+    cell_emphasis: list = field(default_factory=list)   # per row, per column: None, "bold", "muted", "highlight"
 
 
 @dataclass(frozen=True)
@@ -751,11 +752,16 @@ class _Resolve:
             columns = [Column.with_defaults(t.mark, t.path, key=c) for c in ds.columns
                        if c not in (t.row_style, t.indent)]
         for i, col in enumerate(columns):
-            if col.key not in ds.columns:
-                self.diags.error(col.mark_of("key"), f"{t.path}.columns[{i}].key",
-                                 f"dataset '{ds.name}' has no column '{col.key}'{did_you_mean(col.key, ds.columns)}"
-                                 f" (columns: {', '.join(ds.columns)})")
-                return table
+            for key in ("key", "cell_style"):
+                name = getattr(col, key)
+                if name is not None and name not in ds.columns:
+                    self.diags.error(col.mark_of(key), f"{t.path}.columns[{i}].{key}",
+                                     f"dataset '{ds.name}' has no column '{name}'{did_you_mean(name, ds.columns)}"
+                                     f" (columns: {', '.join(ds.columns)})")
+                    return table
+        cell_emphasis = self.cell_emphasis(t, ds, columns)
+        if cell_emphasis is None:
+            return table
         kinds = self.row_kinds(t, ds)
         if kinds is None:
             return table
@@ -773,7 +779,7 @@ class _Resolve:
         table = replace(table, kinds=["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)],
                         hyphenate=[c.hyphenate for c in columns], landscape=t.landscape,
                         emphasis=[c.emphasis for c in columns], header_groups=groups, row_kinds=kinds,
-                        indents=self.indents(t, ds) or [0] * len(ds.rows))
+                        indents=self.indents(t, ds) or [0] * len(ds.rows), cell_emphasis=cell_emphasis)
         rows = []
         for r, row in enumerate(ds.rows):
             cells = []
@@ -813,6 +819,26 @@ class _Resolve:
                                  f" choose one of: {', '.join(ROW_KINDS)}, or leave it empty")
                 return None
             out.append(value)
+        return out
+
+    def cell_emphasis(self, t: Table, ds, columns) -> list[list] | None:
+        """Per row, per column: the style a column's `cell_style` column gives that cell
+        (None for a plain one); None after an error."""
+        styles = ("bold", "muted", "highlight")
+        out = [[None] * len(columns) for _ in ds.rows]
+        for i, col in enumerate(columns):
+            if col.cell_style is None:
+                continue
+            for r, row in enumerate(ds.rows):
+                value = row.get(col.cell_style)
+                value = "" if value is None else str(value).strip().lower()
+                if value and value not in styles:
+                    mark = row.value_mark(col.cell_style) if isinstance(row, YMap) else ds.mark
+                    self.diags.error(mark, f"{ds.path}[{r}].{col.cell_style}",
+                                     f"'{show(value)}' is not a cell style ({t.path}.columns[{i}].cell_style)"
+                                     f"{did_you_mean(value, styles)}; choose bold, muted or highlight, or leave it empty")
+                    return None
+                out[r][i] = value or None
         return out
 
     def indents(self, t: Table, ds) -> list[int] | None:
@@ -867,7 +893,9 @@ class _Resolve:
         return replace(table, headers=headers, cells=cells, aligns=["left"] + ["right" if numbers else "left"] * n,
                        widths=[None] * (n + 1), kinds=["text"] + [table.kinds[1] if numbers else "text"] * n,
                        hyphenate=[False] * (n + 1), emphasis=[None] * (n + 1), row_kinds=[""] * len(cells),
-                       indents=[0] * len(cells))
+                       indents=[0] * len(cells),
+                       cell_emphasis=[[None] + [table.cell_emphasis[r][j] for r in range(n)]
+                                      for j in range(1, len(table.headers))] if table.cell_emphasis else [])
 
 
 def grid_columns(n: int, columns: float | None) -> int:

@@ -394,3 +394,55 @@ def test_the_budget_example_builds_without_warnings_and_reads_as_a_statement(tmp
         assert "Increase/(Decrease)" in " ".join(lines) and "$223.6M" in pdf.all
     finally:
         pdf.close()
+
+
+def test_a_cell_style_column_sets_single_cells_apart(tmp_path):
+    """`cell_style:` names a column whose value, row by row, sets one cell apart:
+    the revised figure in bold, a provisional one highlighted; the others stay plain."""
+    text = """
+        report: {title: Revisions, date: 2025-03-01}
+        style: {toc: false, list_of_figures: false}
+        data:
+          gdp:
+            - {quarter: 2024Q1, growth: 30000, note: ""}
+            - {quarter: 2024Q2, growth: 30000, note: bold}
+            - {quarter: 2024Q3, growth: 40000, note: highlight}
+        sections:
+          - title: Growth
+            content:
+              - table:
+                  data: gdp
+                  caption: Quarterly growth.
+                  columns:
+                    - {key: quarter, label: Quarter}
+                    - {key: growth, label: Growth, format: ",d", cell_style: note}
+        """
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        page = next(i for i in range(len(pdf)) if "Quarterly growth." in pdf.pages[i])
+        plain, bold = sorted(pdf.boxes(page, "30,000"), key=lambda b: -b[1])     # top row first
+        assert bold[2] - bold[0] > (plain[2] - plain[0]) * 1.03, (plain, bold)   # the bold face is wider
+        assert "note" not in pdf.pages[page] and "Note" not in pdf.pages[page]   # the style column is not shown
+        high = pdf.boxes(page, "40,000")[0]
+        import pypdfium2 as pdfium
+        doc = pdfium.PdfDocument(out)
+        scale = 2
+        image = doc[page].render(scale=scale).to_pil().convert("RGB")
+        height = doc[page].get_height()
+        doc.close()
+
+        def background(box):          # a pixel just left of the text, inside the cell's padding
+            x, y = (box[0] - 1.5) * scale, (height - (box[1] + box[3]) / 2) * scale
+            return image.getpixel((int(x), int(y)))
+        assert background(high) != (255, 255, 255) and background(plain) == (255, 255, 255), \
+            (background(high), background(plain))
+    finally:
+        pdf.close()
+
+
+def test_an_unknown_cell_style_is_an_error_at_its_cell(tmp_path):
+    text = STATEMENT.replace('format: "(,d", emphasis: bold}', 'format: "(,d", cell_style: kind}', 1)
+    data, out, proc = build(tmp_path, text)
+    error_at(proc, data, "kind: group}", "'group' is not a cell style", "bold, muted or highlight")

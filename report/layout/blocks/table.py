@@ -97,7 +97,8 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     bold = ParagraphStyle(f"{cell_style.name}_bold", cell_style, fontName=theme.family.bold.name)
     kinds = t.row_kinds or [""] * len(t.cells)
     indents = t.indents or [0] * len(t.cells)
-    for r, (row, kind, level) in enumerate(zip(t.cells, kinds, indents)):
+    marked = t.cell_emphasis or [[None] * n] * len(t.cells)
+    for r, (row, kind, level, own) in enumerate(zip(t.cells, kinds, indents, marked)):
         at = len(grid.rows)
         if kind == "group":          # a heading row across the table
             grid.rows.append([Paragraph(ctx.markup.text(row[0]), bold)] + [""] * (n - 1))
@@ -107,7 +108,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
             continue
         cells = []
         for c, text in enumerate(row):
-            emphasis = {kind} | {t.emphasis[c] if t.emphasis else None}
+            emphasis = {kind, t.emphasis[c] if t.emphasis else None, own[c]}
             base = bold if emphasis & {"bold", "subtotal", "total"} else cell_style
             style = s.aligned(base, t.aligns[c])
             if "muted" in emphasis:
@@ -115,7 +116,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
             if c == 0 and level:
                 style = ParagraphStyle(f"{style.name}_in{level}", style, leftIndent=level * INDENT_EMS * size)
             cells.append(Paragraph(ctx.markup.text(text), _hyphenation(style, t.hyphenate[c], s.body)))
-            if t.emphasis and t.emphasis[c] == "highlight":
+            if "highlight" in (own[c], t.emphasis[c] if t.emphasis else None):
                 grid.commands.append(("BACKGROUND", (c, at), (c, at), HexColor(HIGHLIGHT)))
         grid.rows.append(cells)
         if kind in ("subtotal", "total"):
@@ -197,13 +198,14 @@ def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
     out = []
     kinds = t.row_kinds or [""] * len(t.cells)
     indents = t.indents or [0] * len(t.cells)
+    marked = t.cell_emphasis or [[None] * len(t.headers)] * len(t.cells)
     for i, header in enumerate(t.headers):
         whole = t.kinds[i] in ("number", "date") if t.kinds else False
         column_bold = bool(t.emphasis) and t.emphasis[i] == "bold"
         texts = [(header, head_font, False, 0)]
-        for row, kind, level in zip(t.cells, kinds, indents):
+        for row, kind, level, own in zip(t.cells, kinds, indents, marked):
             if kind != "group":
-                bold = column_bold or kind in ("bold", "subtotal", "total")
+                bold = column_bold or kind in ("bold", "subtotal", "total") or own[i] == "bold"
                 texts.append((row[i], head_font if bold else cell_font, whole, level * INDENT_EMS if i == 0 else 0))
         least, piece, preferred = 0.0, "", 0.0
         for text, font, keep, indent in texts:
