@@ -205,6 +205,52 @@ def date(value: dt.date, spec: str, language: str | None = "en") -> str:
     return format_date(value, pattern, locale=locale(language))
 
 
+# ---------------------------------------------------------------- chart dates
+
+# English keeps the house style of the charts, day before month ('12 Jul'), for every
+# English locale; other languages take CLDR's own short forms ('12. Juli', '12 juil.').
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _english(language: str | None) -> bool:
+    return (language or "en").split("-")[0].lower() == "en"
+
+
+@functools.lru_cache(maxsize=64)
+def month_short(month: int, language: str | None = "en") -> str:
+    """A month as a chart's tick prints it: 'Jul', 'juil.', 'čvc'."""
+    if _english(language):
+        return _ENGLISH_MONTHS[month - 1]
+    from babel.dates import get_month_names
+    return get_month_names("abbreviated", "stand-alone", locale=locale(language))[month]
+
+
+def day_month(value: dt.date, language: str | None = "en", year: bool = False) -> str:
+    """A day as a chart prints it: '12 Jul' ('12 Jul 2020' with the year), '12. Juli'."""
+    if _english(language):
+        text = f"{value.day} {_ENGLISH_MONTHS[value.month - 1]}"
+        return f"{text} {value.year}" if year else text
+    from babel.dates import format_skeleton
+    return format_skeleton("yMMMd" if year else "MMMd", value, locale=locale(language))
+
+
+def long_date(value: dt.date, language: str | None = "en") -> str:
+    """A date in running text and on the cover: '1 January 2020', '1. Januar 2020'."""
+    if _english(language):
+        return f"{value.day} {value:%B} {value.year}"
+    from babel.dates import format_date
+    return format_date(value, "long", locale=locale(language))
+
+
+@functools.lru_cache(maxsize=64)
+def quarter_short(quarter: int, language: str | None = "en") -> str:
+    """A quarter as a chart's tick prints it: 'Q3', 'T3', '3-й кв.'."""
+    if _english(language):
+        return f"Q{quarter}"
+    from babel.dates import get_quarter_names
+    return get_quarter_names("abbreviated", "format", locale=locale(language))[quarter]
+
+
 def value(v, spec: str | None, language: str | None = "en") -> str:
     """Any value as text (numbers, dates, text; None as an en dash); raises ValueError
     when the spec does not fit the value."""

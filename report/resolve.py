@@ -478,7 +478,7 @@ class _Resolve:
         when = getattr(ds, "as_of", None)
         if when is None:
             return runs
-        text = f"{self.labels.get('as_of', 'Data as of')} {when.day} {when.strftime('%B')} {when.year}"
+        text = f"{self.labels.get('as_of', 'Data as of')} {formatting.long_date(when, self.doc.report.language)}"
         if not runs:
             return [markdown.Run(text)]
         ends = runs[-1].text.rstrip()

@@ -233,6 +233,52 @@ def test_numbers_follow_the_report_language(tmp_path, language, expect):
         pdf.close()
 
 
+DATES = """
+report: {{title: Prices, date: 2020-01-06, language: {language}}}
+style: {{toc: false, list_of_figures: false}}
+data:
+  months:
+    - {{d: 2020-07-01, v: 1.5}}
+    - {{d: 2020-08-01, v: 2.5}}
+    - {{d: 2020-09-01, v: 1.2}}
+    - {{d: 2020-10-01, v: 1.9}}
+  quarters:
+    - {{d: 2023Q3, v: 1.5}}
+    - {{d: 2023Q4, v: 2.5}}
+    - {{d: 2024Q1, v: 1.2}}
+  days:
+    - {{d: 2020-07-10, v: 1.5}}
+    - {{d: 2020-07-12, v: 2.5}}
+    - {{d: 2020-07-14, v: 1.2}}
+sections:
+  - title: Prices
+    content:
+      - figure: {{chart: line, data: months, x: d, y: v, caption: By month.}}
+      - figure: {{chart: line, data: quarters, x: d, y: v, caption: By quarter.}}
+      - figure: {{chart: line, data: days, x: d, y: v, caption: By day.}}
+"""
+
+
+@pytest.mark.parametrize("language, expect", [
+    ("en", ["6 January 2020", "Jul", "Oct", "Q4", "12 Jul"]),
+    ("de", ["6. Januar 2020", "Okt", "12. Juli"]),
+    ("fr", ["6 janvier 2020", "juil.", "oct.", "T4", "12 juil."]),
+])
+def test_dates_on_the_cover_and_chart_axes_follow_the_report_language(tmp_path, language, expect):
+    _, out, proc = build(tmp_path, DATES.format(language=language))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        words = set(" ".join(p.replace("\r", " ").replace("\n", " ") for p in pdf.raw_pages).split())
+        text = " ".join(" ".join(p.split()) for p in pdf.raw_pages)
+        for e in expect:
+            assert (e in words) if " " not in e else (e in text), (e, text)
+        if language != "en":
+            assert "Oct" not in words and "January" not in text, text
+    finally:
+        pdf.close()
+
+
 # ---------------------------------------------------------------- structured tables
 
 STATEMENT = """

@@ -45,7 +45,7 @@ def title_block(ctx) -> list:
     text = [ctx.plain(meta.title, s.block_title)]
     if meta.subtitle:
         text.append(ctx.plain(meta.subtitle, s.block_subtitle))
-    line = " · ".join(p for p in (meta.organization, long_date(meta.date), meta.marking) if p)
+    line = " · ".join(p for p in (meta.organization, long_date(meta.date, meta.language), meta.marking) if p)
     if line:
         text.append(ctx.plain(line, s.block_meta))
     cells, widths = [text], [geo.text_width]
@@ -73,7 +73,7 @@ def cover(ctx) -> list:
     out.append(ctx.plain(meta.title, s.cover_title))
     if meta.subtitle:
         out.append(ctx.plain(meta.subtitle, s.cover_subtitle))
-    for line in (", ".join(meta.author) if meta.author else None, meta.organization, long_date(meta.date)):
+    for line in (", ".join(meta.author) if meta.author else None, meta.organization, long_date(meta.date, meta.language)):
         if line:
             out.append(ctx.plain(line, s.cover_meta))
     out.append(PageBreak())

@@ -104,7 +104,7 @@ class Furniture:
         end_artifact(canv)
 
     def footer_left(self) -> str:
-        parts = [p for p in (self.meta.organization, long_date(self.meta.date)) if p]
+        parts = [p for p in (self.meta.organization, long_date(self.meta.date, self.meta.language)) if p]
         return " · ".join(parts)
 
     def marking(self, canv, font, size):
@@ -125,8 +125,9 @@ class Furniture:
         return text.rstrip() + "…"
 
 
-def long_date(day) -> str | None:
-    return f"{day.day} {day:%B %Y}" if day else None
+def long_date(day, language: str | None = "en") -> str | None:
+    from ..formatting import long_date as written
+    return written(day, language) if day else None
 
 
 def page_templates(geo: Geometry, furniture: Furniture, with_cover: bool) -> list[PageTemplate]:

@@ -18,7 +18,6 @@ from .. import _mpl
 
 MINUS = formatting.MINUS     # a real minus sign, as wide as a digit
 _LANGUAGE = ["en"]          # report.language of the chart being drawn (render.draw_figure sets it)
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LINE_SPACING = 1.2          # matplotlib's default for multi-line text
 LABEL_GAP = 3.0             # points kept free around labels (the PDF renderer's widths
                             # may differ from matplotlib's by ~3 pt on long labels)
@@ -42,8 +41,8 @@ def is_date(v) -> bool:
 
 
 def fmt_date(d: _dt.date, year: bool = True) -> str:
-    text = f"{d.day} {MONTHS[d.month - 1]}"
-    return f"{text} {d.year}" if year else text
+    """'12 Jul 2020' (or without the year), in the chart's language (report.language)."""
+    return formatting.day_month(d, _LANGUAGE[0], year)
 
 
 def fmt_value(v) -> str:
@@ -617,10 +616,11 @@ def date_formatter():
     and wherever it changes."""
     from matplotlib.dates import num2date
     from matplotlib.ticker import Formatter
+    lang = _LANGUAGE[0]      # ticks are formatted again when the figure is recorded, outside language()
 
     class Dates(Formatter):
         def __call__(self, x, pos=None):
-            return fmt_date(num2date(x).date())
+            return formatting.day_month(num2date(x).date(), lang, year=True)
 
         def format_ticks(self, values):
             days = [num2date(v).date() for v in values]
@@ -631,7 +631,7 @@ def date_formatter():
                 if yearly:
                     out.append(str(d.year))
                     continue
-                text = MONTHS[d.month - 1] if monthly else fmt_date(d, year=False)
+                text = formatting.month_short(d.month, lang) if monthly else formatting.day_month(d, lang)
                 if d.year != last_year:
                     text += f"\n{d.year}"
                 out.append(text)
@@ -670,6 +670,7 @@ def period_axis(axis, lo: float, hi: float, length_pt: float, freq: str) -> None
         locator = MonthLocator(bymonth=(1, 7)) if freq == "M" else MonthLocator(bymonth=(1,))
     else:
         locator = YearLocator(max(1, math.ceil(months / 12 / most)))
+    lang = _LANGUAGE[0]      # ticks are formatted again when the figure is recorded, outside language()
 
     class Periods(Formatter):
         def __call__(self, x, pos=None):
@@ -681,7 +682,8 @@ def period_axis(axis, lo: float, hi: float, length_pt: float, freq: str) -> None
                 return [str(d.year) for d in days]
             out, last = [], None
             for d in days:
-                text = f"Q{(d.month - 1) // 3 + 1}" if freq == "Q" else MONTHS[d.month - 1]
+                text = (formatting.quarter_short((d.month - 1) // 3 + 1, lang) if freq == "Q"
+                        else formatting.month_short(d.month, lang))
                 if d.year != last:
                     text += f"\n{d.year}"
                 last = d.year
