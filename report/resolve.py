@@ -109,6 +109,7 @@ class RTable:
     header_groups: list = field(default_factory=list)   # (label, first column, last column)
     row_kinds: list = field(default_factory=list)       # per row: "" or one of model.ROW_KINDS
     indents: list = field(default_factory=list)         # per row: indent level of the first cell
+    rich: dict = field(default_factory=dict)            # a cell's or header's text citing [^label] -> its runs
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,9 @@ class _Resolver(markdown.Resolver):
     def warn(self, message: str, snippet: str) -> None:
         self.res.diags.warning(self.where(snippet), self.path, message)
 
+    def error(self, message: str, snippet: str) -> None:
+        self.res.diags.error(self.where(snippet), self.path, message)
+
     def link(self, href: str) -> str | None:
         """http, https and mailto links stay live, and `#id` ones that exist; any other
         scheme prints as plain text with a warning; an unknown `#id` is an error."""
@@ -287,6 +291,7 @@ class _Resolve:
         self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
         self.table_rows = 0                 # rows of the tables so far, against MAX_ALL_TABLE_ROWS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
+        self.cell_places: dict = {}        # a table's cell or header text -> (mark, path), for errors in it
         self.figures: list[RFigure] = []
         self.sparklines: list[RFigure] = []     # key figures' small charts: drawn, never numbered or listed
         self.numbers: dict[int, tuple] = {}  # id(section, figure or table) -> its number and anchor (number())
@@ -690,12 +695,68 @@ class _Resolve:
     def table(self, t: Table) -> RTable:
         number, anchor = self.numbers[id(t)]
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
-        source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
-        table = RTable(number, anchor, caption, source, [], [], [], [], t.mark, t.path,
+        table = RTable(number, anchor, caption, [], [], [], [], [], t.mark, t.path,
                        short_caption=self.short_caption(t), data=t.data)
-        table = self.table_body(t, table)
+        self.cell_places = {}
+        table = self.table_notes(t, self.table_body(t, table))     # footnotes numbered as they are read:
+        source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)  # source last
+        table = replace(table, source=source)
         self.tables.append(table)
         return table
+
+    def table_notes(self, t: Table, table: RTable) -> RTable:
+        """The runs of each header and cell that cites a footnote ([^label], defined under the
+        table's `footnotes:`), numbered in reading order; a label never cited is a warning."""
+        defined = {str(k): k for k in (t.footnotes or {})}
+        used: set[str] = set()
+        rich = {}
+        texts = [g[0] for g in table.header_groups] + list(table.headers) + [c for row in table.cells for c in row]
+        for text in texts:
+            if isinstance(text, str) and "[^" in text and text not in rich:
+                rich[text] = self.cited_runs(t, text, defined, used)
+        for label, key in defined.items():
+            if label not in used:
+                notes = t.footnotes
+                self.diags.warning(notes.key_mark(key) if isinstance(notes, YMap) else t.mark_of("footnotes"),
+                                   f"{t.path}.footnotes.{label}", f"footnote [^{label}] is defined but no cell or "
+                                   f"header cites it, so it is not printed; cite it in a cell as [^{label}], or "
+                                   f"delete it")
+        return replace(table, rich=rich) if rich else table
+
+    def cited_runs(self, t: Table, text: str, defined: dict, used: set) -> list:
+        """A cell's text as runs, each [^label] a linked superscript number; the space before a
+        marker does not break, so the number never starts a line of its own."""
+        runs, at = [], 0
+        for m in markdown.NOTE_REF.finditer(text):
+            before, label = text[at:m.start()], m.group(1)
+            if before.endswith("\\"):           # \[^a]: printed as typed
+                runs.append(markdown.Run(before[:-1] + m.group(0)))
+                at = m.end()
+                continue
+            if label not in defined:
+                mark, path = self.cell_places.get(text, (t.mark, t.path))
+                self.diags.error(mark, path, f"footnote [^{label}] is cited but not defined; define it under the "
+                                             f"table's footnotes ({t.path}.footnotes), e.g. footnotes: "
+                                             f"{{{label}: The note.}} (or write \\[^{label}] to print it as typed)")
+                runs.append(markdown.Run(before + m.group(0)))
+                at = m.end()
+                continue
+            used.add(label)
+            key = (id(t), label)
+            if key not in self.footnote_numbers:
+                number = self.footnote_numbers[key] = len(self.footnote_numbers) + 1
+                notes, k = t.footnotes, defined[label]
+                note = notes[k]
+                mark = notes.value_mark(k) if isinstance(notes, YMap) else t.mark_of("footnotes")
+                blocks = self.blocks(note, mark, f"{t.path}.footnotes.{label}")
+                self.notes[number] = markdown.Footnote(number, f"fn-{number}", blocks)
+            number = self.footnote_numbers[key]
+            if before.endswith(" "):
+                before = before.rstrip(" ") + "\u00a0"
+            runs += [markdown.Run(before), markdown.Run(str(number), sup=True, link=f"#fn-{number}")]
+            at = m.end()
+        runs.append(markdown.Run(text[at:]))
+        return [r for r in runs if r.text]
 
     def table_body(self, t: Table, table: RTable) -> RTable:
         """The table with its headers and cells, or as it came after an error."""
@@ -737,6 +798,10 @@ class _Resolve:
         numeric = [all(isinstance(r.get(c.key), (int, float)) or not_applicable(r.get(c.key)) for r in body)
                    and any(isinstance(r.get(c.key), (int, float)) for r in body) for c in columns]
         headers = [c.key if c.label is None else c.label for c in columns]   # label: "" is an empty header
+        for i, c in enumerate(columns):
+            if "[^" in headers[i]:
+                self.cell_places.setdefault(headers[i], (c.mark_of("label") if c.label else c.mark_of("key"),
+                                                         f"{t.path}.columns[{i}]." + ("label" if c.label else "key")))
         aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         widths = [c.width for c in columns]
         dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
@@ -761,6 +826,9 @@ class _Resolve:
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}",
                                      f"cannot format with '{col.format}' ({t.path}.columns[{i}].format): {e}")
                     cells.append(str(value))
+                if "[^" in cells[-1]:        # where a footnote marker's error points
+                    mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
+                    self.cell_places.setdefault(cells[-1], (mark, f"{ds.path}[{r}].{col.key}"))
                 if len(cells[-1]) > MAX_CELL_CHARS:
                     mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}", f"a cell of {len(cells[-1]):,} characters; "
@@ -822,6 +890,7 @@ class _Resolve:
                 return None
             taken |= set(at)
             out.append((group.label, at[0], at[-1]))
+            self.cell_places.setdefault(group.label, (group.mark_of("label"), f"{t.path}.header_groups[{g}].label"))
         return out
 
     def transposed(self, t: Table, table: RTable) -> RTable:
