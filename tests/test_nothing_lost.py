@@ -140,3 +140,49 @@ def test_an_escaped_footnote_marker_prints_as_typed_without_a_word(tmp_path):
         assert "A literal [^x] here." in pdf.all
     finally:
         pdf.close()
+
+
+# ---------------------------------------------------------------- {{ }} naming any column
+
+VALUES = """
+    report: {title: Values, date: 2024-01-01}
+    style: {cover: false, toc: false, list_of_figures: false}
+    data:
+      by_year:
+        - {year: 2024, "Headline inflation": 3.25, "core (%)": 2.5}
+      totals: {"people in need": 1200000}
+    sections:
+      - title: One
+        content:
+          - "Inflation was @VALUE@ in 2024."
+    """
+
+
+@pytest.mark.parametrize("value, printed", [
+    ('{{ by_year.0[\\"Headline inflation\\"] | .1f }}', "Inflation was 3.2 in 2024."),
+    ("{{ by_year.0['core (%)'] }}", "Inflation was 2.5 in 2024."),
+    ('{{ totals[\\"people in need\\"] | ,d }}', "Inflation was 1,200,000 in 2024."),
+])
+def test_a_value_can_name_a_column_with_spaces_or_other_characters(tmp_path, value, printed):
+    data, out, proc = build_cli(tmp_path, VALUES.replace("@VALUE@", value))
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        assert printed in pdf.all, pdf.all
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("value, words", [
+    ("{{ by_year.0.Headline inflation }}", ["'Headline inflation' has a space",
+                                            '{{ by_year.0["Headline inflation"] }}']),
+    ("{{ by_year.0.core (%) | .1f }}", ["'core (%)' has a space", '{{ by_year.0["core (%)"] | .1f }}']),
+    ("{{ by_year.0.Headline }}", ["unknown name 'Headline'", "did you mean 'Headline inflation'",
+                                  '{{ by_year.0["Headline inflation"] }}']),
+    ('{{ by_year.0[\\"Headline }}', ["not a bracketed name", '["column name"]']),
+])
+def test_a_bad_value_name_says_what_is_wrong_and_how_to_write_it(tmp_path, value, words):
+    data, out, proc = build_cli(tmp_path, VALUES.replace("@VALUE@", value))
+    hit = error_at(proc, data, value.split()[1][:10], *words)
+    line, col = position(data.read_text(), "{{")
+    assert hit.startswith(f"{data.name}:{line}:{col}: error: sections[0].content[0]: {{{{"), hit
