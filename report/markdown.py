@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+NOTE_REF = re.compile(r"\[\^([^\]\s^]+)\]")      # a footnote marker, [^label]
+NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s^]+)\]:", re.M)     # a footnote definition's start
 REF = re.compile(r"@((?:fig|tbl|sec)-[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)")
 LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"     # BCP 47, as far as a PDF's /Lang needs
 
@@ -128,12 +130,21 @@ class Resolver:
     footnote: Callable[[str], tuple[int, str]]         # label -> (number, anchor)
     link: Callable[[str], str | None]                  # target -> the target kept live, or None: plain text
     warn: Callable[[str, str], None]                   # (message, snippet it is about) -> reported
+    error: Callable[[str, str], None]                  # the same, for an error
 
     def link(self, href: str) -> str | None:
         return href
 
     def warn(self, message: str, snippet: str) -> None:
         pass
+
+    def error(self, message: str, snippet: str) -> None:
+        pass
+
+
+def undefined_note(label: str) -> str:
+    return (f"footnote [^{label}] is cited but never defined; add the note on a line of its own after the text: "
+            f"[^{label}]: The note. (or write \\[^{label}] to print it as typed)")
 
 
 def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
@@ -143,9 +154,27 @@ def parse(text: str, resolver: Resolver) -> tuple[list, list[Footnote]]:
     if any(t.level >= MAX_NESTING - 1 for t in tokens):
         resolver.warn(f"text nested more than {MAX_NESTING // 2} levels deep (lists, quotes); the deepest part "
                       f"is not printed", text.lstrip()[:30])
+    env["src"] = text
     builder = _Builder(resolver, env)
     blocks = builder.blocks(tokens)
+    _check_definitions(text, env, resolver)
     return blocks, builder.notes
+
+
+def _check_definitions(text: str, env: dict, resolver: Resolver) -> None:
+    """A footnote defined and never cited, or defined twice: a warning at its definition."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    seen = set()
+    for m in NOTE_DEF.finditer(text):
+        label = m.group(1)
+        if label in seen:      # its own line's words, so that the place found is this definition's
+            line = text[m.start():].split("\n", 1)[0].strip()[:40]
+            resolver.warn(f"footnote [^{label}] is defined twice; the later definition is printed (give each "
+                          f"note a label of its own)", line)
+        seen.add(label)
+        if refs.get(":" + label, 0) < 0:
+            resolver.warn(f"footnote [^{label}] is defined but never cited, so it is not printed; cite it as "
+                          f"[^{label}] in the text, or delete the definition", m.group(0).strip())
 
 
 # What would open a block at the start of a line: a quote (>), a heading (# ), a list
@@ -277,6 +306,7 @@ class _Builder:
         for t in tokens:
             kind = t.type
             if kind == "text":
+                self.undefined_notes(t.content)
                 if "**" in t.content or "__" in t.content:
                     mark = "**" if "**" in t.content else "__"
                     self.r.warn(f"unmatched '{mark}': printed as typed; close the bold text with '{mark}', or "
@@ -325,6 +355,13 @@ class _Builder:
             elif t.content:
                 runs.append(Run(t.content, **style))
         return _merge(runs)
+
+    def undefined_notes(self, text: str) -> None:
+        """A [^label] left as text: markdown-it found no definition for it (an escaped one prints as typed)."""
+        src = self.env.get("src", "")
+        for m in NOTE_REF.finditer(text):
+            if re.search(r"(?<!\\)" + re.escape(m.group(0)), src):
+                self.r.error(undefined_note(m.group(1)), m.group(0))
 
     def span_language(self, attrs: dict) -> str | None:
         """The language a `[text]{...}` span names, if any; other attributes are warned about."""

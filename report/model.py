@@ -443,6 +443,29 @@ def format_spec_problem(spec: str) -> str | None:
     return None
 
 
+class Notes(Option):
+    """Footnotes a table's cells and headers cite: label -> the note's Markdown."""
+    LABEL = r"[^\]\s^]+"
+    json = {"type": "object", "propertyNames": {"pattern": f"^{LABEL}$"},
+            "additionalProperties": {"type": ["string", "number"]}}
+
+    def check(self, value, mark, path, ctx):
+        if not isinstance(value, dict):
+            ctx.error(mark, path, f"expected a mapping of label: note (a: Provisional figures.), found "
+                                  f"{_type_name(value)}")
+            return INVALID
+        for key, note in value.items():
+            km = value.key_mark(key) if isinstance(value, YMap) else mark
+            if not re.fullmatch(self.LABEL, str(key)):
+                ctx.error(km, _join(path, key), f"'{show(key)}' is not a footnote label; a label has no spaces "
+                                                f"or ']' (cite it in a cell as [^a])")
+                return INVALID
+            if Markdown().check(note, value.value_mark(key) if isinstance(value, YMap) else mark,
+                                _join(path, key), ctx) is INVALID:
+                return INVALID
+        return value
+
+
 class ListOf(Option):
     def __init__(self, item: Option, default=(), doc="", single_ok=False, min_items=0, max_items=None):
         super().__init__(default, doc)
@@ -746,6 +769,8 @@ class Table(Model):
     row_style = Str(None, "A dataset column saying what each row is: group (a heading row across the table), "
                           "subtotal or total (bold, a rule above), bold, muted, highlight; empty for a plain row.")
     indent = Str(None, "A dataset column of indent levels (0-3) for the first column: sub-items under an item.")
+    footnotes = Notes(None, "Footnotes that cells and headers cite as [^label] (label: the note's Markdown); "
+                            "numbered through the document and printed at the foot of the citing page.")
     transpose = Bool(False, "Turn the table on its side: the first column's values become the headers, each "
                             "other column a row (a chart's dataset as a table).")
 

@@ -110,6 +110,7 @@ class RTable:
     row_kinds: list = field(default_factory=list)       # per row: "" or one of model.ROW_KINDS
     indents: list = field(default_factory=list)         # per row: indent level of the first cell
     cell_emphasis: list = field(default_factory=list)   # per row, per column: None, "bold", "muted", "highlight"
+    rich: dict = field(default_factory=dict)            # a cell's or header's text citing [^label] -> its runs
 
 
 @dataclass(frozen=True)
@@ -158,28 +159,98 @@ class Resolved:
 
 # ---------------------------------------------------------------- values
 
-def lookup(data: dict, expr: str):
-    """The value at a dotted name path; raises KeyError with a helpful message."""
-    parts = expr.split(".")
+def show_path(parts) -> str:
+    """A value's name path as it is written: by_year.0["Headline inflation"]."""
+    out = ""
+    for i, part in enumerate(parts):
+        part = str(part)
+        if re.fullmatch(r"[\w-]+", part) and (i or re.match(r"[A-Za-z_]", part)):
+            out += f".{part}" if i else part
+        else:
+            out += f'["{part}"]' if '"' not in part else f"['{part}']"
+    return out
+
+
+def lookup(data: dict, expr):
+    """The value at a name path (a list of names, or a dotted string); raises KeyError with
+    a helpful message."""
+    parts = expr.split(".") if isinstance(expr, str) else list(expr)
     node = {name: (ds.values if ds.values is not None else ds.rows) for name, ds in data.items()}
     walked = []
     for part in parts:
         if isinstance(node, list) and part.isdigit():
             if int(part) >= len(node):
-                raise KeyError(f"'{'.'.join(walked)}' has {len(node)} rows; there is no row {part}")
+                raise KeyError(f"'{show_path(walked)}' has {len(node)} rows; there is no row {part}")
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
             node = node[part]
         else:
-            where = f"'{'.'.join(walked)}'" if walked else "data"
+            where = f"'{show_path(walked)}'" if walked else "data"
             keys = list(node) if isinstance(node, dict) else []
             if isinstance(node, list):
-                raise KeyError(f"{where} is a list of rows; pick a row by number, e.g. {'.'.join(walked)}.0.{part}")
-            raise KeyError(f"unknown name '{part}' in {where}{did_you_mean(part, keys)}")
+                raise KeyError(f"{where} is a list of rows; pick a row by number, e.g. "
+                               f"{show_path([*walked, '0', part])}")
+            hint = did_you_mean(part, keys)
+            close = hint and hint.split("'")[1]
+            if close and show_path([*walked, close]) != f"{show_path(walked)}.{close}":
+                hint += f"; a name with spaces or other characters is written in brackets and quotes: " \
+                        f"{{{{ {show_path([*walked, close])} }}}}"
+            raise KeyError(f"unknown name '{part}' in {where}{hint}")
         walked.append(part)
     if isinstance(node, (dict, list)):
-        raise KeyError(f"'{expr}' is a {'mapping' if isinstance(node, dict) else 'list'}, not a value")
+        raise KeyError(f"'{show_path(parts)}' is a {'mapping' if isinstance(node, dict) else 'list'}, not a value")
     return node
+
+
+_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_PART = re.compile(r"\.([\w-]+)|\[\s*(?:\"([^\"]*)\"|'([^']*)'|(\d+))\s*\]")
+
+
+def parse_value(expr: str) -> tuple[list[str], str | None]:
+    """`name.path | format` -> (the names, the format or None); the path may name a column
+    with spaces or other characters in brackets and quotes: by_year.0["Headline inflation"].
+    Raises ValueError saying what is wrong and how to write it."""
+    text = expr.strip()
+    quote, bar = None, -1
+    for i, ch in enumerate(text):           # the first | outside quotes ends the name
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "|":
+            bar = i
+            break
+    path, spec = (text[:bar].strip(), text[bar + 1:].strip()) if bar >= 0 else (text, None)
+    tail = f" | {spec}" if spec else ""
+    m = _NAME.match(path)
+    if not m:
+        if not path:
+            raise ValueError("names no value; write {{ name.path }} or {{ name.path | format }}")
+        raise ValueError(f"'{path[:30]}' does not start with a dataset's name (a letter or _, then letters, "
+                         f"digits, _ or -); write {{{{ name.path }}}}")
+    parts, pos = [m.group(0)], m.end()
+    while pos < len(path):
+        m = _PART.match(path, pos)
+        if m:
+            parts.append(next(g for g in m.groups() if g is not None))
+            pos = m.end()
+            continue
+        seg_start = path.rfind(".", 0, pos + 1)
+        dotted = seg_start >= 0 and path[pos] != "["
+        name = path[seg_start + 1:] if dotted else path[pos:].strip("[]\"' ")
+        if dotted and name and not any(c in name for c in "[]\"'"):
+            head = parts[:-1] if seg_start + 1 < pos else parts    # the name began before the bad character
+            fix = f"{{{{ {show_path([*head, name])}{tail} }}}}"
+            bad = path[pos + 1] if path[pos] == "." and pos + 1 < len(path) else path[pos]
+            what = "a space" if bad.isspace() else f"'{bad}'"
+            raise ValueError(f"'{name}' has {what}, which a name after a dot cannot have; write a name with "
+                             f"spaces or other characters in brackets and quotes: {fix}")
+        if path[pos] == "[":
+            raise ValueError(f"'{path[pos:][:30]}' is not a bracketed name; write [\"column name\"] (in quotes) "
+                             f"or [0] for a row: {{{{ {show_path(parts)}[\"{name or 'column name'}\"]{tail} }}}}")
+        raise ValueError(f"'{path[pos]}' cannot follow '{show_path(parts)}'; write .name, [\"column name\"] or "
+                         f".0 for a row")
+    return parts, spec
 
 
 NOT_APPLICABLE = ("", "-", "–", "—", "n/a", "na", "..", "…", "x")
@@ -188,9 +259,6 @@ NOT_APPLICABLE = ("", "-", "–", "—", "n/a", "na", "..", "…", "x")
 def not_applicable(value) -> bool:
     """An empty cell, or one that says 'not applicable' as tables do (–, n/a): no number, no warning."""
     return value is None or (isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE)
-
-
-_EXPR = re.compile(r"^\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*(?:\|\s*(.*?)\s*)?$")
 
 
 # ---------------------------------------------------------------- the resolver
@@ -205,16 +273,15 @@ class _Resolver(markdown.Resolver):
         return self.text.locate(snippet) if isinstance(self.text, YStr) else self.mark
 
     def value(self, expr: str, raw: str) -> str:
-        m = _EXPR.match(expr)
-        if not m:
-            self.res.diags.error(self.where(raw), self.path,
-                                 f"'{raw}' is not a value; write {{{{ name.path }}}} or {{{{ name.path | format }}}}")
+        try:
+            parts, spec = parse_value(expr)
+        except ValueError as e:
+            self.res.diags.error(self.where(raw), self.path, f"{raw}: {e}")
             return raw
-        name, spec = m.group(1), m.group(2)
-        if name.split(".")[0] not in self.res.doc.data and self.res.failed(name.split(".")[0]):
+        if parts[0] not in self.res.doc.data and self.res.failed(parts[0]):
             return raw
         try:
-            value = lookup(self.res.doc.data, name)
+            value = lookup(self.res.doc.data, parts)
         except KeyError as e:
             self.res.diags.error(self.where(raw), self.path, f"{raw}: {e.args[0]}")
             return raw
@@ -245,6 +312,9 @@ class _Resolver(markdown.Resolver):
 
     def warn(self, message: str, snippet: str) -> None:
         self.res.diags.warning(self.where(snippet), self.path, message)
+
+    def error(self, message: str, snippet: str) -> None:
+        self.res.diags.error(self.where(snippet), self.path, message)
 
     def link(self, href: str) -> str | None:
         """http, https and mailto links stay live, and `#id` ones that exist; any other
@@ -288,6 +358,7 @@ class _Resolve:
         self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
         self.table_rows = 0                 # rows of the tables so far, against MAX_ALL_TABLE_ROWS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
+        self.cell_places: dict = {}        # a table's cell or header text -> (mark, path), for errors in it
         self.figures: list[RFigure] = []
         self.sparklines: list[RFigure] = []     # key figures' small charts: drawn, never numbered or listed
         self.numbers: dict[int, tuple] = {}  # id(section, figure or table) -> its number and anchor (number())
@@ -717,12 +788,68 @@ class _Resolve:
     def table(self, t: Table) -> RTable:
         number, anchor = self.numbers[id(t)]
         caption = self.inline(t.caption, t.mark_of("caption"), f"{t.path}.caption")
-        source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)
-        table = RTable(number, anchor, caption, source, [], [], [], [], t.mark, t.path,
+        table = RTable(number, anchor, caption, [], [], [], [], [], t.mark, t.path,
                        short_caption=self.short_caption(t), data=t.data)
-        table = self.table_body(t, table)
+        self.cell_places = {}
+        table = self.table_notes(t, self.table_body(t, table))     # footnotes numbered as they are read:
+        source = self.as_of(self.inline(t.source, t.mark_of("source"), f"{t.path}.source"), t.data)  # source last
+        table = replace(table, source=source)
         self.tables.append(table)
         return table
+
+    def table_notes(self, t: Table, table: RTable) -> RTable:
+        """The runs of each header and cell that cites a footnote ([^label], defined under the
+        table's `footnotes:`), numbered in reading order; a label never cited is a warning."""
+        defined = {str(k): k for k in (t.footnotes or {})}
+        used: set[str] = set()
+        rich = {}
+        texts = [g[0] for g in table.header_groups] + list(table.headers) + [c for row in table.cells for c in row]
+        for text in texts:
+            if isinstance(text, str) and "[^" in text and text not in rich:
+                rich[text] = self.cited_runs(t, text, defined, used)
+        for label, key in defined.items():
+            if label not in used:
+                notes = t.footnotes
+                self.diags.warning(notes.key_mark(key) if isinstance(notes, YMap) else t.mark_of("footnotes"),
+                                   f"{t.path}.footnotes.{label}", f"footnote [^{label}] is defined but no cell or "
+                                   f"header cites it, so it is not printed; cite it in a cell as [^{label}], or "
+                                   f"delete it")
+        return replace(table, rich=rich) if rich else table
+
+    def cited_runs(self, t: Table, text: str, defined: dict, used: set) -> list:
+        """A cell's text as runs, each [^label] a linked superscript number; the space before a
+        marker does not break, so the number never starts a line of its own."""
+        runs, at = [], 0
+        for m in markdown.NOTE_REF.finditer(text):
+            before, label = text[at:m.start()], m.group(1)
+            if before.endswith("\\"):           # \[^a]: printed as typed
+                runs.append(markdown.Run(before[:-1] + m.group(0)))
+                at = m.end()
+                continue
+            if label not in defined:
+                mark, path = self.cell_places.get(text, (t.mark, t.path))
+                self.diags.error(mark, path, f"footnote [^{label}] is cited but not defined; define it under the "
+                                             f"table's footnotes ({t.path}.footnotes), e.g. footnotes: "
+                                             f"{{{label}: The note.}} (or write \\[^{label}] to print it as typed)")
+                runs.append(markdown.Run(before + m.group(0)))
+                at = m.end()
+                continue
+            used.add(label)
+            key = (id(t), label)
+            if key not in self.footnote_numbers:
+                number = self.footnote_numbers[key] = len(self.footnote_numbers) + 1
+                notes, k = t.footnotes, defined[label]
+                note = notes[k]
+                mark = notes.value_mark(k) if isinstance(notes, YMap) else t.mark_of("footnotes")
+                blocks = self.blocks(note, mark, f"{t.path}.footnotes.{label}")
+                self.notes[number] = markdown.Footnote(number, f"fn-{number}", blocks)
+            number = self.footnote_numbers[key]
+            if before.endswith(" "):
+                before = before.rstrip(" ") + "\u00a0"
+            runs += [markdown.Run(before), markdown.Run(str(number), sup=True, link=f"#fn-{number}")]
+            at = m.end()
+        runs.append(markdown.Run(text[at:]))
+        return [r for r in runs if r.text]
 
     def table_body(self, t: Table, table: RTable) -> RTable:
         """The table with its headers and cells, or as it came after an error."""
@@ -769,6 +896,10 @@ class _Resolve:
         numeric = [all(isinstance(r.get(c.key), (int, float)) or not_applicable(r.get(c.key)) for r in body)
                    and any(isinstance(r.get(c.key), (int, float)) for r in body) for c in columns]
         headers = [c.key if c.label is None else c.label for c in columns]   # label: "" is an empty header
+        for i, c in enumerate(columns):
+            if "[^" in headers[i]:
+                self.cell_places.setdefault(headers[i], (c.mark_of("label") if c.label else c.mark_of("key"),
+                                                         f"{t.path}.columns[{i}]." + ("label" if c.label else "key")))
         aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         widths = [c.width for c in columns]
         dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
@@ -793,6 +924,9 @@ class _Resolve:
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}",
                                      f"cannot format with '{col.format}' ({t.path}.columns[{i}].format): {e}")
                     cells.append(str(value))
+                if "[^" in cells[-1]:        # where a footnote marker's error points
+                    mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
+                    self.cell_places.setdefault(cells[-1], (mark, f"{ds.path}[{r}].{col.key}"))
                 if len(cells[-1]) > MAX_CELL_CHARS:
                     mark = row.value_mark(col.key) if isinstance(row, YMap) else ds.mark
                     self.diags.error(mark, f"{ds.path}[{r}].{col.key}", f"a cell of {len(cells[-1]):,} characters; "
@@ -874,6 +1008,7 @@ class _Resolve:
                 return None
             taken |= set(at)
             out.append((group.label, at[0], at[-1]))
+            self.cell_places.setdefault(group.label, (group.mark_of("label"), f"{t.path}.header_groups[{g}].label"))
         return out
 
     def transposed(self, t: Table, table: RTable) -> RTable:

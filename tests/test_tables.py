@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 import pytest
 
@@ -488,7 +489,81 @@ def test_a_cell_style_column_sets_single_cells_apart(tmp_path):
         pdf.close()
 
 
+def test_footnotes_in_cells_and_headers_print_at_the_foot_of_the_page_where_their_row_lands(tmp_path):
+    """Issue 12: `[^a]` in a cell or header is a footnote, numbered in reading order (the
+    caption's first, then the headers, then the rows), printed on the page where it is cited."""
+    data = rows(120)
+    data[100]["code"] += "[^late]"
+    data[0]["name"] += "[^first]"
+    text = table_yaml(data, 7, "caption: \"Ward finances.[^cap]\\n\\n[^cap]: The caption's note.\"\n"
+                               "footnotes: {late: A row far down the table., first: The first row.,"
+                               " head: About the budget column.}\nsource: Invented figures.")
+    text = text.replace("\n          caption: Ward finances.\n", "\n", 1).replace("label: 'Budget 2025'", "label: 'Budget[^head]'")
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    assert "warning" not in proc.stderr, proc.stderr
+    pdf = PdfText(out)
+    try:
+        first = next(i for i in range(len(pdf)) if "Table 1. Ward finances.1" in pdf.pages[i])
+        late = next(i for i in range(len(pdf)) if pdf.boxes(i, data[100]["code"][:7]))
+        assert late > first
+        assert "Budget2" in pdf.pages[first] and f"{data[0]['name'][:-8]}3" in pdf.pages[first], pdf.pages[first]
+        for i in range(len(pdf)):       # each note once, on the page that cites it
+            assert ("1 The caption's note." in pdf.pages[i]) == (i == first), i
+            assert ("2 About the budget column." in pdf.pages[i]) == (i == first), i
+            assert ("3 The first row." in pdf.pages[i]) == (i == first), i
+            assert ("4 A row far down the table." in pdf.pages[i]) == (i == late), (i, pdf.pages[i])
+        assert "RB-01014" in pdf.pages[late] and "[^" not in pdf.all
+    finally:
+        pdf.close()
+
+
 def test_an_unknown_cell_style_is_an_error_at_its_cell(tmp_path):
     text = STATEMENT.replace('format: "(,d", emphasis: bold}', 'format: "(,d", cell_style: kind}', 1)
     data, out, proc = build(tmp_path, text)
     error_at(proc, data, "kind: group}", "'group' is not a cell style", "bold, muted or highlight")
+
+
+def test_a_footnote_marker_in_a_cell_is_measured_and_never_starts_a_line(tmp_path):
+    """The space before a marker does not break: the number never stands alone on a line, in
+    a column that wraps (cells of every length, so that some line ends just before it)."""
+    data = rows(20)
+    for j, row in enumerate(data):
+        row["name"] = f"{'i' * (j + 1)} mmmm [^a]"
+    text = table_yaml(data, 7, "footnotes: {a: Merged wards.}").replace("label: 'Ward'", "label: 'Ward', width: 3cm")
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        raw = "".join(pdf.raw_pages)
+        for j in range(len(data)):
+            assert re.search(rf"(?<!i)i{{{j + 1}}}\s+mmmm 1\n", raw), (j, raw)
+        assert "1 Merged wards." in pdf.all
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("change, needle, words", [
+    ("label: 'Budget 2025'", "label: 'Budget[^nope]'", ["[^nope]", "not defined", "footnotes"]),
+    ("code: 'RB-0002'", "code: 'RB-0002[^gone]'", ["[^gone]", "not defined", "footnotes"]),
+])
+def test_a_cell_footnote_with_no_definition_is_an_error_at_its_line(tmp_path, change, needle, words):
+    text = table_yaml(rows(4), 7, "footnotes: {a: Used.}").replace("code: 'RB-0001'", "code: 'RB-0001[^a]'")
+    text = text.replace(change, needle, 1)
+    data, out, proc = build(tmp_path, text)
+    error_at(proc, data, needle, *words)
+
+
+def test_a_table_footnote_never_cited_is_a_warning_at_its_definition(tmp_path):
+    text = table_yaml(rows(4), 7, "footnotes:\n  a: Used.\n  spare: Never cited.")
+    text = text.replace("code: 'RB-0001'", "code: 'RB-0001[^a]'")
+    data, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    line, _ = position(data.read_text(), "spare:")
+    hits = [ln for ln in proc.stderr.splitlines() if ln.startswith(f"{data.name}:{line}:") and "warning" in ln]
+    assert hits and "[^spare]" in hits[0] and "no cell" in hits[0], proc.stderr
+    pdf = PdfText(out)
+    try:
+        assert "Never cited." not in pdf.all and "Used." in pdf.all
+    finally:
+        pdf.close()

@@ -130,11 +130,16 @@ class CaptionedTable(Flowable):
         if self.page_height and self.height <= self.page_height and \
                 len(rl.row_heights(parts[0])) * 2 < len(rows):
             return []        # a table that fits a page moves to the next rather than leave most of it behind
+        for k, part in enumerate(parts):     # a cell's footnotes go to the page where its row lands
+            again = k or isinstance(self.caption, Repeated)      # not the header repeated above it
+            rows = rl.cell_values(part)[head if again else 0:]
+            carry_notes(part, [f for row in rows for c in row for f in (c if isinstance(c, (list, tuple)) else (c,))])
         rest = parts[-1]
         if self.continued is None:
             return [self.caption, *parts[:-1], rest, *([self.source] if self.source is not None else [])]
         again = Repeated(self.continued.text, self.continued.style)
-        return [self.caption, *parts[:-1], CaptionedTable(again, rest, self.source, self.continued)]
+        return [self.caption, *parts[:-1], carry_notes(CaptionedTable(again, rest, self.source, self.continued),
+                                                       [rest, self.source])]
 
     def drawOn(self, canvas, x, y, _sW=0):
         top = y + self.height
@@ -266,8 +271,8 @@ class NoteFrame(rl.HookedFrame):
             parts = super().split(flowable, canv)
         finally:
             self.raise_bottom(-extra)
-        if parts:       # the notes go with the first part, where the text starts
-            attach(parts[0], footnotes=attached(flowable).footnotes)
+        if parts and not any(attached(p).footnotes for p in parts):    # the notes go with the first part,
+            attach(parts[0], footnotes=attached(flowable).footnotes)       # where the text starts
         return parts
 
     def draw_notes(self, canv):

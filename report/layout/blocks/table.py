@@ -12,6 +12,7 @@ error that names the columns.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
@@ -77,7 +78,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     n = len(t.headers)
     _warn_broken_words(ctx, t, widths, measures, size)
     grid = Grid(n)
-    head = [ctx.para([md.Run(h)], s.aligned(head_style, a), w - 2 * pad) if h else ""
+    head = [ctx.para(runs_of(t, h), s.aligned(head_style, a), w - 2 * pad) if h else ""
             for h, a, w in zip(t.headers, t.aligns, widths)]
     if t.header_groups:
         grouped = {c: g for g in t.header_groups for c in range(g[1], g[2] + 1)}
@@ -87,7 +88,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
                 top[c], head[c] = head[c], ""
                 grid.span(0, c, c, 1)          # a header without a group takes both rows
         for label, first, last in t.header_groups:
-            top[first] = ctx.para([md.Run(label)], s.aligned(head_style, "center"), sum(widths[first:last + 1]) - 2 * pad)
+            top[first] = ctx.para(runs_of(t, label), s.aligned(head_style, "center"), sum(widths[first:last + 1]) - 2 * pad)
             grid.span(0, first, last)
             grid.commands.append(("LINEBELOW", (first, 0), (last, 0), 0.5, HexColor(theme.rule)))
         grid.rows += [top, head]
@@ -101,7 +102,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     for r, (row, kind, level, own) in enumerate(zip(t.cells, kinds, indents, marked)):
         at = len(grid.rows)
         if kind == "group":          # a heading row across the table
-            grid.rows.append([Paragraph(ctx.markup.text(row[0]), bold)] + [""] * (n - 1))
+            grid.rows.append([cell(ctx, t, row[0], bold)] + [""] * (n - 1))
             grid.span(at, 0, n - 1)
             grid.row_headers.append(at)
             grid.commands.append(("TOPPADDING", (0, at), (-1, at), size * 0.9))
@@ -115,7 +116,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
                 style = ParagraphStyle(f"{style.name}_muted", style, textColor=HexColor(theme.muted))
             if c == 0 and level:
                 style = ParagraphStyle(f"{style.name}_in{level}", style, leftIndent=level * INDENT_EMS * size)
-            cells.append(Paragraph(ctx.markup.text(text), _hyphenation(style, t.hyphenate[c], s.body)))
+            cells.append(cell(ctx, t, text, _hyphenation(style, t.hyphenate[c], s.body)))
             if "highlight" in (own[c], t.emphasis[c] if t.emphasis else None):
                 grid.commands.append(("BACKGROUND", (c, at), (c, at), HexColor(HIGHLIGHT)))
         grid.rows.append(cells)
@@ -146,9 +147,30 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     continued = Paragraph(f"<b>{ctx.markup.text(ctx.labels['table'])} {t.number}</b> "
                           f"({ctx.markup.text(ctx.labels.get('continued', 'continued'))})", s.caption)
     source = ctx.source_line(t.source)
-    out = carry_notes(CaptionedTable(caption, table, source, continued, ctx.geo.text_height), [caption, source])
+    cited = [p for row in grid.rows for p in row if p]
+    out = carry_notes(CaptionedTable(caption, table, source, continued, ctx.geo.text_height),
+                      [caption, *cited, source])
     attach(out, origin=(t.mark, t.path, f"{ctx.labels['table']} {t.number}"))
     return out
+
+
+def runs_of(t: RTable, text: str) -> list:
+    """A cell's or header's runs: its footnote markers as numbers (resolve), else its text as typed."""
+    return t.rich.get(text) or [md.Run(text)]
+
+
+def printed(t: RTable, text: str) -> str:
+    """What a cell prints: a footnote marker [^a] as its number."""
+    runs = t.rich.get(text)
+    return "".join(r.text for r in runs) if runs else text
+
+
+def cell(ctx, t: RTable, text: str, style) -> Paragraph:
+    """A cell's paragraph; one that cites footnotes carries them to the foot of its page."""
+    runs = t.rich.get(text)
+    if runs is None:
+        return Paragraph(ctx.markup.text(text), style)
+    return ctx.cite(Paragraph(ctx.markup.runs(runs), style), runs)
 
 
 class Grid:
@@ -189,7 +211,7 @@ def _hyphenation(style: ParagraphStyle, wanted: bool, body: ParagraphStyle) -> P
 
 def _pieces(text: str, whole: bool) -> list[str]:
     """What must stay on one line: the whole cell for numbers and dates, else each word."""
-    return [text] if whole and text else text.split()
+    return [text] if whole and text else [p for p in re.split(r"[ \t\n]+", text) if p]   # a no-break space joins
 
 
 def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
@@ -202,11 +224,11 @@ def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
     for i, header in enumerate(t.headers):
         whole = t.kinds[i] in ("number", "date") if t.kinds else False
         column_bold = bool(t.emphasis) and t.emphasis[i] == "bold"
-        texts = [(header, head_font, False, 0)]
+        texts = [(printed(t, header), head_font, False, 0)]
         for row, kind, level, own in zip(t.cells, kinds, indents, marked):
             if kind != "group":
                 bold = column_bold or kind in ("bold", "subtotal", "total") or own[i] == "bold"
-                texts.append((row[i], head_font if bold else cell_font, whole, level * INDENT_EMS if i == 0 else 0))
+                texts.append((printed(t, row[i]), head_font if bold else cell_font, whole, level * INDENT_EMS if i == 0 else 0))
         least, piece, preferred = 0.0, "", 0.0
         for text, font, keep, indent in texts:
             preferred = max(preferred, stringWidth(text, font, 1) + indent)
@@ -216,7 +238,7 @@ def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
                     least, piece = w, p
         out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece))
     for label, first, last in t.header_groups:     # a spanning header's longest word fits its columns
-        words = label.split() or [""]
+        words = printed(t, label).split() or [""]
         word = max(words, key=lambda w: stringWidth(w, head_font, 1))
         share = (stringWidth(word, head_font, 1) + 2 * PAD_EMS) / (last - first + 1)
         for m in out[first:last + 1]:
