@@ -513,6 +513,7 @@ class Loaded:
     tree: YMap
     files: dict        # data key -> YList/YMap loaded from its file
     places: Places
+    sources: object = None     # the entries of the CSL-JSON file `sources:` names (YList), when it names one
 
 
 def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
@@ -538,7 +539,55 @@ def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
         for name, value in data.items():
             if isinstance(value, str):
                 files[name] = load_dataset_file(value, places, data.value_mark(name), f"data.{name}", diags, cwd)
-    return Loaded(path, shown, tree, files, places)
+    sources = tree.get("sources")
+    if isinstance(sources, str):
+        sources = load_csl_json(sources, places, tree.value_mark("sources"), diags, cwd)
+    else:
+        sources = None
+    return Loaded(path, shown, tree, files, places, sources)
+
+
+def load_csl_json(value: str, places: Places, mark: Mark, diags: Diagnostics, cwd: Path):
+    """The entries of a CSL-JSON file (a list of objects, as Zotero exports them), each
+    with its line and column in that file; None after an error."""
+    keypath = "sources"
+    if not value.lower().endswith(".json"):
+        diags.error(mark, keypath, f"'{value}': sources is a list of entries or a CSL-JSON file (.json)")
+        return None
+    found, problem = places.find(value)
+    if problem == "missing":
+        diags.error(mark, keypath, f"sources file '{value}' not found (looked in {places.data_dir} and {places.cwd})")
+        return None
+    if problem or found.is_dir():
+        diags.error(mark, keypath, problem or f"'{value}' is a folder; expected a file")
+        return None
+    shown = display_name(found, cwd)
+    try:
+        text = read_text(found, shown)
+    except InputError as e:
+        diags.items.extend(Diagnostic(d.mark, d.path or keypath, d.message, d.severity) for d in e.diagnostics)
+        return None
+    try:
+        parse_json(text)
+    except ValueError as e:
+        at = re.search(r"at line (\d+), column (\d+)$", str(e))
+        where = Mark(shown, int(at.group(1)), int(at.group(2))) if at else Mark(shown, 1, 1)
+        why = re.sub(r" at line \d+, column \d+$", "", str(e))
+        diags.error(where, keypath, f"not valid CSL-JSON: {why}")
+        return None
+    # Valid JSON is YAML apart from tab indentation (JSON strings hold no raw tab):
+    # read as YAML, every entry keeps its place in the file for messages.
+    try:
+        node = parse_yaml(text.replace("\t", " "), shown, diags)
+    except InputError as e:
+        diags.items.extend(e.diagnostics)
+        return None
+    if isinstance(node, YMap) and isinstance(node.get("items"), YList):    # CSL-JSON wrapped as {"items": [...]}
+        node = node["items"]
+    if not isinstance(node, YList):
+        diags.error(Mark(shown, 1, 1), keypath, f"'{value}' is not CSL-JSON: expected a list of entries [{{...}}, ...]")
+        return None
+    return node
 
 
 def _suffix_hint(value: str) -> str:

@@ -8,7 +8,7 @@ inline rules of our own recognise `{{ name.path | format }}` and `@fig-x` / `@tb
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from markdown_it import MarkdownIt
@@ -18,6 +18,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 NOTE_REF = re.compile(r"\[\^([^\]\s^]+)\]")      # a footnote marker, [^label]
 NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s^]+)\]:", re.M)     # a footnote definition's start
 REF = re.compile(r"@((?:fig|tbl|sec)-[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_])?)")
+# A citation: `[@key]`, `[@a; @b]`, `[@key, p. 4]` (keys as model.SOURCE_KEY).
+CITE = re.compile(r"\[(\s*@[^\[\]]*)\](?![(\[])")
+CITE_ITEM = re.compile(r"\s*@([A-Za-z0-9_](?:[A-Za-z0-9_:.-]*[A-Za-z0-9_])?)\s*(?:,\s*(.*?))?\s*", re.S)
 LANGUAGE_TAG = r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*"     # BCP 47, as far as a PDF's /Lang needs
 
 
@@ -107,6 +110,35 @@ def _ref_rule(state, silent):
     return True
 
 
+def cite_items(inner: str) -> list[tuple[str, str | None]] | None:
+    """`@a, p. 4; @b` -> [("a", "p. 4"), ("b", None)]; None when it is not a citation
+    (nor is `[@fig-x]`, a cross-reference in brackets)."""
+    out = []
+    for part in inner.split(";"):
+        m = CITE_ITEM.fullmatch(part)
+        if not m:
+            return None
+        out.append((m.group(1), m.group(2) or None))
+    if all(REF.fullmatch("@" + key) for key, _ in out):
+        return None
+    return out
+
+
+def _cite_rule(state, silent):
+    src, pos = state.src, state.pos
+    if src[pos] != "[":
+        return False
+    m = CITE.match(src, pos)
+    items = cite_items(m.group(1)) if m else None
+    if not items:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": items, "raw": m.group(0)}
+    state.pos = m.end()
+    return True
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Every target parses as a link, so that a `javascript:` one is not printed as raw
@@ -117,6 +149,7 @@ def _make_parser() -> MarkdownIt:
     md.use(attrs_plugin, spans=True, after=())     # only [text]{attrs} spans; {…} after other text stays text
     md.inline.ruler.before("emphasis", "data_value", _value_rule)
     md.inline.ruler.before("emphasis", "cross_ref", _ref_rule)
+    md.inline.ruler.before("link", "citation", _cite_rule)
     return md
 
 
@@ -128,12 +161,16 @@ class Resolver:
     value: Callable[[str, str], str]                   # (expression, raw) -> text
     ref: Callable[[str], tuple[str, str]]              # id -> (printed text, anchor name)
     footnote: Callable[[str], tuple[int, str]]         # label -> (number, anchor)
+    cite: Callable[[list, str], list]                  # ([(key, locator)], raw) -> runs of the citation
     link: Callable[[str], str | None]                  # target -> the target kept live, or None: plain text
     warn: Callable[[str, str], None]                   # (message, snippet it is about) -> reported
     error: Callable[[str, str], None]                  # the same, for an error
 
     def link(self, href: str) -> str | None:
         return href
+
+    def cite(self, items: list, raw: str) -> list:
+        return [Run(raw)]
 
     def warn(self, message: str, snippet: str) -> None:
         pass
@@ -347,6 +384,9 @@ class _Builder:
                 text, anchor = self.r.ref(t.content)
                 runs.append(Run(text, bold=style["bold"], italic=style["italic"], link="#" + anchor,
                                 lang=style["lang"]))
+            elif kind == "citation":
+                runs.extend(replace(r, bold=style["bold"] or r.bold, italic=style["italic"] or r.italic,
+                                    lang=style["lang"]) for r in self.r.cite(t.meta["items"], t.meta["raw"]))
             elif kind == "footnote_ref":
                 label = self.env["footnotes"]["list"][t.meta["id"]].get("label", str(t.meta["id"]))
                 number, anchor = self.r.footnote(label)

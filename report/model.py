@@ -27,6 +27,7 @@ MAX_BLOCKS = 5_000       # content blocks in one briefing
 MAX_FIGURES = 100        # figures in one briefing (each chart is drawn: 300 take a minute)
 MAX_KEY_FIGURES = 50     # figures in one key-figures box
 MAX_GLOSSARY_TERMS = 1000   # entries in one glossary
+MAX_SOURCES = 2000          # entries of `sources` (the list of sources is laid out as one table)
 
 
 class Ctx:
@@ -651,6 +652,7 @@ class Labels(Model):
     changes = Word("What changed since the edition of", "Title of the --changes-since section, before the date.")
     annex = Word("Annex", "Word before an annex's letter: 'Annex A'.")
     annexes = Word("Annexes", "Heading of the annexes in the table of contents.")
+    sources = Word("Sources", "Heading of the list of sources, printed last when no `sources` block places it.")
 
 
 class Report(Model):
@@ -686,6 +688,9 @@ class Style(Model):
                         "after them on the same page (default: cover).")
     paragraph_numbers = Bool(False, "Number the paragraphs of each numbered section 1.1, 1.2 … (A.1 in annexes).")
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
+    citations = Choice(("numbered", "author-date"), "numbered",
+                       "How [@key] citations and the list of sources print: numbered in order of first "
+                       "citation ([1], the IEEE style) or author-date ((Smith, 2024), Harvard: Cite Them Right).")
 
     MIN_SIZE, MAX_SIZE = 5, 40        # body size in points
     LINE_EMS, PAGE_LINES = 15, 25     # the text block holds at least a 15 em line and 25 lines of body text
@@ -957,6 +962,299 @@ class Callout(Model):
     text = Markdown(REQUIRED, "Markdown text in the box.")
 
 
+# ---------------------------------------------------------------- sources and references
+
+SOURCE_KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.-]*[A-Za-z0-9_])?"    # what [@key] cites (markdown.CITE)
+# CSL-JSON's own names for the friendly keys of Reference (a Zotero export writes these).
+CSL_ALIASES = {"URL": "url", "issued": "date", "container-title": "container", "publisher-place": "place",
+               "DOI": "doi", "collection-title": "series"}
+CSL_NAMES = ("author", "editor", "translator", "collection-editor", "composer", "container-author",
+             "editorial-director", "illustrator", "interviewer", "original-author", "recipient")
+CSL_DATES = ("accessed", "issued", "event-date", "original-date", "submitted")
+CSL_TEXT = ("abstract", "annote", "archive", "archive_location", "archive-place", "authority", "call-number",
+            "citation-label", "collection-number", "collection-title", "container-title",
+            "container-title-short", "dimensions", "DOI", "edition", "event", "event-place", "genre", "ISBN",
+            "ISSN", "issue", "jurisdiction", "keyword", "language", "medium", "note", "number",
+            "number-of-pages", "number-of-volumes", "original-publisher", "original-publisher-place",
+            "original-title", "page", "page-first", "PMCID", "PMID", "publisher", "publisher-place",
+            "references", "section", "source", "status", "title", "title-short", "URL", "version", "volume")
+# Written by Zotero and other exporters, used by neither style: read and left out.
+CSL_IGNORED = ("citation-key", "shortTitle", "journalAbbreviation", "custom", "categories", "system_id",
+               "chapter-number", "part-number", "printing-number", "supplement-number", "year-suffix")
+CSL_TYPES = ("article", "article-journal", "article-magazine", "article-newspaper", "bill", "book", "broadcast",
+             "chapter", "classic", "collection", "dataset", "document", "entry", "entry-dictionary",
+             "entry-encyclopedia", "event", "figure", "graphic", "hearing", "interview", "legal_case",
+             "legislation", "manuscript", "map", "motion_picture", "musical_score", "pamphlet",
+             "paper-conference", "patent", "performance", "periodical", "personal_communication", "post",
+             "post-weblog", "regulation", "report", "review", "review-book", "software", "song", "speech",
+             "standard", "thesis", "treaty", "webpage")
+NAME_PARTS = ("family", "given", "literal", "suffix", "dropping-particle", "non-dropping-particle")
+
+
+class PersonName(Option):
+    """'Family, Given' for a person; any other text (an organisation) prints as typed; or a CSL name
+    mapping {family, given} / {literal}. Kept as a CSL name mapping."""
+    json = {"anyOf": [{"type": "string"}, {"type": "object", "additionalProperties": False,
+                                            "properties": {k: {"type": "string"} for k in NAME_PARTS}}]}
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, str):
+            text = " ".join(value.split())
+            family, comma, given = text.partition(", ")
+            if comma and family and given and "," not in given:
+                return {"family": family, "given": given}
+            return {"literal": text} if text else INVALID_NAME(ctx, mark, path)
+        if isinstance(value, dict):
+            out = {}
+            for key, part in value.items():
+                km = value.key_mark(key) if isinstance(value, YMap) else mark
+                if key not in NAME_PARTS:
+                    ctx.error(km, _join(path, key), f"unknown part of a name '{show(key)}'"
+                                                    f"{did_you_mean(key, NAME_PARTS)}; a name has {', '.join(NAME_PARTS)}")
+                    return INVALID
+                part = Str().check(part, value.value_mark(key) if isinstance(value, YMap) else mark,
+                                   _join(path, key), ctx)
+                if part is INVALID:
+                    return INVALID
+                out[key] = part
+            if not (out.get("family") or out.get("literal")):
+                ctx.error(mark, path, "a name needs 'family' (a person) or 'literal' (an organisation)")
+                return INVALID
+            return out
+        ctx.error(mark, path, f"expected a name ('Family, Given', an organisation, or {{family, given}}), "
+                              f"found {_type_name(value)}")
+        return INVALID
+
+
+def INVALID_NAME(ctx, mark, path):
+    ctx.error(mark, path, "an empty name")
+    return INVALID
+
+
+class CslDate(Option):
+    """2024, 2024-11 or 2024-11-12, or CSL-JSON's {date-parts: [[2024, 11, 12]]}, {raw} or {literal}."""
+    json = {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "object"}]}
+    _ISO = re.compile(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*")
+
+    def check(self, value, mark, path, ctx):
+        if isinstance(value, dt.date):
+            return {"date-parts": [[value.year, value.month, value.day]]}
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10000:
+            return {"date-parts": [[value]]}
+        if isinstance(value, str) and self._ISO.fullmatch(value):
+            parts = [int(p) for p in self._ISO.fullmatch(value).groups() if p]
+            return self.checked(parts, mark, path, ctx, value)
+        if isinstance(value, dict):
+            if "literal" in value and isinstance(value["literal"], str):
+                return {"literal": value["literal"]}
+            if "raw" in value and isinstance(value["raw"], str) and self._ISO.match(value["raw"]):
+                parts = [int(p) for p in self._ISO.match(value["raw"]).groups() if p]
+                return self.checked(parts, mark, path, ctx, value["raw"])
+            parts = value.get("date-parts")
+            if isinstance(parts, list) and parts and all(isinstance(p, list) and p for p in parts):
+                out = []
+                for p in parts[:2]:
+                    try:
+                        nums = [int(str(x).strip()) for x in p[:3]]
+                    except ValueError:
+                        break
+                    one = self.checked(nums, mark, path, ctx, str(p))
+                    if one is INVALID:
+                        return INVALID
+                    out.append(nums)
+                else:
+                    return {"date-parts": out}
+        ctx.error(mark, path, f"'{show(value)}' is not a date; write 2024, 2024-11 or 2024-11-12 (or CSL-JSON "
+                              f"{{\"date-parts\": [[2024, 11, 12]]}})")
+        return INVALID
+
+    @staticmethod
+    def checked(parts, mark, path, ctx, typed):
+        y, m, d = (parts + [1, 1])[:3]
+        try:
+            dt.date(y, m, d)
+        except ValueError:
+            ctx.error(mark, path, f"'{show(typed)}' is not a date in the calendar")
+            return INVALID
+        return {"date-parts": [parts]}
+
+
+class Reference(Model):
+    """One entry of `sources`, cited in text as [@id]. Besides these keys an entry may use any CSL-JSON
+    variable (container-title, issued, URL, DOI, page, volume …) as a Zotero CSL-JSON export writes
+    them, so that an exported entry can be pasted in or read from a .json file."""
+    WHERE = "sources[]"
+    id = Str(REQUIRED, "The key cited in text as [@id] (letters, digits and _ : . -).", pattern=SOURCE_KEY,
+             hint="a source's id holds letters, digits, '_', ':', '.' or '-' and starts and ends with a "
+                  "letter or digit", max_length=MAX_ID)
+    type = Choice(CSL_TYPES, None, "Its CSL type: report, webpage, article-journal, book, dataset, "
+                  "legislation … (default: report when it has a publisher, webpage when it has a url, else "
+                  "document).", what="source type")
+    author = ListOf(PersonName(), (), "An author or a list of them: 'Family, Given' for a person, any other "
+                    "text for an organisation (printed as typed).", single_ok=True)
+    editor = ListOf(PersonName(), (), "An editor or a list of them, written like authors.", single_ok=True)
+    title = Str(REQUIRED, "Its title.")
+    container = Str(None, "The journal, website, newspaper or book it is part of (CSL container-title).")
+    series = Str(None, "The series it belongs to (CSL collection-title).")
+    publisher = Str(None, "Who published it.")
+    place = Str(None, "Where it was published (CSL publisher-place).")
+    date = CslDate(None, "When it was published: 2024, 2024-11 or 2024-11-12 (CSL issued).")
+    accessed = CslDate(None, "When the online version was read (printed with its url).")
+    url = Str(None, "Where it is online; printed, and breaks after / . - ? on a long line.")
+    doi = Str(None, "Its DOI, 10.xxxx/… (printed instead of the url by the numbered style).")
+    number = Str(None, "A report's or series' number.")
+    volume = Str(None, "Volume.")
+    issue = Str(None, "Issue.")
+    page = Str(None, "Pages: 12-19.")
+    edition = Str(None, "Edition.")
+    note = Str(None, "A note printed with the entry.")
+
+    @classmethod
+    def validate(cls, value, mark, path, ctx, in_file=False):
+        """Friendly keys and CSL-JSON variables; `in_file`: a key neither is a warning (a
+        Zotero-like export may add its own), else an error."""
+        if not isinstance(value, dict):
+            ctx.error(mark, path, f"a source is a mapping of id, author, title, publisher, date, url …; "
+                                  f"found {_type_name(value)}")
+            return INVALID
+        ours, extra, ok = _sub_map(value), {}, True
+        for key in list(value):
+            km = value.key_mark(key) if isinstance(value, YMap) else mark
+            vm = value.value_mark(key) if isinstance(value, YMap) else mark
+            own = CSL_ALIASES.get(key, key)
+            if own in cls._options:
+                if own != key and own in value:
+                    ctx.error(km, _join(path, key), f"'{key}' and '{own}' say the same; keep one")
+                    ok = False
+                    continue
+                _put(ours, own, value[key], km, vm)
+            elif key in CSL_NAMES or key in CSL_DATES or key in CSL_TEXT:
+                option = (ListOf(PersonName(), (), single_ok=True) if key in CSL_NAMES else
+                          CslDate() if key in CSL_DATES else Str())
+                v = option.check(value[key], vm, _join(path, key), ctx)
+                ok = ok and v is not INVALID
+                extra[key] = v
+            elif key not in CSL_IGNORED:
+                known = [*cls._options, *CSL_NAMES, *CSL_DATES, *CSL_TEXT]
+                message = f"unknown key '{show(key)}'{did_you_mean(key, known)}; a source takes " \
+                          f"{', '.join(cls._options)} or a CSL-JSON variable"
+                if in_file:
+                    ctx.diags.warning(km, _join(path, key), message + "; left out")
+                else:
+                    ctx.error(km, _join(path, key), message)
+                    ok = False
+        obj = super().validate(ours, mark, path, ctx)
+        if obj is INVALID or not ok:
+            return INVALID
+        object.__setattr__(obj, "extra", extra)
+        return obj
+
+    def csl(self, ident: str) -> dict:
+        """The entry as CSL-JSON, under the id `ident`."""
+        v = self.values()
+        item = {"id": ident, "type": v["type"] or ("report" if v["publisher"] else "webpage" if v["url"]
+                                                   else "document")}
+        names = {"container": "container-title", "series": "collection-title", "place": "publisher-place",
+                 "date": "issued", "url": "URL", "doi": "DOI"}
+        for key, value in v.items():
+            if key in ("id", "type") or value in (None, ()):
+                continue
+            item[names.get(key, key)] = list(value) if isinstance(value, tuple) else value
+        for key, value in self.extra.items():
+            item[key] = list(value) if isinstance(value, tuple) else value
+        return item
+
+
+def _sub_map(value) -> YMap:
+    out = YMap()
+    out.mark = getattr(value, "mark", None)
+    out.key_marks, out.value_marks = {}, {}
+    return out
+
+
+def _put(m: YMap, key, v, km, vm) -> None:
+    m[key] = v
+    m.key_marks[key], m.value_marks[key] = km, vm
+
+
+class SourcesOption(Option):
+    """`sources`: a list of entries, a mapping of id: entry, or a CSL-JSON file beside the data file."""
+    json = {"anyOf": [{"type": "string", "description": "A CSL-JSON file (.json) beside the data file, "
+                                                        "e.g. a Zotero export."},
+                      {"type": "array", "items": {"$ref": "#/$defs/Reference"}},
+                      {"type": "object", "description": "id: entry (the entry without its id).",
+                       "additionalProperties": {"type": "object"}}]}
+
+    def __init__(self, loaded_file=None, doc=""):
+        super().__init__((), doc)
+        self.loaded_file = loaded_file     # the CSL-JSON file's entries (load stage), when `sources` names one
+
+    def check(self, value, mark, path, ctx):
+        in_file = isinstance(value, str)
+        if in_file:
+            value = self.loaded_file
+            if value is None:
+                return INVALID       # the load stage reported why
+            mark = value.mark
+        entries = []           # (mark, path, mapping)
+        if isinstance(value, list):
+            for i, entry in enumerate(value):
+                entries.append((value.item_mark(i) if isinstance(value, YList) else mark, f"{path}[{i}]", entry))
+        elif isinstance(value, dict):
+            for key, entry in value.items():
+                em = value.value_mark(key) if isinstance(value, YMap) else mark
+                if isinstance(entry, dict):
+                    if "id" in entry and str(entry["id"]) != str(key):
+                        ctx.error(entry.value_mark("id") if isinstance(entry, YMap) else em, f"{path}.{key}.id",
+                                  f"the id '{show(entry['id'])}' differs from its key '{show(key)}'; leave it out")
+                        return INVALID
+                    entry = _with_id(entry, key, value.key_mark(key) if isinstance(value, YMap) else em)
+                entries.append((em, _join(path, key), entry))
+        else:
+            ctx.error(mark, path, f"expected a list of sources, a mapping of id: source or a CSL-JSON file name; "
+                                  f"found {_type_name(value)}")
+            return INVALID
+        if len(entries) > MAX_SOURCES:
+            ctx.error(entries[MAX_SOURCES][0], entries[MAX_SOURCES][1],
+                      f"{len(entries):,} sources; a briefing takes at most {MAX_SOURCES:,}")
+            return INVALID
+        out, seen, ok = [], {}, True
+        for em, ep, entry in entries:
+            ref = Reference.validate(entry, em, ep, ctx, in_file=in_file)
+            if ref is INVALID:
+                ok = False
+                continue
+            if ref.id in seen:
+                first = seen[ref.id]
+                ctx.error(ref.mark_of("id"), _join(ep, "id"), f"duplicate source id '{ref.id}' (first at line "
+                                                              f"{first.line if first else '?'})")
+                ok = False
+                continue
+            seen[ref.id] = ref.mark_of("id")
+            out.append(ref)
+        return tuple(out) if ok else INVALID
+
+
+def _with_id(entry, key, km) -> YMap:
+    out = _sub_map(entry)
+    _put(out, "id", key, km, km)
+    for k, v in entry.items():
+        _put(out, k, v, entry.key_mark(k) if isinstance(entry, YMap) else km,
+             entry.value_mark(k) if isinstance(entry, YMap) else km)
+    return out
+
+
+class SourcesBlock(Option):
+    """`- sources: {}`: where the list of sources prints (takes no keys)."""
+    json = {"type": ["object", "null"], "maxProperties": 0}
+
+    def check(self, value, mark, path, ctx):
+        if value is None or value == {}:
+            return {}
+        ctx.error(mark, path, f"a sources block takes no keys: write - sources: {{}}; found {_type_name(value)}")
+        return INVALID
+
+
 class Block:
     """One item of a section's `content`: Markdown text, page_break, or a one-key mapping."""
     KINDS = {
@@ -968,6 +1266,8 @@ class Block:
         "glossary": ListOf(Nested(Term), doc="A glossary or list of abbreviations: terms and their "
                                              "definitions in two columns.", min_items=1,
                            max_items=MAX_GLOSSARY_TERMS),
+        "sources": SourcesBlock(doc="Where the list of sources prints (`- sources: {}`); without one it "
+                                    "prints last, in an unnumbered section."),
         "page_break": Option(doc="Start a new page here."),
     }
 
@@ -1030,7 +1330,7 @@ class Section(Model):
                          "hyphenation and generated alt text (its subsections inherit it).",
                    pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, glossary, "
-                                          "page_break.")
+                                          "sources, page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
 
     @classmethod
@@ -1264,6 +1564,9 @@ class Document(Model):
     style = Nested(Style, None, "How the briefing looks; every key has a default.")
     data = DataOption({}, "Named datasets used by charts, tables and {{ values }}.")
     sections = ListOf(Raw(), REQUIRED, "The sections, in reading order.")
+    sources = SourcesOption(None, "Sources cited in text as [@id]: a list of entries (id, author, title, "
+                                  "publisher, date, url, accessed), a mapping of id: entry, or a CSL-JSON file "
+                                  "beside the data file (a Zotero export).")
 
     @classmethod
     def json_schema(cls):
@@ -1271,12 +1574,13 @@ class Document(Model):
         out["properties"]["data"] = DataOption({}, cls._options["data"].doc).schema()
         out["properties"]["sections"] = {"type": "array", "items": {"$ref": "#/$defs/Section"},
                                          "description": cls._options["sections"].doc}
+        out["properties"]["sources"] = SourcesOption(None, cls._options["sources"].doc).schema()
         out["properties"]["$schema"] = {"type": "string", "description": "Path or URL of this schema."}
         return out
 
 
 MODELS = (Document, Report, Style, Labels, Section, Figure, Table, Column, HeaderGroup, KeyFigure, KeyFigureGrid,
-          Sparkline, Term, Callout, Source)
+          Sparkline, Term, Callout, Source, Reference)
 
 
 def _nested_models(option) -> list:
@@ -1304,7 +1608,7 @@ def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
     for key in tree:
         if key not in Document._options and key != "$schema":    # editors' schema hint, not part of the briefing
             ctx.error(tree.key_mark(key), key, f"unknown key '{key}'{did_you_mean(key, Document._options)}; "
-                                                "the top level has report, style, data and sections")
+                                                "the top level has report, style, data, sections and sources")
             ok = False
     report = tree.get("report")
     if "report" not in tree:
@@ -1313,6 +1617,9 @@ def validate(loaded: Loaded, ctx: Ctx) -> Document | None:
     values["report"] = Report.validate(report, tree.value_mark("report"), "report", ctx) if "report" in tree else INVALID
     values["style"] = (Style.validate(tree["style"], tree.value_mark("style"), "style", ctx)
                        if tree.get("style") is not None else Style.validate(YMapEmpty(), tree.mark, "style", ctx))
+    values["sources"] = (SourcesOption(loaded.sources, "").check(tree["sources"], tree.value_mark("sources"),
+                                                                 "sources", ctx)
+                         if tree.get("sources") is not None else ())
     values["data"] = data_option.check(tree["data"], tree.value_mark("data"), "data", ctx) if tree.get("data") is not None else {}
     sections = tree.get("sections")
     if not isinstance(sections, list) or not sections:
@@ -1376,7 +1683,8 @@ def _kind(option: Option) -> str:
              Length: "length", Color: "colour", Date: "date", PageSize: "page size", Margins: "length(s)",
              FormatSpec: "format", Raw: "list", DataOption: "mapping of datasets",
              Series: "column or {column, label}", AsOf: "date or max(column)", Age: "age (7d, 2w)",
-             Scalars: "mapping of values"}
+             Scalars: "mapping of values", PersonName: "name", CslDate: "date (2024, 2024-11, 2024-11-12)",
+             SourcesOption: "list of sources[], mapping or CSL-JSON file", SourcesBlock: "empty mapping"}
     if isinstance(option, Choice):
         return "one of: " + (", ".join(option.choices) if not callable(option.choices) else "see doc")
     if isinstance(option, ListOf):

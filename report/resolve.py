@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import alt_text, formatting, markdown
+from . import alt_text, citations, formatting, markdown
 from .charts.kinds import KINDS
 from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
@@ -133,6 +133,14 @@ class RGlossary:
 class RCallout:
     title: str | None
     blocks: list
+    mark: Mark | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class RSources:
+    entries: list                # citations.Entry: label ('[3]' or ''), runs, anchor
+    numbered: bool = True        # labels hang in a column of their own
     mark: Mark | None = None
     path: str = ""
 
@@ -337,6 +345,30 @@ class _Resolver(markdown.Resolver):
                                f"mailto or #id)")
         return None
 
+    def cite(self, items: list, raw: str) -> list:
+        """`[@key]`: the citation as the style prints it, each source linked to its entry in the list."""
+        res = self.res
+        sources = res.doc.sources
+        keys = [s.id for s in sources]
+        good = []
+        for key, loc in items:
+            if key not in res.citations_known:
+                hint = did_you_mean(key, keys) or (f"; sources: {', '.join(keys[:8])}" if keys else
+                                                  "; there is no `sources:` list in this briefing")
+                res.diags.error(self.where("@" + key), self.path, f"unknown source '{key}'{hint}")
+                continue
+            parsed = None
+            if loc:
+                parsed = citations.locator(loc)
+                if parsed is None:
+                    res.diags.warning(self.where(loc), self.path,
+                                      f"'{show(loc)}' after @{key} is not a locator; write p. 4, pp. 4-6, ch. 2, "
+                                      f"sec. 3, para. 5 or fig. 2; printed without it")
+            good.append((key, parsed))
+        if not good:
+            return [markdown.Run(raw)]
+        return res.cites.cite(good)
+
     def footnote(self, label: str) -> tuple[int, str]:
         key = (id(self.text), label)
         numbers = self.res.footnote_numbers
@@ -366,6 +398,13 @@ class _Resolve:
         self.tables: list[RTable] = []
         self.notes: dict[int, markdown.Footnote] = {}     # number -> note, printed at the foot of its page
         self.language = doc.report.language  # of the section being resolved
+        self.citations_known = {s.id for s in doc.sources}
+        self.cites = None                    # citations.Citations, when the briefing has sources
+        self.sources_placed = False          # a `sources` block printed the list
+        if doc.sources:
+            self.cites = citations.Citations(doc.sources, doc.style.citations, doc.report.language)
+            self.cites.register(citations.prescan(doc))
+            self.anchors.update(citations.ANCHOR + s.id for s in doc.sources)
 
     # -- numbering: the one pass that numbers sections, figures and tables and knows every id
     def number(self):
@@ -499,6 +538,25 @@ class _Resolve:
 
     def text_block(self, block) -> RText:
         return RText(self.blocks(block.value, block.mark, block.path), block.value, block.mark, block.path)
+
+    def sources(self, block) -> RSources | None:
+        """`- sources: {}`: the list of sources prints here (once)."""
+        if self.cites is None:
+            self.diags.error(block.mark, block.path, "a sources block, but the briefing has no `sources:` list")
+            return None
+        if self.sources_placed:
+            self.diags.error(block.mark, block.path, "the list of sources is printed once; this is a second "
+                                                     "sources block")
+            return None
+        self.sources_placed = True
+        return RSources(self.cites.entries(), self.doc.style.citations == "numbered", block.mark, block.path)
+
+    def unused_sources(self) -> None:
+        """A source never cited is a warning at its entry (it is still listed)."""
+        for s in self.doc.sources:
+            if s.id not in self.cites.used:
+                self.diags.warning(s.mark_of("id"), f"{s.path}.id", f"source '{s.id}' is never cited; cite it "
+                                                                     f"as [@{s.id}], or remove it")
 
     def page_break(self, block) -> RPageBreak:
         return RPageBreak()
@@ -1059,6 +1117,7 @@ BLOCKS: dict[str, tuple[type, object]] = {
     "key_figures": (RKeyFigures, _Resolve.key_figures),
     "callout": (RCallout, _Resolve.callout),
     "glossary": (RGlossary, _Resolve.glossary),
+    "sources": (RSources, _Resolve.sources),
     "page_break": (RPageBreak, _Resolve.page_break),
 }
 
@@ -1168,6 +1227,14 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
     if doc.report.summary:
         summary = r.blocks(doc.report.summary, doc.report.mark_of("summary"), "report.summary")
     sections = r.sections(doc.sections)
+    if r.cites is not None:
+        r.unused_sources()
+        if not r.sources_placed:          # the list prints last, in an unnumbered section
+            title = r.labels.get("sources", "Sources")
+            sections.append(RSection("", 1, title, "sec-sources", False,
+                                     [RSources(r.cites.entries(), doc.style.citations == "numbered",
+                                               doc.mark_of("sources"), "sources")], [],
+                                     doc.mark_of("sources"), "sources", heading=title))
     logo = None
     if doc.report.logo:
         found, problem = places.find(doc.report.logo)

@@ -66,7 +66,42 @@ NAMES = [
     (_paragraph.Paragraph, "_setup", "every paragraph's markup is parsed here: its frags get their name"),
     (_paragraph, "ParaLines", "what breakLines returns, made again from data"),
     (_paragraph, "FragLine", "a line of a many-style paragraph, made again from data"),
+    (_paragraph, "_uri_split_pairs", "where a URL may break; wrapped so that its tail breaks again"),
+    (_paragraph, "_slash_parts", "the breaks after each / of a URL, for its tail too"),
+    (_paragraph, "_hyphenateFragWord", "where a word of a many-style paragraph breaks: a URL's tail is marked"),
+    (_paragraph, "_SplitFrag", "the tail of a word of a many-style paragraph split at a line's end"),
 ]
+
+
+# -- long URLs
+def _url_tail_breaks() -> None:
+    """ReportLab breaks a URL after a / once: what is left on the next line (a _SplitWordEnd
+    with no scheme) is never broken again, and a long one runs past the margin. Its tail
+    breaks after each / as the whole URL does."""
+    split_pairs = _paragraph._uri_split_pairs
+    if getattr(split_pairs, "tails", False):
+        return
+
+    def uri_split_pairs(uri):
+        pairs = split_pairs(uri)
+        if pairs is None and isinstance(uri, _paragraph._SplitWordEnd) and "/" in uri.strip("/"):
+            pairs = list(_paragraph._slash_parts(str(uri), "", "/"))
+            pairs.reverse()
+            return pairs or None
+        return pairs
+    uri_split_pairs.tails = True
+    _paragraph._uri_split_pairs = uri_split_pairs
+    frag_word = _paragraph._hyphenateFragWord
+
+    def hyphenate_frag_word(hyphenator, FW, *a, **kw):
+        """A paragraph of several styles keeps a URL's tail as a _SplitFrag of plain text: mark it."""
+        if isinstance(FW, _paragraph._SplitFrag) and len(FW) == 2 and type(FW[1][1]) is str:
+            FW = type(FW)([FW[0], (FW[1][0], _paragraph._SplitWordEnd(FW[1][1]))])
+        return frag_word(hyphenator, FW, *a, **kw)
+    _paragraph._hyphenateFragWord = hyphenate_frag_word
+
+
+_url_tail_breaks()
 
 
 # -- tables and lists

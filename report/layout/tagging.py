@@ -609,12 +609,17 @@ class _Walker:
         """A glossary: each row an LI, its term the Lbl, its definition the LBody."""
         lst = Tag("L", parent, ListNumbering="None")
         self.tagger(t, "layout", lst)
-        for term, definition in rl.cell_values(t):
+        for row in rl.cell_values(t):
+            *term, definition = row          # a row of one cell is an item without a label (sources, author-date)
             li = Tag("LI", lst)
-            self.leaf(term, "Lbl", li)
+            if term:
+                self.leaf(term[0], "Lbl", li)
             body = Tag("LBody", li)
             for c in definition if isinstance(definition, (list, tuple)) else [definition]:
                 self.walk(c, body)
+                m = _ANCHOR.search(getattr(c, "text", "") or "")
+                if m:              # a list entry a link leads to (a source): named in the link's description
+                    self.anchor(m.group(1), c.getPlainText())
 
     def box(self, t, parent: Tag) -> None:
         """A shaded box (summary, callout) or the grid of key figures: a Div of what is inside."""

@@ -4,7 +4,7 @@ A new block kind is a module declaring `KIND = BlockKind(...)` plus one line her
 """
 from __future__ import annotations
 
-from . import callout, figure, glossary, key_figures, page_break, table, text
+from . import callout, figure, glossary, key_figures, page_break, sources, table, text
 from .declaration import BlockKind
 
 KINDS: dict[str, BlockKind] = {k.key: k for k in (
@@ -14,6 +14,7 @@ KINDS: dict[str, BlockKind] = {k.key: k for k in (
     key_figures.KIND,
     callout.KIND,
     glossary.KIND,
+    sources.KIND,
     page_break.KIND,
 )}
 BY_RESOLVED: dict[type, BlockKind] = {k.resolved: k for k in KINDS.values()}

@@ -1,0 +1,140 @@
+"""Sources and citations (issue 19): [@key] in text -> the CSL style's citation, linked to
+its entry in the list of sources; read back from the PDF (pdfium text, pypdf links,
+pikepdf structure tree)."""
+from __future__ import annotations
+
+import json
+
+import pikepdf
+import pytest
+
+from conftest import PdfText, describe, position, run_report, write
+from pdf_rules import struct_tree
+from test_briefing import internal_links
+
+DOC = """
+report: {title: Citations, date: 2026-11-30}
+style: {citations: %s}
+sources:
+  - id: ons-lms
+    author: Office for National Statistics
+    title: "Labour market overview, UK: November 2024"
+    publisher: Office for National Statistics
+    date: 2024-11-12
+    url: https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/employmentandemployeeearnings/bulletins/uklabourmarket/november2024
+    accessed: 2026-11-30
+  - id: smith2020
+    type: article-journal
+    author: ["Smith, Jane", "Doe, John"]
+    title: A study of things
+    container: Journal of Stuff
+    volume: 3
+    page: 1-10
+    date: 2020
+sections:
+  - title: Intro
+    content:
+      - "Unemployment rose [@ons-lms]. Others disagree [@smith2020, p. 4]."
+  - title: Later
+    new_page: true
+    content: ["Again [@smith2020]."]
+"""
+
+
+def build(tmp_path, text, name="doc"):
+    data = write(tmp_path / f"{name}.yaml", text)
+    out = tmp_path / f"{name}.pdf"
+    return data, out, run_report(data, "-o", out, "--no-cache")
+
+
+def test_numbered_citations_link_to_their_entries(tmp_path):
+    _, out, proc = build(tmp_path, DOC % "numbered")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        text = pdf.all
+        assert "Unemployment rose [1]. Others disagree [2, p. 4]." in text
+        assert "Sources [1] Office for National Statistics, “Labour market overview" in text
+        assert "[2] J. Smith and J. Doe, “A study of things”, Journal of Stuff" in text
+        last = len(pdf) - 1
+        links = [(page, under, target) for page, under, target in internal_links(pdf) if under.startswith("[")]
+        assert links and all(target == last for _, _, target in links), links
+        lines = pdf.lines(last)
+        # the long URL breaks after a / and never runs past the text: its whole tail is printed
+        assert any(line.strip().endswith("uklabourmarket/november2024") or line.strip() == "november2024"
+                   or "november2024" in line for line in lines), lines
+    finally:
+        pdf.close()
+    with pikepdf.open(out) as doc:
+        tree = struct_tree(doc)
+        lists = [e for e in tree.walk() if e.role == "L" and any(
+            k.role == "LI" and [c.role for c in k.kids] == ["Lbl", "LBody"] for k in e.kids)]
+        assert lists, "the list of sources is not tagged L > LI > Lbl, LBody"
+        assert any(e.role == "Link" for e in tree.walk())
+
+
+def test_author_date_citations(tmp_path):
+    _, out, proc = build(tmp_path, DOC % "author-date")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        text = pdf.all
+        assert "(Office for National Statistics, 2024)" in text
+        assert "(Smith and Doe, 2020, p. 4)" in text
+        # sorted by author: Office … before Smith
+        assert text.index("Office for National Statistics (2024)") < text.index("Smith, J. and Doe, J. (2020)")
+    finally:
+        pdf.close()
+
+
+def test_unknown_key_is_an_error_at_its_place(tmp_path):
+    data, _, proc = build(tmp_path, DOC.replace("[@smith2020, p. 4]", "[@smith2002, p. 4]") % "numbered")
+    assert proc.returncode == 2, describe(proc)
+    assert "Traceback" not in proc.stderr
+    line, col = position(data.read_text(), "@smith2002")
+    hits = [ln for ln in proc.stderr.splitlines() if ln.startswith(f"{data}:{line}:{col}: error:")]
+    assert hits and "unknown source 'smith2002'" in hits[0] and "smith2020" in hits[0], proc.stderr
+
+
+def test_uncited_source_is_a_warning_at_its_entry(tmp_path):
+    data, _, proc = build(tmp_path, (DOC % "numbered").replace("Again [@smith2020].", "Again.")
+                          .replace("[@smith2020, p. 4]", "[@ons-lms]"))
+    assert proc.returncode == 0, describe(proc)
+    line, _ = position(data.read_text(), "id: smith2020")
+    assert any(ln.startswith(f"{data}:{line}:") and "never cited" in ln for ln in proc.stderr.splitlines()), \
+        proc.stderr
+
+
+def test_csl_json_file(tmp_path):
+    items = [{"id": "who2023", "type": "report", "title": "World health statistics 2023",
+              "author": [{"literal": "World Health Organization"}], "publisher": "World Health Organization",
+              "publisher-place": "Geneva", "issued": {"date-parts": [[2023]]}, "journalAbbreviation": "x"}]
+    (tmp_path / "refs.json").write_text(json.dumps(items, indent="\t"), encoding="utf-8")
+    _, out, proc = build(tmp_path, """
+        report: {title: CSL-JSON}
+        sources: refs.json
+        sections:
+          - title: One
+            content: ["As reported [@who2023]."]
+          - title: List
+            content: [{sources: {}}]
+        """)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        assert "As reported [1]." in pdf.all
+        assert "List [1] World Health Organization, “World health statistics 2023”" in pdf.all
+    finally:
+        pdf.close()
+
+
+def test_malformed_csl_json_is_a_located_error(tmp_path):
+    (tmp_path / "refs.json").write_text('[\n  {"id": "a", "title": "x",}\n]\n', encoding="utf-8")
+    _, _, proc = build(tmp_path, """
+        report: {title: Bad}
+        sources: refs.json
+        sections: [{title: One, content: ["Text [@a]."]}]
+        """)
+    assert proc.returncode == 2, describe(proc)
+    assert "Traceback" not in proc.stderr
+    assert "refs.json:2:" in proc.stderr and "CSL-JSON" in proc.stderr, proc.stderr
