@@ -147,6 +147,34 @@ class CaptionedTable(Flowable):
         pass
 
 
+class Stacked(Flowable):
+    """Flowables one above the other that never part: a figure with its caption in a
+    column (KeepTogether always asks to be split, which balanced columns refuse)."""
+
+    def __init__(self, parts: list):
+        super().__init__()
+        self.parts = list(parts)
+
+    def wrap(self, aw, ah):
+        self.sizes = [p.wrap(aw, ah) for p in self.parts]
+        self.width = max((w for w, _ in self.sizes), default=0)
+        self.height = sum(h + p.getSpaceBefore() + p.getSpaceAfter() for p, (_, h) in zip(self.parts, self.sizes))
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        return []
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        for part, (w, h) in zip(self.parts, self.sizes):
+            top -= part.getSpaceBefore() + h
+            part.drawOn(canvas, x, top, _sW + self.width - w)
+            top -= part.getSpaceAfter()
+
+    def draw(self):      # drawOn does the work
+        pass
+
+
 def font_command(theme) -> list:
     """Tables set a cell font even around paragraphs; ReportLab's default is an unembedded Helvetica."""
     return [("FONT", (0, 0), (-1, -1), theme.family.regular.name, theme.size)]

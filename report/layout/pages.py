@@ -7,14 +7,12 @@ later be marked as an artifact in a tagged PDF.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
 
-from ..geometry import Geometry
+from ..geometry import Geometry, landscape as landscape_geo
 from .flowables import NoteFrame
 from .tagging import begin_artifact, end_artifact
 
@@ -22,10 +20,7 @@ BLEED = 3 * mm
 CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks (print edition)
 
 
-def landscape_geometry(geo: Geometry) -> Geometry:
-    """The page turned a quarter: its height is the width; the head and foot keep their margins."""
-    side = (geo.inner + geo.outer) / 2            # no facing pages when turned: equal sides
-    return replace(geo, page_width=geo.page_height, page_height=geo.page_width, inner=side, outer=side)
+landscape_geometry = landscape_geo      # report/geometry.py: the turned page
 
 
 class _BackToPortrait(ActionFlowable):
