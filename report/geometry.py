@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from .model import Percent
 
 COLUMN_GAP_EMS = 1.8     # body sizes between two columns of text
+SIDEBAR_SHARE = 0.32     # of the text width: a sidebar box
 CAPTION_LINES = 7        # body sizes kept free under the tallest figure: a three-line caption and a source line
 
 
@@ -38,6 +39,18 @@ class Geometry:
     def text_width(self) -> float:
         """The width text is set in: one column's."""
         return (self.full_width - self.gap * (self.columns - 1)) / self.columns
+
+    def narrowed(self, by: float) -> "Geometry":
+        """The text block less `by` points on one side: the room beside a sidebar."""
+        return replace(self, outer=self.outer + by * self.columns)
+
+    def sidebar(self) -> "Geometry":
+        """The sidebar's own width (a callout with `side:`)."""
+        return self.narrowed(self.text_width * (1 - SIDEBAR_SHARE))
+
+    def beside_sidebar(self) -> "Geometry":
+        """The width left for the block beside a sidebar."""
+        return self.narrowed(self.text_width * SIDEBAR_SHARE + self.gap)
 
     def column(self, columns: int) -> "Geometry":
         """The same page with its text in `columns` columns (1: the whole width)."""

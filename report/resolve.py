@@ -411,8 +411,14 @@ class _Resolve:
             if sec.columns is not None:
                 self.geo = self.geo.column(int(sec.columns))
             blocks = []
+            beside = False          # the block after a sidebar is sized for the room beside it
             for block in sec.content:
+                here = self.geo
+                if beside:
+                    self.geo = self.geo.beside_sidebar()
                 b = self.block(block)
+                self.geo = here
+                beside = isinstance(b, RCallout) and b.side is not None
                 if b is None:
                     continue
                 if isinstance(b, RText) and number and self.doc.style.paragraph_numbers:

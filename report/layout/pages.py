@@ -37,6 +37,19 @@ def landscape(flowables: list) -> list:
     return [NextPageTemplate("landscape"), PageBreak(), *flowables, _BackToPortrait()]
 
 
+def join_turned(story: list) -> list:
+    """Turned pages that follow turned pages (two landscape sections, or a wide table
+    after a landscape section) go on without a portrait page between them."""
+    out = []
+    for f in story:
+        if (isinstance(f, PageBreak) and len(out) >= 2 and isinstance(out[-1], NextPageTemplate)
+                and out[-1].action == ("nextPageTemplate", "landscape") and isinstance(out[-2], _BackToPortrait)):
+            out[-2:] = [PageBreak()]
+            continue
+        out.append(f)
+    return out
+
+
 class Furniture:
     """Draws everything on a page that is not the briefing's content."""
 

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..diagnostics import Diagnostics
 from ..geometry import Geometry, landscape
-from ..resolve import RPageBreak, RSection, Resolved
+from ..resolve import RCallout, RPageBreak, RSection, Resolved
 from . import _reportlab as rl
 from .attached import attach, attach_missing, attached
 from .blocks import lay_out
 from .context import LayoutContext
-from .flowables import Heading, Stacked, carry_notes
+from .flowables import Beside, Heading, Stacked, carry_notes
 from .front_matter import first_page, front
-from .pages import landscape as landscape_pages
+from .pages import join_turned, landscape as landscape_pages
 from .styles import Styles
 from .tagging import Tag
 
@@ -29,7 +30,7 @@ def build_story(resolved: Resolved, styles: Styles, geo: Geometry, charts, diags
     story = first_page(ctx) + front(ctx)
     for sec in resolved.sections:
         story += section(ctx, sec)
-    return story
+    return join_turned(story)
 
 
 def section(ctx: LayoutContext, sec: RSection, sect: Tag | None = None, turned: bool = False) -> list:
@@ -75,12 +76,21 @@ def body(ctx: LayoutContext, sec: RSection) -> list:
     by what spans them all (a figure or table with span: all, or too wide for a column)."""
     narrow = replace(ctx, geo=ctx.geo.column(sec.columns))
     out, run = [], []
-    for block in sec.blocks:
+    blocks = list(sec.blocks)
+    while blocks:
+        block = blocks.pop(0)
         spans = sec.columns > 1 and getattr(block, "span", "column") == "all"
-        flowables = lay_out(ctx if spans else narrow, block)
+        here = ctx if spans else narrow
         place = (getattr(block, "mark", None) or sec.mark, getattr(block, "path", ""), *_what(ctx, block))
+        flowables = None
+        if isinstance(block, RCallout) and block.side:
+            flowables = sidebar(here.at(block.mark, block.path), block, blocks[0] if blocks else None, place)
+            if flowables is not None:
+                blocks.pop(0)
+        if flowables is None:
+            flowables = lay_out(here, replace(block, side=None) if isinstance(block, RCallout) else block)
         for f in flowables:      # where a layout failure is reported (document.py)
-            attach(f, place=place)
+            attach_missing(f, place=place)
         if sec.columns == 1:
             out.extend(flowables)
         elif spans or isinstance(block, RPageBreak) or any(attached(f).spans for f in flowables):
@@ -92,6 +102,39 @@ def body(ctx: LayoutContext, sec: RSection) -> list:
     if run:
         out.extend(in_columns(ctx, run, sec.columns))
     return out
+
+
+def sidebar(ctx: LayoutContext, box: RCallout, after, place) -> list | None:
+    """A callout with `side:` beside the block after it, on one row; None (set across
+    the text instead, with a warning) when nothing follows or the row is taller than a page."""
+    if after is None or isinstance(after, RPageBreak):
+        ctx.warning("a sidebar (side:) goes beside the block after it, and none follows; it is set across the text")
+        return None
+    # Measured on a copy built apart (wrapping a flowable changes it: a list in a box is
+    # no longer a list to tag), whose problems are said by the one built for the page.
+    _, height = _beside(replace(ctx, diags=Diagnostics()), box, after, place)[0].wrap(
+        ctx.geo.text_width, ctx.geo.text_height)
+    if height > ctx.geo.text_height:
+        ctx.warning(f"the sidebar and the block beside it are {height / 28.35:.1f} cm tall, more than a page "
+                    f"holds ({ctx.geo.text_height / 28.35:.1f} cm); the box is set across the text instead")
+        return None
+    row, main, side = _beside(ctx, box, after, place)
+    carry_notes(row, main + side)
+    return [row, Spacer(0, ctx.theme.size)]
+
+
+def _beside(ctx: LayoutContext, box: RCallout, after, place) -> tuple:
+    """(the row, the text's flowables, the sidebar's) for a sidebar and the block after it."""
+    side = [f for f in lay_out(replace(ctx, geo=ctx.geo.sidebar()), replace(box, side=None)) if not isinstance(f, Spacer)]
+    main_ctx = replace(ctx, geo=ctx.geo.beside_sidebar())
+    main = [stacked(f) if isinstance(f, KeepTogether) else f for f in lay_out(main_ctx, after)
+            if not isinstance(f, (ActionFlowable, CondPageBreak))]
+    while main and isinstance(main[0], Spacer):
+        main.pop(0)
+    for f in main:
+        attach_missing(f, place=(getattr(after, "mark", None) or place[0], getattr(after, "path", ""),
+                                 *_what(ctx, after)))
+    return Beside(main, side, main_ctx.geo.text_width, ctx.geo.sidebar().text_width, ctx.geo.gap, box.side), main, side
 
 
 def in_columns(ctx: LayoutContext, run: list, columns: int) -> list:

@@ -535,7 +535,7 @@ class _Walker:
             parent = grp
         for note in own.footnotes:
             self.note(note)
-        from .flowables import Caption, CaptionedTable, ChartFlowable, Heading, Placeholder, Stacked
+        from .flowables import Beside, Caption, CaptionedTable, ChartFlowable, Heading, Placeholder, Stacked
         if own.tag is not None:
             return
         if isinstance(f, KeepTogether):
@@ -543,6 +543,9 @@ class _Walker:
                 self.walk(c, parent)
         elif isinstance(f, BalancedColumns):     # columns draw nothing themselves; column 1 draws first
             for c in rl.column_content(f):
+                self.walk(c, parent)
+        elif isinstance(f, Beside):          # the text, then the sidebar: the order they are drawn in
+            for c in (f.main, f.side):
                 self.walk(c, parent)
         elif isinstance(f, Stacked):
             for c in f.parts:
