@@ -70,13 +70,14 @@ report: {title: Print edition with turned pages, date: 2026-11-30}
 style: {first_page: title-block, toc: false, columns: 2, margins: {top: 20mm, bottom: 20mm, inner: 25mm, outer: 15mm}}
 sections:
   - title: Body in columns
-    content: ["%s"]
+    content: ["%s", "%s"]
   - title: Turned
     orientation: landscape
     content: ["India paragraph on the turned page of the print edition."]
   - title: Last
     content: ["Juliet paragraph."]
-""" % "\\n\\n".join(PARAGRAPHS)
+""" % ("\\n\\n".join([PARAGRAPHS[0], PARAGRAPHS[1] + "[^c]", *PARAGRAPHS[2:], "[^c]: Kilo note cited in the columns."]),
+       "\\n\\n".join(f"Run {n}: {p}" for n in range(7) for p in PARAGRAPHS))
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +115,11 @@ def _sizes(path) -> list[tuple[float, float, bool]]:
             x0, y0, x1, y1 = (float(v) for v in page.obj.MediaBox)
             out.append((x1 - x0, y1 - y0, "/Rotate" in page.obj and int(page.obj.Rotate) != 0))
         return out
+
+
+def _starts(pdf: PdfText, page: int) -> list[float]:
+    """Where the paragraphs that start on a page start, from the left edge of the sheet."""
+    return [b[0] for p in PARAGRAPHS for b in pdf.boxes(page, p.split(" paragraph")[0] + " paragraph")]
 
 
 def _struct_text(path) -> str:
@@ -215,11 +221,10 @@ def test_a_span_all_figure_is_wider_than_a_column(forms):
 
 
 def test_style_columns_sets_the_whole_body_in_columns_and_print_boxes_follow_turned_pages(printed):
-    sizes = _sizes(printed.path)
     page = _page_of(printed, "Alpha paragraph")
-    w = sizes[page][0]
-    lefts = [printed.boxes(page, p.split(" paragraph")[0] + " paragraph")[0][0] for p in PARAGRAPHS]
-    assert min(lefts) < w / 2 < max(lefts), lefts
+    assert page == 0, "a run of columns longer than a page starts under its heading, on page one"
+    lefts = _starts(printed, page)
+    assert max(lefts) - min(lefts) > 150, f"paragraphs start in two columns: {lefts}"
     turned = _page_of(printed, "India paragraph")
     with pikepdf.open(printed.path) as doc:
         for i, p in enumerate(doc.pages):
@@ -231,6 +236,15 @@ def test_style_columns_sets_the_whole_body_in_columns_and_print_boxes_follow_tur
             across, up = trim[2] - trim[0], trim[3] - trim[1]
             assert (across > up) == (i == turned), (i, trim)
             assert "/Rotate" not in p.obj or int(p.obj.Rotate) == 0
+
+
+def test_columns_longer_than_a_page_go_on_balanced_and_the_note_prints_where_they_start(printed):
+    start, end = _page_of(printed, "Run 0: Alpha"), _page_of(printed, "Run 6: Echo")
+    assert end > start, "the run of columns goes on to the next page"
+    lefts = _starts(printed, end)
+    assert max(lefts) - min(lefts) > 150, f"both columns on the page where the run ends: {lefts}"
+    assert "Kilo note cited in the columns." in printed.pages[_page_of(printed, "Bravo paragraph")]
+    assert _page_of(printed, "Kilo note") == _page_of(printed, "Alpha paragraph")
 
 
 # ---------------------------------------------------------------- the sidebar

@@ -159,7 +159,12 @@ class Columns(BalancedColumns):
 
     def wrap(self, aW, aH):
         frame = getattr(self, "_frame", None)
-        if frame is None or not hasattr(frame, "_y1p"):
+        if frame is None:
+            # Measured outside a frame: a heading kept with its next flowable asks how tall
+            # the run is. Its first lines are what must fit (`needed`); the run then breaks
+            # where the page does, so the heading never leaves a page empty for it.
+            return aW, min(self._needed, aH)
+        if not hasattr(frame, "_y1p"):
             return super().wrap(aW, aH)
         bottom = frame._y1
         frame._y1 = frame._y1p - frame._bottomPadding

@@ -142,7 +142,8 @@ def in_columns(ctx: LayoutContext, run: list, columns: int) -> list:
     The footnotes cited in them print at the foot of the page where the columns start."""
     if not run:
         return []
-    run = [stacked(f) if isinstance(f, KeepTogether) else f for f in run]
+    run = [stacked(f) if isinstance(f, KeepTogether) else f for f in run
+           if not isinstance(f, CondPageBreak)]       # a figure in a column stays where it stands
     cols = rl.Columns(run, nCols=columns, innerPadding=ctx.geo.gap, leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0, spaceAfter=ctx.theme.size * 0.4,
                       needed=ctx.theme.size * 4)
