@@ -683,6 +683,9 @@ class Style(Model):
                       f"cover: {str(self.cover).lower()} contradicts first_page: {self.first_page}; "
                       f"keep only first_page")
             return False
+        if self.columns not in (1, 2):
+            ctx.error(self.mark_of("columns"), _join(self.path, "columns"), f"columns: {show(self.columns)}; write 1 or 2")
+            return False
         size = self.size
         if not self.MIN_SIZE <= size <= self.MAX_SIZE:
             ctx.error(self.mark_of("size"), _join(self.path, "size"),
@@ -1026,6 +1029,9 @@ class Section(Model):
         obj = super().validate(value, mark, path, ctx)
         if obj is INVALID or not isinstance(value, dict):
             return obj
+        if obj.columns not in (None, 1, 2):
+            ctx.error(obj.mark_of("columns"), _join(path, "columns"), f"columns: {show(obj.columns)}; write 1 or 2")
+            return INVALID
         if depth > 1 and obj.appendix:
             ctx.error(obj.mark_of("appendix"), _join(path, "appendix"),
                       "only a top-level section can start the annexes; move 'appendix: true' to one")

@@ -11,7 +11,7 @@ import pikepdf
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from conftest import PdfText, describe, run_report, write
+from conftest import PdfText, describe, error_at, run_report, write
 from pdf_rules import struct_tree
 
 PARAGRAPHS = [
@@ -288,3 +288,17 @@ def test_verapdf_passes_a_document_with_all_three_forms(forms, tmp_path):
     for flavour in ("ua1", f"{meta}b"):
         ok, failed = verapdf(flavour, [forms.path])[str(forms.path)]
         assert ok, f"{flavour}: " + "\n".join(failed)
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_columns_other_than_one_or_two_is_an_error_at_its_line(tmp_path):
+    data = write(tmp_path / "bad.yaml", """
+        report: {title: Bad columns}
+        sections:
+          - title: One
+            columns: 1.5
+            content: ["Text."]
+        """)
+    proc = run_report(data.name, "-o", "bad.pdf", cwd=tmp_path)
+    error_at(proc, data, "columns: 1.5", "sections[0].columns", "1 or 2")
