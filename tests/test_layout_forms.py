@@ -32,7 +32,7 @@ report:
   title: Layout forms check
   date: 2026-11-30
   organization: Relief Office
-style: {first_page: title-block, toc: false, list_of_figures: false}
+style: {first_page: title-block, toc: false}
 data:
   d: [{a: North, b: 1}, {a: Delta, b: 2}, {a: East, b: 3}]
 sections:
@@ -209,7 +209,14 @@ def test_two_column_paragraphs_are_in_reading_order_in_the_tree_and_the_text(for
     seen = [tree.index(p[:30]) for p in PARAGRAPHS]
     assert seen == sorted(seen), "the structure tree lists the paragraphs column 1 then column 2"
     assert tree.index("In two columns") < seen[0]
-    assert tree.index("Foxtrot paragraph") > tree.index("A figure across both columns") > seen[-1]
+    assert tree.index("Foxtrot paragraph") > tree.rindex("A figure across both columns") > seen[-1]
+
+
+def test_figures_in_columns_are_in_the_list_of_figures(forms):
+    listed = forms.pages[0]
+    for entry in ("Figure 1 A figure one column wide.", "Figure 2 A figure across both columns.",
+                  "Figure 3 A chart sized for the turned page."):
+        assert entry in listed, listed
 
 
 def test_a_span_all_figure_is_wider_than_a_column(forms):

@@ -12,7 +12,7 @@ import contextlib
 import threading
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, ListFlowable, Table
+from reportlab.platypus import BaseDocTemplate, Frame, KeepInFrame, KeepTogether, ListFlowable, Table
 from reportlab.platypus.flowables import BalancedColumns, Flowable, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
 from reportlab.pdfgen import textobject as _textobject
@@ -48,6 +48,7 @@ NAMES = [
     (Frame, "_bottomPadding", "its bottom padding, for the same"),
     (BalancedColumns.__init__, "_content", "the flowables of a two-column run, to tag each in reading order"),
     (BalancedColumns, "_generated_content", "wrapped: a run's continuation on the next page is measured alike"),
+    (KeepInFrame.__init__, "_content", "what a column of a two-column run holds: its captions are listed"),
     (BalancedColumns.wrap, "_frame", "the frame a run is placed in: its columns start at its usable bottom"),
     (BaseDocTemplate, "_allSatisfied", "the test for one more pass: the page count must be stable too"),
     (BaseDocTemplate, "_setPageTemplate", "replaced: ReportLab reuses an automatic next template forever"),
@@ -183,6 +184,10 @@ class Columns(BalancedColumns):
 
 def column_content(columns: BalancedColumns) -> list:
     return columns._content
+
+
+def kept_in_frame(flowable: KeepInFrame) -> list:
+    return flowable._content
 
 
 class HookedFrame(Frame):
