@@ -686,6 +686,8 @@ class Style(Model):
     first_page = Choice(("cover", "title-block"), None, "cover: a title page of its own; title-block: title, "
                         "subtitle, organisation, date and logo at the top of page one, the summary and the text "
                         "after them on the same page (default: cover).")
+    columns = Number(1, "2: the body's text in two columns, section headings across both (a section's own "
+                        "`columns` wins).", 1, 2)
     paragraph_numbers = Bool(False, "Number the paragraphs of each numbered section 1.1, 1.2 … (A.1 in annexes).")
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
     citations = Choice(("numbered", "author-date"), "numbered",
@@ -708,6 +710,9 @@ class Style(Model):
             ctx.error(self.mark_of("cover"), _join(self.path, "cover"),
                       f"cover: {str(self.cover).lower()} contradicts first_page: {self.first_page}; "
                       f"keep only first_page")
+            return False
+        if self.columns not in (1, 2):
+            ctx.error(self.mark_of("columns"), _join(self.path, "columns"), f"columns: {show(self.columns)}; write 1 or 2")
             return False
         size = self.size
         if not self.MIN_SIZE <= size <= self.MAX_SIZE:
@@ -770,6 +775,8 @@ class Table(Model):
     landscape = Choice(("never", "auto", "always"), "never",
                        "Put the table on a landscape page: 'auto' when its columns do not fit the text width "
                        "even in smaller type, 'always' in any case.")
+    span = Choice(("column", "all"), "column", "In a two-column section: column (one column wide; a table too "
+                  "wide for a column crosses both) or all (across both columns).")
     header_groups = ListOf(Nested(HeaderGroup), (), "Header cells spanning columns, over the column headers.")
     row_style = Str(None, "A dataset column saying what each row is: group (a heading row across the table), "
                           "subtotal or total (bold, a rule above), bold, muted, highlight; empty for a plain row.")
@@ -852,6 +859,8 @@ class Figure(Model):
     alt = Str(None, "Text for screen readers; charts get one generated from their data.")
     width = Length(Percent(1.0), "Width, as a share of the text width (80%) or a length.", percent=True)
     height = Length(None, "Height; default: a good aspect ratio for the chart kind.")
+    span = Choice(("column", "all"), "column", "In a two-column section: column (one column wide) or all "
+                  "(across both columns, the text above and below it in columns of its own).")
     placement = Choice(("auto", "here", "page"), "auto",
                        "Where it goes: auto (where it stands, or when it does not fit, at the top of the next "
                        "page with the text after it moved up), here (exactly where it stands) or page (it "
@@ -960,6 +969,8 @@ class Callout(Model):
     """A shaded box with a title and Markdown text."""
     title = Str(None, "Title of the box.", max_length=MAX_TITLE)
     text = Markdown(REQUIRED, "Markdown text in the box.")
+    side = Choice(("right", "left"), None, "A sidebar: the box set beside the block after it, a third of the "
+                  "text width, on that side (read after that block); default: across the text.")
 
 
 # ---------------------------------------------------------------- sources and references
@@ -1329,6 +1340,11 @@ class Section(Model):
     language = Str(None, "BCP 47 tag of a section in another language than the report: its /Lang, "
                          "hyphenation and generated alt text (its subsections inherit it).",
                    pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", hint="write a BCP 47 tag such as en, en-GB or az")
+    orientation = Choice(("portrait", "landscape"), None, "landscape: the section (and its subsections) on pages "
+                         "of their own turned a quarter, the running header and footer across them; portrait "
+                         "pages resume after it (default: the parent section's, else portrait).")
+    columns = Number(None, "2: set the section's text in two columns (figures and tables with span: all cross "
+                           "both); 1: one column (default: the parent section's, else style.columns).", 1, 2)
     content = ListOf(BlockOption(), (), "Ordered blocks: Markdown text, figure, table, key_figures, callout, glossary, "
                                           "sources, page_break.")
     sections = ListOf(Raw(), (), "Subsections (up to three levels in all).")
@@ -1340,6 +1356,9 @@ class Section(Model):
         obj = super().validate(value, mark, path, ctx)
         if obj is INVALID or not isinstance(value, dict):
             return obj
+        if obj.columns not in (None, 1, 2):
+            ctx.error(obj.mark_of("columns"), _join(path, "columns"), f"columns: {show(obj.columns)}; write 1 or 2")
+            return INVALID
         if depth > 1 and obj.appendix:
             ctx.error(obj.mark_of("appendix"), _join(path, "appendix"),
                       "only a top-level section can start the annexes; move 'appendix: true' to one")

@@ -18,7 +18,7 @@ from .charts.spec import ChartSpec
 from .charts.kinds._annotate import parse_period
 from .charts.spec import columns as chart_columns
 from .diagnostics import Diagnostics, Mark, did_you_mean
-from .geometry import Geometry, geometry
+from .geometry import Geometry, geometry, landscape
 from .load import Places, YMap, YStr
 from .model import Column, Document, Figure, Percent, Table, format_spec_problem, number_hint, show
 
@@ -55,6 +55,8 @@ class RSection:
     annex: bool = False          # in the annexes (after appendix: true)
     heading: str = ""            # as printed and listed: "2.1 Title", "Annex A Title", "Title"
     language: str | None = None  # its own or inherited `language:`, where it differs from the report's
+    landscape: bool = False      # on turned pages (its own or inherited orientation: landscape)
+    columns: int = 1             # its text in this many columns (its own, inherited, or style.columns)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class RFigure:
     data: str | None = None               # the dataset a chart draws
     alt_lang: str | None = None  # the language generated alt text is in, where it is not the section's
     placement: str = "auto"      # auto (floats when it does not fit), here, page
+    span: str = "column"         # in a two-column section: one column wide, or across all
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class RTable:
     indents: list = field(default_factory=list)         # per row: indent level of the first cell
     cell_emphasis: list = field(default_factory=list)   # per row, per column: None, "bold", "muted", "highlight"
     rich: dict = field(default_factory=dict)            # a cell's or header's text citing [^label] -> its runs
+    span: str = "column"                                # in a two-column section: column or all
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class RCallout:
     blocks: list
     mark: Mark | None = None
     path: str = ""
+    side: str | None = None      # a sidebar beside the next block: right or left
 
 
 @dataclass(frozen=True)
@@ -383,7 +388,7 @@ class _Resolve:
         self.doc, self.places, self.diags = doc, places, diags
         style = doc.style
         self.labels = dict(style.labels.values() if style.labels else type(style).labels.model.defaults())
-        self.geo = geometry(style)
+        self.geo = geometry(style).column(int(style.columns))    # a section's own orientation and columns change it
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
@@ -509,11 +514,22 @@ class _Resolve:
         for sec in sections:
             number, anchor, annex, heading, path = self.numbers[id(sec)]
             chapter_here = number.split(".")[0] if number else ""
-            outer = self.language
+            outer, outer_geo = self.language, self.geo
             self.language = sec.language or outer
+            # The page and columns its figures are sized for: its own, else its parent's.
+            if sec.orientation == "landscape":
+                self.geo = landscape(self.geo)
+            if sec.columns is not None:
+                self.geo = self.geo.column(int(sec.columns))
             blocks = []
+            beside = False          # the block after a sidebar is sized for the room beside it
             for block in sec.content:
+                here = self.geo
+                if beside:
+                    self.geo = self.geo.beside_sidebar()
                 b = self.block(block)
+                self.geo = here
+                beside = isinstance(b, RCallout) and b.side is not None
                 if b is None:
                     continue
                 if isinstance(b, RText) and number and self.doc.style.paragraph_numbers:
@@ -523,8 +539,8 @@ class _Resolve:
             children = self.sections(sec.sections, level + 1, chapter_here)
             own = self.language if self.language != self.doc.report.language else None
             out.append(RSection(number, level, sec.title, anchor, sec.new_page, blocks, children, sec.mark,
-                                path, annex, heading, own))
-            self.language = outer
+                                path, annex, heading, own, self.geo.turned, self.geo.columns))
+            self.language, self.geo = outer, outer_geo
         return out
 
     def paragraph_number(self, chapter: str) -> str:
@@ -563,7 +579,8 @@ class _Resolve:
 
     def callout(self, block) -> RCallout:
         v = block.value
-        return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path)
+        return RCallout(v.title, self.blocks(v.text, v.mark_of("text"), f"{block.path}.text"), block.mark, block.path,
+                        v.side)
 
     def key_figures(self, block) -> RKeyFigures:
         v = block.value
@@ -619,7 +636,7 @@ class _Resolve:
         source = self.as_of(self.inline(f.source, f.mark_of("source"), f"{f.path}.source"), f.data)
         fig = RFigure(number, anchor, caption, source, f.credit, f.alt or "",
                       f.width, f.height, None, mark=f.mark, path=f.path,
-                      short_caption=self.short_caption(f), data=f.data, placement=f.placement)
+                      short_caption=self.short_caption(f), data=f.data, placement=f.placement, span=f.span)
         fig = self.chart(f, fig) if f.chart else self.image(f, fig)
         self.figures.append(fig)
         return fig
@@ -704,8 +721,9 @@ class _Resolve:
                 spec = replace(spec, options=tuple(sorted(dict(spec.options, x_period=period).items())))
         if not self.value_axis_ok(f, values, rows, spec):
             return fig
-        w, h = self.geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at
-        limit = self.geo.max_figure_height
+        geo = self.geo.column(1) if f.span == "all" else self.geo       # across the columns, or in one
+        w, h = geo.figure_size(f.width, f.height, kind.ASPECT)     # the size it is drawn and placed at
+        limit = geo.max_figure_height
         if h > limit:
             self.diags.warning(f.mark, f.path, f"the chart is {h / 28.35:.1f} cm tall, more than a page takes with "
                                                f"its caption; drawn {limit / 28.35:.1f} cm tall")
@@ -1250,4 +1268,4 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
                 diags.error(doc.report.mark_of("logo"), "report.logo", f"'{doc.report.logo}': {why}")
             else:
                 logo = found
-    return Resolved(doc, summary, sections, r.figures, r.sparklines, r.tables, r.labels, logo, r.notes, places, r.geo)
+    return Resolved(doc, summary, sections, r.figures, r.sparklines, r.tables, r.labels, logo, r.notes, places, r.geo.column(1))

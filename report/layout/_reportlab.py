@@ -12,8 +12,8 @@ import contextlib
 import threading
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, ListFlowable, Table
-from reportlab.platypus.flowables import Flowable, LIIndenter, ListItem
+from reportlab.platypus import BaseDocTemplate, Frame, KeepInFrame, KeepTogether, ListFlowable, Table
+from reportlab.platypus.flowables import BalancedColumns, Flowable, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
 from reportlab.pdfgen import textobject as _textobject
 from reportlab.platypus import paragraph as _paragraph
@@ -46,6 +46,10 @@ NAMES = [
     (Frame, "_aH", "the available height, to measure notes"),
     (Frame, "_y1", "the frame's bottom, to give the notes' room back on a new page"),
     (Frame, "_bottomPadding", "its bottom padding, for the same"),
+    (BalancedColumns.__init__, "_content", "the flowables of a two-column run, to tag each in reading order"),
+    (BalancedColumns, "_generated_content", "wrapped: a run's continuation on the next page is measured alike"),
+    (KeepInFrame.__init__, "_content", "what a column of a two-column run holds: its captions are listed"),
+    (BalancedColumns.wrap, "_frame", "the frame a run is placed in: its columns start at its usable bottom"),
     (BaseDocTemplate, "_allSatisfied", "the test for one more pass: the page count must be stable too"),
     (BaseDocTemplate, "_setPageTemplate", "replaced: ReportLab reuses an automatic next template forever"),
     (BaseDocTemplate.handle_nextPageTemplate, "_nextPageTemplateIndex", "where it keeps the template asked for"),
@@ -180,6 +184,47 @@ class AnnotatingCanvas(Canvas):
 
 
 # -- frames
+class Columns(BalancedColumns):
+    """BalancedColumns whose columns end at the frame's usable bottom.
+
+    BalancedColumns places its columns from the frame's bottom (`_y1`), but a
+    NoteFrame raises the usable bottom (`_y1p`) by the footnotes it will print;
+    measured from `_y1`, the columns would start lower than the text above them
+    ends and run into the notes. For the time of the measure, the bottom is the
+    usable one. The part continued on the next page is a Columns too."""
+
+    def wrap(self, aW, aH):
+        frame = getattr(self, "_frame", None)
+        if frame is None:
+            # Measured outside a frame: a heading kept with its next flowable asks how tall
+            # the run is. Its first lines are what must fit (`needed`); the run then breaks
+            # where the page does, so the heading never leaves a page empty for it.
+            return aW, min(self._needed, aH)
+        if not hasattr(frame, "_y1p"):
+            return super().wrap(aW, aH)
+        bottom = frame._y1
+        frame._y1 = frame._y1p - frame._bottomPadding
+        try:
+            return super().wrap(aW, aH)
+        finally:
+            frame._y1 = bottom
+
+    def _generated_content(self, aW, aH):
+        height, generated = super()._generated_content(aW, aH)
+        for f in generated:
+            if type(f) is BalancedColumns:
+                f.__class__ = Columns
+        return height, generated
+
+
+def column_content(columns: BalancedColumns) -> list:
+    return columns._content
+
+
+def kept_in_frame(flowable: KeepInFrame) -> list:
+    return flowable._content
+
+
 class HookedFrame(Frame):
     """A Frame whose page start and placing of flowables can be extended, and
     whose usable bottom can be raised (for footnotes printed under the text)."""

@@ -29,6 +29,7 @@ class Attached:
     placement: str | None = None    # a figure's placement: auto (keeps.py floats it), here, page
     body: object = None             # a kept-together figure's chart or image (its origin names it)
     floated: bool = False           # a figure keeps.py floated (its move is reported once)
+    spans: bool = False             # laid across the columns of a two-column section (a table too wide for one)
     definition_list: bool = False   # a two-column table tagged L > LI > (Lbl, LBody) (a glossary)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import re
 
-from reportlab.platypus import NextPageTemplate
+from reportlab.platypus import KeepInFrame, NextPageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..diagnostics import Diagnostic, Diagnostics, InputError
 from .attached import attach, attached
-from .flowables import Caption, CaptionedTable, Heading, NoteFrame
+from .flowables import Beside, Caption, CaptionedTable, Heading, NoteFrame, Stacked
 from .pages import BLEED, CROP_BORDER, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
@@ -103,10 +103,25 @@ class BriefingDoc(rl.DocTemplate):
             if flowable.level == 1:
                 self.h1_on_page.setdefault(self.page, flowable.plain_title)
                 self.current_h1 = flowable.plain_title
-        elif isinstance(flowable, CaptionedTable):
-            self.afterFlowable(flowable.caption)
+        else:
+            self.list_captions(flowable)
+
+    def list_captions(self, flowable):
+        """The list of figures and tables learns of each caption placed, also of those in
+        a column or beside a sidebar (placed inside another flowable)."""
+        if isinstance(flowable, CaptionedTable):
+            self.list_captions(flowable.caption)
         elif isinstance(flowable, Caption):
             self.notify(f"{flowable.kind}Entry", (0, flowable.entry_markup, self.page, flowable.anchor))
+        elif isinstance(flowable, Beside):
+            for part in (flowable.main, flowable.side):
+                self.list_captions(part)
+        elif isinstance(flowable, Stacked):
+            for part in flowable.parts:
+                self.list_captions(part)
+        elif isinstance(flowable, KeepInFrame):       # a column of a two-column run
+            for part in rl.kept_in_frame(flowable):
+                self.list_captions(part)
 
     def satisfied(self, ready: bool) -> bool:
         # Done when the contents are stable and the page count printed is the real one.

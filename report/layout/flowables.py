@@ -152,6 +152,65 @@ class CaptionedTable(Flowable):
         pass
 
 
+class Stacked(Flowable):
+    """Flowables one above the other that never part: a figure with its caption in a
+    column (KeepTogether always asks to be split, which balanced columns refuse)."""
+
+    def __init__(self, parts: list):
+        super().__init__()
+        self.parts = list(parts)
+
+    def wrap(self, aw, ah):
+        self.sizes = [p.wrap(aw, ah) for p in self.parts]
+        self.width = max((w for w, _ in self.sizes), default=0)
+        self.height = sum(h + p.getSpaceBefore() + p.getSpaceAfter() for p, (_, h) in zip(self.parts, self.sizes))
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        return []
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        for part, (w, h) in zip(self.parts, self.sizes):
+            top -= part.getSpaceBefore() + h
+            part.drawOn(canvas, x, top, _sW + self.width - w)
+            top -= part.getSpaceAfter()
+
+    def draw(self):      # drawOn does the work
+        pass
+
+
+class Beside(Flowable):
+    """A sidebar box beside the text it goes with, on one row that never breaks.
+
+    The text is drawn (and so read, in the tagged PDF) first and the sidebar after
+    it, whichever side the sidebar is on."""
+
+    def __init__(self, main: list, side: list, main_width: float, side_width: float, gap: float, on: str):
+        super().__init__()
+        self.main, self.side = Stacked(main), Stacked(side)
+        self.main_width, self.side_width, self.gap, self.on = main_width, side_width, gap, on
+
+    def wrap(self, aw, ah):
+        _, hm = self.main.wrap(self.main_width, ah)
+        _, hs = self.side.wrap(self.side_width, ah)
+        self.width, self.height = self.main_width + self.gap + self.side_width, max(hm, hs)
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        return []
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        main_x, side_x = (x, x + self.main_width + self.gap) if self.on == "right" else \
+            (x + self.side_width + self.gap, x)
+        self.main.drawOn(canvas, main_x, top - self.main.height)
+        self.side.drawOn(canvas, side_x, top - self.side.height)
+
+    def draw(self):      # drawOn does the work
+        pass
+
+
 def font_command(theme) -> list:
     """Tables set a cell font even around paragraphs; ReportLab's default is an unembedded Helvetica."""
     return [("FONT", (0, 0), (-1, -1), theme.family.regular.name, theme.size)]

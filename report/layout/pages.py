@@ -7,14 +7,12 @@ later be marked as an artifact in a tagged PDF.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.platypus import NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import ActionFlowable
 
-from ..geometry import Geometry
+from ..geometry import Geometry, landscape as landscape_geo
 from .flowables import NoteFrame
 from .tagging import begin_artifact, end_artifact
 
@@ -22,10 +20,7 @@ BLEED = 3 * mm
 CROP_BORDER = 36        # points of sheet around the trimmed page, for the crop marks (print edition)
 
 
-def landscape_geometry(geo: Geometry) -> Geometry:
-    """The page turned a quarter: its height is the width; the head and foot keep their margins."""
-    side = (geo.inner + geo.outer) / 2            # no facing pages when turned: equal sides
-    return replace(geo, page_width=geo.page_height, page_height=geo.page_width, inner=side, outer=side)
+landscape_geometry = landscape_geo      # report/geometry.py: the turned page
 
 
 class _BackToPortrait(ActionFlowable):
@@ -40,6 +35,19 @@ def landscape(flowables: list) -> list:
     """`flowables` on pages of their own, turned to landscape (the 'landscape' page
     template, with the running head and foot laid out across it)."""
     return [NextPageTemplate("landscape"), PageBreak(), *flowables, _BackToPortrait()]
+
+
+def join_turned(story: list) -> list:
+    """Turned pages that follow turned pages (two landscape sections, or a wide table
+    after a landscape section) go on without a portrait page between them."""
+    out = []
+    for f in story:
+        if (isinstance(f, PageBreak) and len(out) >= 2 and isinstance(out[-1], NextPageTemplate)
+                and out[-1].action == ("nextPageTemplate", "landscape") and isinstance(out[-2], _BackToPortrait)):
+            out[-2:] = [PageBreak()]
+            continue
+        out.append(f)
+    return out
 
 
 class Furniture:

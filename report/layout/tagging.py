@@ -33,7 +33,7 @@ import os
 import re
 
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, Paragraph, Table
-from reportlab.platypus.flowables import DDIndenter, Image, LIIndenter, ListItem
+from reportlab.platypus.flowables import BalancedColumns, DDIndenter, Image, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import _reportlab as rl
@@ -535,11 +535,20 @@ class _Walker:
             parent = grp
         for note in own.footnotes:
             self.note(note)
-        from .flowables import Caption, CaptionedTable, ChartFlowable, Heading, Placeholder
+        from .flowables import Beside, Caption, CaptionedTable, ChartFlowable, Heading, Placeholder, Stacked
         if own.tag is not None:
             return
         if isinstance(f, KeepTogether):
             for c in rl.kept_together(f):
+                self.walk(c, parent)
+        elif isinstance(f, BalancedColumns):     # columns draw nothing themselves; column 1 draws first
+            for c in rl.column_content(f):
+                self.walk(c, parent)
+        elif isinstance(f, Beside):          # the text, then the sidebar: the order they are drawn in
+            for c in (f.main, f.side):
+                self.walk(c, parent)
+        elif isinstance(f, Stacked):
+            for c in f.parts:
                 self.walk(c, parent)
         elif isinstance(f, ListFlowable):
             self.list(f, parent)

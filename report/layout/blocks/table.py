@@ -13,7 +13,7 @@ error that names the columns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -53,6 +53,10 @@ def build(ctx, t: RTable) -> list:
     s = ctx.styles
     measures = measure(t, s.table_head.fontName, s.table_cell.fontName)
     size = s.table_cell.fontSize
+    if ctx.geo.columns > 1 and (t.span == "all" or t.landscape == "always"
+                                or fit(t, measures, size, ctx.geo.text_width, shrink=False) is None):
+        # across the columns: asked for, or too wide for one at its type size
+        return [attach(f, spans=True) for f in build(replace(ctx, geo=ctx.geo.column(1)), t)]
     fitted = fit(t, measures, size, ctx.geo.text_width) if t.landscape != "always" else None
     on_landscape = False
     if fitted is None and t.landscape != "never":
@@ -259,9 +263,9 @@ def distribute(least: list[float], preferred: list[float], room: float) -> list[
     return [a + (b - a) * share for a, b in zip(least, preferred)]
 
 
-def fit(t: RTable, measures: list[Measure], size: float, total: float):
-    """(widths, type size) for the widest type from `size` down to FLOOR that lets the
-    columns fit `total`, or None."""
+def fit(t: RTable, measures: list[Measure], size: float, total: float, shrink: bool = True):
+    """(widths, type size) for the widest type from `size` down to FLOOR (`shrink`; else
+    `size` only) that lets the columns fit `total`, or None."""
     fixed = [total * w if isinstance(w, Percent) else w for w in (t.widths or [None] * len(measures))]
     free = [i for i, w in enumerate(fixed) if not w]
     room = total - sum(w for w in fixed if w)
@@ -275,7 +279,7 @@ def fit(t: RTable, measures: list[Measure], size: float, total: float):
             for k, i in enumerate(free):
                 widths[i] = shared[k]
             return widths, candidate
-        if candidate <= FLOOR:
+        if candidate <= FLOOR or not shrink:
             return None
         candidate = max(FLOOR, round(candidate - STEP, 2))
 
