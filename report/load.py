@@ -547,6 +547,28 @@ def load(path: Path, diags: Diagnostics, cwd: Path | None = None,
     return Loaded(path, shown, tree, files, places, sources)
 
 
+def read_beside(value: str, what: str, places: Places, mark: Mark, keypath: str, diags: Diagnostics,
+                cwd: Path) -> tuple[str, str] | None:
+    """(text, shown name) of a file the data file names, found and confined by `places`;
+    None after an error at the naming key."""
+    found, problem = places.find(value)
+    if problem == "missing":
+        diags.error(mark, keypath, f"{what} '{value}' not found (looked in {places.looked_in()})")
+        return None
+    if problem:
+        diags.error(mark, keypath, problem)
+        return None
+    if found.is_dir():
+        diags.error(mark, keypath, f"'{value}' is a folder; expected a file")
+        return None
+    shown = display_name(found, cwd)
+    try:
+        return read_text(found, shown), shown
+    except InputError as e:
+        diags.items.extend(Diagnostic(d.mark, d.path or keypath, d.message, d.severity) for d in e.diagnostics)
+        return None
+
+
 def load_csl_json(value: str, places: Places, mark: Mark, diags: Diagnostics, cwd: Path):
     """The entries of a CSL-JSON file (a list of objects, as Zotero exports them), each
     with its line and column in that file; None after an error."""
@@ -554,19 +576,10 @@ def load_csl_json(value: str, places: Places, mark: Mark, diags: Diagnostics, cw
     if not value.lower().endswith(".json"):
         diags.error(mark, keypath, f"'{value}': sources is a list of entries or a CSL-JSON file (.json)")
         return None
-    found, problem = places.find(value)
-    if problem == "missing":
-        diags.error(mark, keypath, f"sources file '{value}' not found (looked in {places.data_dir} and {places.cwd})")
+    read = read_beside(value, "sources file", places, mark, keypath, diags, cwd)
+    if read is None:
         return None
-    if problem or found.is_dir():
-        diags.error(mark, keypath, problem or f"'{value}' is a folder; expected a file")
-        return None
-    shown = display_name(found, cwd)
-    try:
-        text = read_text(found, shown)
-    except InputError as e:
-        diags.items.extend(Diagnostic(d.mark, d.path or keypath, d.message, d.severity) for d in e.diagnostics)
-        return None
+    text, shown = read
     try:
         parse_json(text)
     except ValueError as e:
@@ -605,22 +618,10 @@ def load_dataset_file(value: str, places: Places, mark: Mark, keypath: str, diag
     if not value.lower().endswith(DATASET_SUFFIXES):
         diags.error(mark, keypath, f"'{value}': a dataset file must be .csv, .yaml or .yml{_suffix_hint(value)}")
         return None
-    found, problem = places.find(value)
-    if problem == "missing":
-        diags.error(mark, keypath, f"dataset file '{value}' not found (looked in {places.looked_in()})")
+    read = read_beside(value, "dataset file", places, mark, keypath, diags, cwd)
+    if read is None:
         return None
-    if problem:
-        diags.error(mark, keypath, problem)
-        return None
-    if found.is_dir():
-        diags.error(mark, keypath, f"'{value}' is a folder; expected a file")
-        return None
-    shown = display_name(found, cwd)
-    try:
-        text = read_text(found, shown)
-    except InputError as e:
-        diags.items.extend(Diagnostic(d.mark, d.path or keypath, d.message, d.severity) for d in e.diagnostics)
-        return None
+    text, shown = read
     if value.lower().endswith(".csv"):
         return parse_csv(text, shown, diags, keypath)
     try:
