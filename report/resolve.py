@@ -1018,37 +1018,37 @@ class _Resolve:
         from .model import ROW_KINDS
         if t.row_style is None:
             return [""] * len(ds.rows)
-        out = []
-        for r, row in enumerate(ds.rows):
-            value = row.get(t.row_style)
-            value = "" if value is None else str(value).strip().lower()
-            if value and value not in ROW_KINDS:
-                mark = row.value_mark(t.row_style) if isinstance(row, YMap) else ds.mark
-                self.diags.error(mark, f"{ds.path}[{r}].{t.row_style}",
-                                 f"'{show(value)}' is not a row style ({t.path}.row_style){did_you_mean(value, ROW_KINDS)};"
-                                 f" choose one of: {', '.join(ROW_KINDS)}, or leave it empty")
-                return None
-            out.append(value)
-        return out
+        return self.style_column(ds, t.row_style, ROW_KINDS, f"a row style ({t.path}.row_style)")
 
     def cell_emphasis(self, t: Table, ds, columns) -> list[list] | None:
         """Per row, per column: the style a column's `cell_style` column gives that cell
         (None for a plain one); None after an error."""
-        styles = ("bold", "muted", "highlight")
         out = [[None] * len(columns) for _ in ds.rows]
         for i, col in enumerate(columns):
             if col.cell_style is None:
                 continue
-            for r, row in enumerate(ds.rows):
-                value = row.get(col.cell_style)
-                value = "" if value is None else str(value).strip().lower()
-                if value and value not in styles:
-                    mark = row.value_mark(col.cell_style) if isinstance(row, YMap) else ds.mark
-                    self.diags.error(mark, f"{ds.path}[{r}].{col.cell_style}",
-                                     f"'{show(value)}' is not a cell style ({t.path}.columns[{i}].cell_style)"
-                                     f"{did_you_mean(value, styles)}; choose bold, muted or highlight, or leave it empty")
-                    return None
+            styles = self.style_column(ds, col.cell_style, ("bold", "muted", "highlight"),
+                                       f"a cell style ({t.path}.columns[{i}].cell_style)")
+            if styles is None:
+                return None
+            for r, value in enumerate(styles):
                 out[r][i] = value or None
+        return out
+
+    def style_column(self, ds, column: str, choices: tuple, what: str) -> list[str] | None:
+        """A dataset column naming a style per row ('' for none), each one of `choices`;
+        None after an error at the first cell that is not."""
+        out = []
+        for r, row in enumerate(ds.rows):
+            value = row.get(column)
+            value = "" if value is None else str(value).strip().lower()
+            if value and value not in choices:
+                mark = row.value_mark(column) if isinstance(row, YMap) else ds.mark
+                self.diags.error(mark, f"{ds.path}[{r}].{column}",
+                                 f"'{show(value)}' is not {what}{did_you_mean(value, choices)}; "
+                                 f"choose {', '.join(choices[:-1])} or {choices[-1]}, or leave it empty")
+                return None
+            out.append(value)
         return out
 
     def indents(self, t: Table, ds) -> list[int] | None:
