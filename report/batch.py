@@ -108,16 +108,18 @@ def run_batch(paths: list[Path], output: Path | None, opts, console: Console,
                 (console.problem if stream == "err" else console.info)(line)
             printed += 1
 
-    from .processes import context, inherits_imports
+    from .processes import context, inherits_imports, ready, starting_workers
     if not opts.check_only and inherits_imports():
         _preload()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context())
+    # A forked worker keeps this process's SIGTERM handler (Stop ends its build cleanly).
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=ready)
     try:
         futures = {}
-        for i, (data, out) in enumerate(zip(paths, outs)):
-            o = replace(worker_opts, export_figures=(opts.export_figures / data.stem
-                                                     if opts.export_figures else None))
-            futures[pool.submit(_build_in_worker, data, out, o, console.quiet)] = i
+        with starting_workers():             # submit() starts the workers
+            for i, (data, out) in enumerate(zip(paths, outs)):
+                o = replace(worker_opts, export_figures=(opts.export_figures / data.stem
+                                                         if opts.export_figures else None))
+                futures[pool.submit(_build_in_worker, data, out, o, console.quiet)] = i
         pending = set(futures)
         console.status(f"batch: 0/{len(paths)} files")
         while pending:

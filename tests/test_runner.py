@@ -120,3 +120,38 @@ def test_watch_rebuilds_when_an_image_the_build_read_changes(folder):
             proc.kill()
             proc.wait()
     assert "Traceback" not in err.read_text()
+
+
+STOP_RACE = """
+import sys, time
+sys.path.insert(0, {root!r})
+from report.charts.draw import EarlyStart, quiet_worker
+from report.processes import context, starting_workers
+from report.runner import stop_on_sigterm
+
+def idle():
+    quiet_worker()
+    time.sleep(600)
+
+with stop_on_sigterm():
+    for _ in range(150):            # a build that stops (or fails) just after starting its chart process
+        EarlyStart().release()
+    for _ in range(150):            # a chart process stopped while it is still setting itself up
+        p = context().Process(target=idle)
+        with starting_workers():    # as report/charts/draw.py starts every chart process
+            p.start()
+        p.terminate()
+        p.join()
+        assert p.exitcode == -15, p.exitcode
+print("all ended")
+"""
+
+
+def test_worker_processes_stopped_at_once_after_they_start_always_end():
+    """A process forked while the build's SIGTERM handler is installed, and stopped before
+    it sets its own handlers, ends: it never runs the parent's code, and no SIGTERM is
+    lost on the way (a batch once hung on this, waiting for such a chart process)."""
+    proc = subprocess.run([sys.executable, "-c", STOP_RACE.format(root=str(ROOT))], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "BRIEFING_START_METHOD": "fork"})
+    assert proc.returncode == 0 and "all ended" in proc.stdout, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr

@@ -92,11 +92,15 @@ def draw_one(job: ChartJob):
 
 
 def quiet_worker():
-    """In a pool worker: stopping is the parent's business. The parent's SIGTERM handler
-    (which raises to clean up its temporary PDF) would print a traceback in a worker."""
+    """In a chart worker (started inside processes.starting_workers): stopping is the
+    parent's business. The parent's SIGTERM handler (which raises to clean up its
+    temporary PDF) would print a traceback in a worker."""
     import signal
+
+    from ..processes import ready
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ready()
 
 
 def _draw_in_worker(job: ChartJob):
@@ -129,14 +133,16 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         return recordings, notes
     workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
     if workers > 1:
-        from ..processes import context, inherits_imports
+        from ..processes import context, inherits_imports, starting_workers
         if inherits_imports():
             # Import matplotlib and set up its fonts before forking, so that every
             # worker inherits them instead of paying ~0.8 s to import them itself.
             from .canvas_backend import prepare_matplotlib
             from .render import draw_figure  # noqa: F401  (imports matplotlib.figure)
             prepare_matplotlib(todo[0][1].theme)
-        with context().Pool(workers, initializer=quiet_worker) as pool:
+        with starting_workers():
+            pool = context().Pool(workers, initializer=quiet_worker)
+        with pool:
             results = []
             for done in pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1):
                 results.append(done)
@@ -244,12 +250,13 @@ class EarlyStart:
     (`start_early`); `start_drawing` gives it the charts, or lets it go (`release`)."""
 
     def __init__(self):
-        from ..processes import context
+        from ..processes import context, starting_workers
         ctx = context()
         child_jobs, self.jobs = ctx.Pipe(duplex=False)
         self.results, child_results = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=_early_worker, args=(child_jobs, child_results), daemon=False)
-        self.process.start()
+        with starting_workers():
+            self.process.start()
         child_jobs.close()
         child_results.close()
 
@@ -314,10 +321,11 @@ def start_drawing(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_di
     if early is not None:
         process, receive = early.give(todo, cache, jobs_n)
         return ChartSource(ready, notes, process, receive, progress, len(jobs))
-    from ..processes import context
+    from ..processes import context, starting_workers
     ctx = context()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_draw_in_background, args=(todo, cache, jobs_n, send), daemon=False)
-    process.start()
+    with starting_workers():
+        process.start()
     send.close()
     return ChartSource(ready, notes, process, receive, progress, len(jobs))
