@@ -220,3 +220,29 @@ def test_a_heading_goes_with_a_figure_that_nothing_can_float_past(tmp_path, word
     assert page_checker.check(pdf) == []
     texts = pages_text(pdf)
     assert page_of(texts, "Two figures in a row") == page_of(texts, "Figure 1. The first chart.")
+
+
+
+BOX_AFTER_FLOAT = """
+    report: {{title: Boxes, date: 2024-01-01}}
+    style: {{cover: false, toc: false, list_of_figures: false, page: A5}}
+    sections:
+      - title: One
+        content:
+          - {filler}
+          - "- A list item that runs on for a few lines of the page, words and words and words."
+          - figure: {{image: absent.png, placeholder: Not included, height: 2cm, alt: A placeholder.,
+                      caption: A figure that does not fit and floats to the next page.}}
+          - callout: {{title: Box title, text: "Box text that starts here and runs on for two lines of the box."}}
+    """
+
+
+@pytest.mark.parametrize("words", range(118, 136, 2))
+def test_a_box_title_never_stays_alone_at_the_page_foot(tmp_path, words):
+    """A callout after a figure that floated to the next page fills the space the figure
+    left; it may continue on the next page, but its title goes with its text (the random
+    documents of the lower-bound suite found the title left alone at the page foot)."""
+    _, pdf = make(tmp_path, BOX_AFTER_FLOAT.format(filler="Words that fill the page. " * words))
+    assert page_checker.check(pdf) == []
+    texts = pages_text(pdf)
+    assert page_of(texts, "Box title") == page_of(texts, "Box text that starts")

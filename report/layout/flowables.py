@@ -5,7 +5,7 @@ callouts, and a caption that never parts from its table's first rows.
 from __future__ import annotations
 
 from reportlab.lib.colors import HexColor
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from . import _reportlab as rl
 from .attached import attach, attached
@@ -216,11 +216,30 @@ def font_command(theme) -> list:
     return [("FONT", (0, 0), (-1, -1), theme.family.regular.name, theme.size)]
 
 
-def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: float | None = None) -> Table:
-    """Flowables in a shaded box with an accent rule on the left."""
+class Box(Table):
+    """A shaded box: one cell that continues on the next page when it is longer than
+    the space left, but never leaves its title there alone (it moves whole instead)."""
+
+    def __init__(self, *args, title=None, **kwargs):     # ReportLab makes the parts of a split with Table's arguments
+        super().__init__(*args, **kwargs)
+        self.title = title
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if parts and self.title is not None:
+            kept = [f for row in rl.cell_values(parts[0]) for cell in row
+                    for f in (cell if isinstance(cell, (list, tuple)) else (cell,))]
+            if all(f is self.title or isinstance(f, Spacer) for f in kept):
+                return []
+        return parts
+
+
+def boxed(content: list, theme, width: float, accent_bar: bool = True, padding: float | None = None,
+          titled: bool = False) -> Table:
+    """Flowables in a shaded box with an accent rule on the left; `titled`: the first is its title."""
     pad = padding if padding is not None else theme.size * 0.9
-    t = Table([[content]], colWidths=[width], splitInRow=1,   # a box longer than a page continues
-              renderCB=TableTagger("layout"))
+    t = Box([[content]], colWidths=[width], splitInRow=1, renderCB=TableTagger("layout"),
+            title=content[0] if titled and content else None)
     commands = [
         *font_command(theme),
         ("BACKGROUND", (0, 0), (-1, -1), HexColor(theme.tint)),

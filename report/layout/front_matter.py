@@ -89,7 +89,7 @@ def front(ctx) -> list:
     if r.summary:
         at = ctx.at(r.doc.report.mark_of("summary"), "report.summary")
         content = [at.plain(ctx.labels["summary"], s.box_title), *at.markdown(r.summary)]
-        out += [carry_notes(boxed(content, theme, ctx.geo.text_width), content), Spacer(0, theme.size * 1.5)]
+        out += [carry_notes(boxed(content, theme, ctx.geo.text_width, titled=True), content), Spacer(0, theme.size * 1.5)]
     listed = False
     # The contents and lists start out holding every entry (page 0), so the first
     # pass already has their final length: two passes instead of three.

@@ -10,7 +10,7 @@ from .declaration import BlockKind
 
 def build(ctx, block: RCallout) -> list:
     content = ([ctx.plain(block.title, ctx.styles.box_title)] if block.title else []) + ctx.markdown(block.blocks)
-    return [carry_notes(boxed(content, ctx.theme, ctx.geo.text_width), content), Spacer(0, ctx.theme.size)]
+    return [carry_notes(boxed(content, ctx.theme, ctx.geo.text_width, titled=bool(block.title)), content), Spacer(0, ctx.theme.size)]
 
 
 KIND = BlockKind("callout", RCallout, build, "Div")
