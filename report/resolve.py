@@ -115,6 +115,7 @@ class RTable:
     cell_emphasis: list = field(default_factory=list)   # per row, per column: None, "bold", "muted", "highlight"
     rich: dict = field(default_factory=dict)            # a cell's or header's text citing [^label] -> its runs
     span: str = "column"                                # in a two-column section: column or all
+    point: str = "."                                    # the decimal separator `decimal` columns line up
 
 
 @dataclass(frozen=True)
@@ -986,7 +987,8 @@ class _Resolve:
         table = replace(table, kinds=["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)],
                         hyphenate=[c.hyphenate for c in columns], landscape=t.landscape,
                         emphasis=[c.emphasis for c in columns], header_groups=groups, row_kinds=kinds,
-                        indents=self.indents(t, ds) or [0] * len(ds.rows), cell_emphasis=cell_emphasis)
+                        indents=self.indents(t, ds) or [0] * len(ds.rows), cell_emphasis=cell_emphasis,
+                        point=formatting.decimal_symbol(self.doc.report.language))
         rows = []
         for r, row in enumerate(ds.rows):
             cells = []
