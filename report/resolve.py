@@ -977,7 +977,6 @@ class _Resolve:
             if "[^" in headers[i]:
                 self.cell_places.setdefault(headers[i], (c.mark_of("label") if c.label else c.mark_of("key"),
                                                          f"{t.path}.columns[{i}]." + ("label" if c.label else "key")))
-        aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         widths = [c.width for c in columns]
         dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
                  for c in columns]
@@ -987,8 +986,7 @@ class _Resolve:
         table = replace(table, kinds=["number" if num else "date" if day else "text" for num, day in zip(numeric, dates)],
                         hyphenate=[c.hyphenate for c in columns], landscape=t.landscape,
                         emphasis=[c.emphasis for c in columns], header_groups=groups, row_kinds=kinds,
-                        indents=self.indents(t, ds) or [0] * len(ds.rows), cell_emphasis=cell_emphasis,
-                        point=formatting.decimal_symbol(self.doc.report.language))
+                        indents=self.indents(t, ds) or [0] * len(ds.rows), cell_emphasis=cell_emphasis)
         rows = []
         for r, row in enumerate(ds.rows):
             cells = []
@@ -1011,6 +1009,11 @@ class _Resolve:
                                      f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
                     return table
             rows.append(cells)
+        point = formatting.decimal_symbol(self.doc.report.language)
+        aligns = [c.align or ("left" if not num else "decimal" if c.format is None and mixed_decimals(
+                  [row[i] for row, kind in zip(rows, kinds) if kind != "group"], point) else "right")
+                  for i, (c, num) in enumerate(zip(columns, numeric))]
+        table = replace(table, point=point)
         if t.transpose:
             return self.transposed(t, replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows))
         return replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows)
@@ -1109,6 +1112,12 @@ class _Resolve:
                        indents=[0] * len(cells),
                        cell_emphasis=[[None] + [table.cell_emphasis[r][j] for r in range(n)]
                                       for j in range(1, len(table.headers))] if table.cell_emphasis else [])
+
+
+def mixed_decimals(cells: list[str], point: str) -> bool:
+    """Whether numbers printed as written (no format) have different decimals: 7, 3.5, 12.25.
+    Such a column lines up its decimal separators unless it asks otherwise."""
+    return len({len(c.split(point, 1)[1]) if point in c else 0 for c in cells if any(ch.isdigit() for ch in c)}) > 1
 
 
 def grid_columns(n: int, columns: float | None) -> int:

@@ -53,6 +53,7 @@ class Measure:
     preferred: float
     widest_piece: str
     piece: float = 0.0          # the widest piece alone (least may be more: a decimal column's alignment)
+    aligned: float = 0.0        # a decimal column: its widest whole part and widest fraction part together
 
 
 def build(ctx, t: RTable) -> list:
@@ -90,6 +91,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     pad = PAD_EMS * size
     n = len(t.headers)
     _warn_broken_words(ctx, t, widths, measures, size)
+    _warn_unaligned(ctx, t, widths, measures, size)
     grid = Grid(n)
     head = [ctx.para(runs_of(t, h), s.aligned(head_style, a), w - 2 * pad) if h else ""
             for h, a, w in zip(t.headers, t.aligns, widths)]
@@ -292,11 +294,11 @@ def decimal_parts(t: RTable, c: int, theme, fonts: tuple[str, str]) -> list:
 def decimal_shifts(t: RTable, c: int, theme, fonts: tuple[str, str], size: float, room: float) -> list:
     """Per row of a decimal column: the left indent (points) that puts the end of the cell's
     whole part at the column's point, which stands as far right as the widest fraction
-    part allows; None for a cell without a number (right-aligned). In a column too narrow
-    for the alignment (a given `width:`), a cell moves only as far as it still fits on its line."""
+    part allows; None for a cell without a number (right-aligned). A column too narrow
+    for the alignment (a given `width:`; see _warn_unaligned) is right-aligned."""
     parts = decimal_parts(t, c, theme, fonts)
     fractions = [p[1] * size for p in parts if p]
-    if not fractions:
+    if not fractions or max((p[0] + p[2]) * size for p in parts if p) + max(fractions) > room + 0.01:
         return [None] * len(parts)
     point = room - max(fractions)
     out = []
@@ -339,13 +341,14 @@ def measure(t: RTable, head_font: str, cell_font: str, theme=None) -> list[Measu
                 w = stringWidth(p, font, 1) + indent
                 if w > least:
                     least, piece = w, p
-        piece_least = least
+        piece_least, aligned = least, 0.0
         if t.aligns[i] == "decimal":
             parts = [p for p in decimal_parts(t, i, theme, (cell_font, head_font)) if p]
             if parts:
                 block = max(p[0] + p[2] for p in parts) + max(p[1] for p in parts)
                 least, preferred = max(least, block), max(preferred, block)
-        out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece, piece_least + 2 * PAD_EMS))
+                aligned = block + 2 * PAD_EMS
+        out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece, piece_least + 2 * PAD_EMS, aligned))
     for label, first, last in t.header_groups:     # a spanning header's longest word fits its columns
         words = printed(t, label).split() or [""]
         word = max(words, key=lambda w: stringWidth(w, head_font, 1))
@@ -417,6 +420,16 @@ def _warn_broken_words(ctx, t: RTable, widths: list[float], measures: list[Measu
         if m.piece * size > w + 0.01:
             ctx.warning(f"column '{t.headers[i]}' is {w / CM:.1f} cm wide (its width:) but '{m.widest_piece}' "
                         f"needs {m.piece * size / CM:.1f} cm; it is broken across lines")
+
+
+
+def _warn_unaligned(ctx, t: RTable, widths: list[float], measures: list[Measure], size: float) -> None:
+    """A decimal column given a `width:` too narrow to line up its separators (but wide enough
+    for each cell) is right-aligned: say so."""
+    for i, (w, m) in enumerate(zip(widths, measures)):
+        if m.aligned * size > w + 0.01 and m.piece * size <= w + 0.01:
+            ctx.warning(f"column '{t.headers[i]}' is {w / CM:.1f} cm wide (its width:) but lining up its decimal "
+                        f"separators needs {m.aligned * size / CM:.1f} cm; its numbers are right-aligned")
 
 
 KIND = BlockKind("table", RTable, build, "Table")
