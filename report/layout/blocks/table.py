@@ -422,7 +422,6 @@ def _warn_broken_words(ctx, t: RTable, widths: list[float], measures: list[Measu
                         f"needs {m.piece * size / CM:.1f} cm; it is broken across lines")
 
 
-
 def _warn_unaligned(ctx, t: RTable, widths: list[float], measures: list[Measure], size: float) -> None:
     """A decimal column given a `width:` too narrow to line up its separators (but wide enough
     for each cell) is right-aligned: say so."""
