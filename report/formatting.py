@@ -133,6 +133,11 @@ def number(value: float, spec: str | None = None, language: str | None = "en",
     return "+" + body if fmt.sign else body
 
 
+def decimal_symbol(language: str | None = "en") -> str:
+    """The language's decimal separator: '.' in en, ',' in de and cs."""
+    return _decimal(locale(language))
+
+
 def _decimal(loc) -> str:
     from babel.numbers import get_decimal_symbol
     return get_decimal_symbol(loc)

@@ -745,7 +745,11 @@ class Column(Model):
     label = Str(None, "Heading printed for the column (default: the key).", max_length=MAX_TITLE)
     format = FormatSpec(None, "Number format (README: Number formats): ',d' 1,234; '.1f' 7.0; '.0%' 25%; "
                               "'$,.1c' $71.4M; '(,d' (1,234); or, for dates, strftime codes ('%d %b %Y').")
-    align = Choice(("left", "right", "center"), None, "Alignment; numbers default to right.")
+    align = Choice(("left", "right", "center", "decimal"), None,
+                   "Alignment; numbers default to right, or to decimal when they have no format and "
+                   "different decimals (7, 3.5, 12.25). decimal lines up the language's decimal separator "
+                   "(12.25; 12,25 in de): 7.0, (1,234.5), 45 %, 3 bn; a number without one ends its whole "
+                   "part there; n/a and – go right.")
     width = Length(None, "Column width (e.g. 30% or 4cm); default: from the content, as wide as its longest "
                          "cell where the page allows and never narrower than its longest word or number.", percent=True)
     hyphenate = Bool(False, "Hyphenate the column's text (table cells are not hyphenated unless asked).")

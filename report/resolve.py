@@ -115,6 +115,7 @@ class RTable:
     cell_emphasis: list = field(default_factory=list)   # per row, per column: None, "bold", "muted", "highlight"
     rich: dict = field(default_factory=dict)            # a cell's or header's text citing [^label] -> its runs
     span: str = "column"                                # in a two-column section: column or all
+    point: str = "."                                    # the decimal separator `decimal` columns line up
 
 
 @dataclass(frozen=True)
@@ -976,7 +977,6 @@ class _Resolve:
             if "[^" in headers[i]:
                 self.cell_places.setdefault(headers[i], (c.mark_of("label") if c.label else c.mark_of("key"),
                                                          f"{t.path}.columns[{i}]." + ("label" if c.label else "key")))
-        aligns = [c.align or ("right" if num else "left") for c, num in zip(columns, numeric)]
         widths = [c.width for c in columns]
         dates = [all(isinstance(r.get(c.key), (dt.date, dt.datetime)) or r.get(c.key) is None for r in ds.rows)
                  for c in columns]
@@ -1009,6 +1009,11 @@ class _Resolve:
                                      f"table cells take at most {MAX_CELL_CHARS:,} (a row must fit on a page)")
                     return table
             rows.append(cells)
+        point = formatting.decimal_symbol(self.doc.report.language)
+        aligns = [c.align or ("left" if not num else "decimal" if c.format is None and mixed_decimals(
+                  [row[i] for row, kind in zip(rows, kinds) if kind != "group"], point) else "right")
+                  for i, (c, num) in enumerate(zip(columns, numeric))]
+        table = replace(table, point=point)
         if t.transpose:
             return self.transposed(t, replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows))
         return replace(table, headers=headers, aligns=aligns, widths=widths, cells=rows)
@@ -1107,6 +1112,12 @@ class _Resolve:
                        indents=[0] * len(cells),
                        cell_emphasis=[[None] + [table.cell_emphasis[r][j] for r in range(n)]
                                       for j in range(1, len(table.headers))] if table.cell_emphasis else [])
+
+
+def mixed_decimals(cells: list[str], point: str) -> bool:
+    """Whether numbers printed as written (no format) have different decimals: 7, 3.5, 12.25.
+    Such a column lines up its decimal separators unless it asks otherwise."""
+    return len({len(c.split(point, 1)[1]) if point in c else 0 for c in cells if any(ch.isdigit() for ch in c)}) > 1
 
 
 def grid_columns(n: int, columns: float | None) -> int:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import shutil
 
 import pytest
 
 from conftest import PdfText, describe, error_at, position, run_report, write
+
+POPPLER = shutil.which("pdfinfo")
 
 NAMES = ["Northgate", "Riverside", "Old Town", "Harbour District", "Westfield", "Eastbrook Heights",
          "Mill Lane", "Kingsbridge"]
@@ -565,5 +568,181 @@ def test_a_table_footnote_never_cited_is_a_warning_at_its_definition(tmp_path):
     pdf = PdfText(out)
     try:
         assert "Never cited." not in pdf.all and "Used." in pdf.all
+    finally:
+        pdf.close()
+
+
+# ---------------------------------------------------------------- decimal alignment
+
+DECIMALS = """
+report: {{title: Decimals, date: 2025-03-01, language: {language}}}
+style: {{toc: false, list_of_figures: false}}
+data:
+  v:
+    - {{item: Alpha, plain: 7.5, acct: -1234.5, unit: "45 %"}}
+    - {{item: Beta, plain: 12.25, acct: 86, unit: "{u2}"}}
+    - {{item: Gamma, plain: -3, acct: 0.75, unit: "3 {bn}"}}
+    - {{item: Delta, plain: 1234.125, acct: -7.25, unit: "{u4}"}}
+    - {{item: Epsilon, plain: n/a, acct: "–", unit: ".."}}
+    - {{item: Total, plain: 1250.875, acct: -1155.0, unit: "{u6}", kind: total}}
+sections:
+  - title: Numbers
+    content:
+      - table:
+          data: v
+          row_style: kind
+          caption: Decimal columns.
+          columns:
+            - {{key: item, label: Item}}
+            - {{key: plain, label: As written}}
+            - {{key: acct, label: Accounts, format: "(,.2f", align: decimal}}
+            - {{key: unit, label: Units, align: decimal}}
+"""
+# per column: every cell as printed, the total (bold) last; None: a cell without a number
+DECIMAL_CELLS = {
+    "en": {"As written": ["7.5", "12.25", "\u22123", "1234.125", None, "1250.875"],
+           "Accounts": ["(1,234.50)", "86.00", "0.75", "(7.25)", None, "(1,155.00)"],
+           "Units": ["45 %", "4.5 %", "3 bn", "12.75 bn", None, "65.25 bn"]},
+    "de": {"As written": ["7,5", "12,25", "\u22123", "1234,125", None, "1250,875"],
+           "Accounts": ["(1.234,50)", "86,00", "0,75", "(7,25)", None, "(1.155,00)"],
+           "Units": ["45 %", "4,5 %", "3 Mrd.", "12,75 Mrd.", None, "65,25 Mrd."]},
+}
+NOT_APPLICABLE = {"As written": "n/a", "Accounts": "\u2013", "Units": ".."}
+ITEMS = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Total"]
+
+
+def decimals_yaml(language: str) -> str:
+    units = DECIMAL_CELLS[language]["Units"]
+    return DECIMALS.format(language=language, u2=units[1], bn=units[2].split()[1], u4=units[3], u6=units[5])
+
+
+def point_x(pdf: PdfText, page: int, cell: str, point: str) -> float:
+    """Where a cell's decimal separator starts (its whole part ends), from pdfium's char boxes:
+    the separator's left edge, else the right edge of the last digit. The cell is found once,
+    whole: its characters follow each other in the text layer."""
+    tp = pdf._textpages[page]
+    searcher = tp.search(cell, match_case=True)
+    found = [f for f in iter(searcher.get_next, None)]
+    assert len(found) == 1, (cell, found, pdf.pages[page])
+    start, count = found[0]
+    assert tp.get_text_range(start, count) == cell
+    where = re.search(rf"\d{re.escape(point)}\d", cell)
+    if where:
+        return tp.get_charbox(start + where.start() + 1, loose=True)[0]
+    last = max(m.start() for m in re.finditer(r"\d", cell))
+    return tp.get_charbox(start + last, loose=True)[2]
+
+
+def right_edges(pdf: PdfText, page: int, needle: str) -> list[float]:
+    """Where each occurrence of `needle` ends: its last character's advance (pdfium's loose box),
+    so that a period and a bold letter ending at one x read the same."""
+    tp = pdf._textpages[page]
+    searcher = tp.search(needle, match_case=True)
+    return [tp.get_charbox(start + count - 1, loose=True)[2] for start, count in iter(searcher.get_next, None)]
+
+
+def td_texts(path) -> list[str]:
+    """The text of every TD of the structure tree, in order (poppler's pdfinfo -struct-text)."""
+    import subprocess
+    out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    texts, inside = [], None
+    for line in out.stdout.splitlines():
+        bare = line.strip()
+        if bare == "TD":
+            inside = []
+            texts.append(inside)
+        elif inside is not None and bare.startswith('"'):
+            inside.append(bare[1:-1])
+        elif inside is not None and bare:
+            inside = None
+    return [" ".join(t) for t in texts]
+
+
+@pytest.mark.parametrize("language, point", [("en", "."), ("de", ",")])
+def test_a_decimal_column_lines_up_its_separators_in_every_face(tmp_path, language, point):
+    """`align: decimal` (and, by default, numbers written without a format whose decimals
+    differ): each cell's decimal separator, the language's, stands at one x (measured from
+    the glyphs pdfium reads back), the bold total's too; a number without one ends its
+    whole part there; n/a and – go to the right edge, under the header's. Every cell's
+    text comes back whole, and the structure tree still has one TD per cell."""
+    _, out, proc = build(tmp_path, decimals_yaml(language))
+    assert proc.returncode == 0 and "warning" not in proc.stderr, describe(proc)
+    pdf = PdfText(out)
+    try:
+        page = next(i for i in range(len(pdf)) if "Decimal columns." in pdf.pages[i])
+        for header, cells in DECIMAL_CELLS[language].items():
+            numbers = [c for c in cells if c]
+            xs = [point_x(pdf, page, c, point) for c in numbers]
+            assert max(xs) - min(xs) < 0.5, (header, dict(zip(numbers, xs)))
+            rights = [right_edges(pdf, page, c)[0] for c in numbers]
+            assert max(rights) - min(rights) > 3, (header, rights)        # right alignment would not do this
+            head = right_edges(pdf, page, header)[0]
+            nil = right_edges(pdf, page, NOT_APPLICABLE[header])
+            assert any(abs(x - head) < 0.5 for x in nil), (header, head, nil)   # n/a right, under the header
+            assert max(rights) <= head + 0.5, (header, rights, head)          # nothing sticks out
+        rows = [[item, *(c or NOT_APPLICABLE[h] for h, c in zip(DECIMAL_CELLS[language], cells))]
+                for item, cells in zip(ITEMS, zip(*DECIMAL_CELLS[language].values()))]
+        for row in rows:                                                   # each row on one line, cells whole
+            assert " ".join(row) in pdf.lines(page), (row, pdf.lines(page))
+    finally:
+        pdf.close()
+    if POPPLER:                                                            # one TD per cell, each whole
+        assert td_texts(out) == [cell for row in rows for cell in row]
+
+
+WIDE_AND_NARROW = """
+report: {{title: Decimals, date: 2025-03-01}}
+style: {{toc: false, list_of_figures: false}}
+data:
+  v:
+    - {{note: "{note}", big: 987654321, small: 0.234567891, code: RB-0001-XY}}
+    - {{note: "{note}", big: 0.123456789, small: 876543219, code: RB-0002-XY}}
+    - {{note: "{note}", big: 4567.5, small: 12.25, code: RB-0003-XY}}
+sections:
+  - title: Numbers
+    content:
+      - table:
+          data: v
+          caption: Whole and fraction parts in different cells.
+          columns:
+            - {{key: note, label: Note}}
+            - {{key: big, label: Big, align: decimal}}
+            - {{key: small, label: Small{width}}}
+            - {{key: code, label: Code}}
+"""
+LONG_NOTE = ("A note long enough to wrap over several lines, so that the table is set to the least widths "
+             "of its other columns and every point of them counts.")
+BIG, SMALL = ["987654321", "0.123456789", "4567.5"], ["0.234567891", "876543219", "12.25"]
+
+
+@pytest.mark.parametrize("width", ["", ", width: 2.9cm"])
+def test_a_decimal_column_is_wide_enough_for_its_widest_whole_and_fraction_parts(tmp_path, width):
+    """The widest whole part (987654321) and the widest fraction (.123456789) are in different
+    cells: the column takes both, in a table squeezed to its least widths, so that the cells
+    line up and none is broken. A given width too narrow to line them up (but wide enough for
+    each cell) keeps every cell whole on its line, right-aligned, with a warning at its line."""
+    data, out, proc = build(tmp_path, WIDE_AND_NARROW.format(note=LONG_NOTE, width=width))
+    assert proc.returncode == 0, describe(proc)
+    warnings = [w for w in proc.stderr.splitlines() if "warning" in w]
+    if width:
+        line, _ = position(data.read_text(), "data: v")          # the table's line, as for a broken word
+        assert len(warnings) == 1 and warnings[0].startswith(f"{data.name}:{line}:"), proc.stderr
+        assert "'Small' is 2.9 cm wide" in warnings[0] and "right-aligned" in warnings[0], warnings
+    else:
+        assert not warnings, proc.stderr
+    pdf = PdfText(out)
+    try:
+        page = next(i for i in range(len(pdf)) if "different cells." in pdf.pages[i])
+        lines = [ln.split() for ln in pdf.lines(page) if "RB-000" in ln]
+        # each cell whole, on its row's line
+        assert [ln[-3:] for ln in lines] == [[b, s, f"RB-000{r + 1}-XY"] for r, (b, s) in enumerate(zip(BIG, SMALL))], lines
+        assert len(pdf.lines(page)) > 9          # the note wraps: the other columns are at their least widths
+        for cells in [BIG] if width else [BIG, SMALL]:
+            xs = [point_x(pdf, page, c, ".") for c in cells]
+            assert max(xs) - min(xs) < 0.5, dict(zip(cells, xs))
+        if width:
+            rights = [right_edges(pdf, page, c)[0] for c in SMALL] + right_edges(pdf, page, "Small")
+            assert max(rights) - min(rights) < 0.5, rights
     finally:
         pdf.close()

@@ -18,7 +18,8 @@ from ..theme import Theme
 from .tagging import LANG_MARK
 from .text_layer import stand_in
 
-ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER,
+         "decimal": TA_RIGHT}      # a decimal column's header and its cells without a number (the table shifts the others)
 
 
 @functools.lru_cache(maxsize=None)

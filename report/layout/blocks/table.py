@@ -9,6 +9,12 @@ width and the rest in proportion to what it lacks. When even the least widths
 do not fit, the type is set smaller in steps down to a floor, then (if the table
 allows it) the table goes on a landscape page, else the build stops with an
 error that names the columns.
+
+A `decimal` column lines up its cells' decimal separators: each cell is one
+paragraph (its text stays whole in the text layer), shifted right by a left
+indent so that its whole part ends where the widest fraction part leaves room
+for; the column is at least as wide as its widest whole part and its widest
+fraction part together.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
@@ -36,6 +43,7 @@ SLACK = 0.6             # points per column, so that measured text never wraps b
 CM = 72 / 2.54
 INDENT_EMS = 1.2        # each indent level of a row's first cell
 HIGHLIGHT = "#FFF1C7"   # a highlighted row or column (dark text keeps its contrast)
+EPS = 0.01              # points: what a shifted cell leaves free, so that it never wraps by rounding
 
 
 @dataclass
@@ -44,6 +52,8 @@ class Measure:
     least: float
     preferred: float
     widest_piece: str
+    piece: float = 0.0          # the widest piece alone (least may be more: a decimal column's alignment)
+    aligned: float = 0.0        # a decimal column: its widest whole part and widest fraction part together
 
 
 def build(ctx, t: RTable) -> list:
@@ -51,7 +61,7 @@ def build(ctx, t: RTable) -> list:
     if not t.headers:
         return []
     s = ctx.styles
-    measures = measure(t, s.table_head.fontName, s.table_cell.fontName)
+    measures = measure(t, s.table_head.fontName, s.table_cell.fontName, ctx.theme)
     size = s.table_cell.fontSize
     if ctx.geo.columns > 1 and (t.span == "all" or t.landscape == "always"
                                 or fit(t, measures, size, ctx.geo.text_width, shrink=False) is None):
@@ -81,6 +91,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     pad = PAD_EMS * size
     n = len(t.headers)
     _warn_broken_words(ctx, t, widths, measures, size)
+    _warn_unaligned(ctx, t, widths, measures, size)
     grid = Grid(n)
     head = [ctx.para(runs_of(t, h), s.aligned(head_style, a), w - 2 * pad) if h else ""
             for h, a, w in zip(t.headers, t.aligns, widths)]
@@ -103,6 +114,9 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     kinds = t.row_kinds or [""] * len(t.cells)
     indents = t.indents or [0] * len(t.cells)
     marked = t.cell_emphasis or [[None] * n] * len(t.cells)
+    shifts = {c: decimal_shifts(t, c, theme, (cell_style.fontName, bold.fontName), size, widths[c] - 2 * pad)
+              for c in range(n) if t.aligns[c] == "decimal"}
+    shifted: dict = {}
     for r, (row, kind, level, own) in enumerate(zip(t.cells, kinds, indents, marked)):
         at = len(grid.rows)
         if kind == "group":          # a heading row across the table
@@ -120,7 +134,15 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
                 style = ParagraphStyle(f"{style.name}_muted", style, textColor=HexColor(theme.muted))
             if c == 0 and level:
                 style = ParagraphStyle(f"{style.name}_in{level}", style, leftIndent=level * INDENT_EMS * size)
-            cells.append(cell(ctx, t, text, _hyphenation(style, t.hyphenate[c], s.body)))
+            style = _hyphenation(style, t.hyphenate[c], s.body)
+            shift = shifts[c][r] if c in shifts else None
+            if shift is not None:          # decimal: left-aligned, its whole part ending at the column's point
+                key = (style.name, round(shift, 2))
+                if key not in shifted:
+                    shifted[key] = ParagraphStyle(f"{style.name}_at{key[1]:g}", style, alignment=TA_LEFT,
+                                                  leftIndent=key[1])
+                style = shifted[key]
+            cells.append(cell(ctx, t, text, style))
             if "highlight" in (own[c], t.emphasis[c] if t.emphasis else None):
                 grid.commands.append(("BACKGROUND", (c, at), (c, at), HexColor(HIGHLIGHT)))
         grid.rows.append(cells)
@@ -211,6 +233,84 @@ def _hyphenation(style: ParagraphStyle, wanted: bool, body: ParagraphStyle) -> P
     return ParagraphStyle(f"{style.name}_hy{int(wanted)}", style, hyphenationLang=lang)
 
 
+# ---------------------------------------------------------------- decimal alignment
+
+def split_number(text: str, point: str) -> tuple[str, str] | None:
+    """A cell cut where its decimal separator `point` stands, between two digits:
+    12.25 -> ('12', '.25'), (1,234.5) -> ('(1,234', '.5)'), 71,4 Mio. -> ('71', ',4 Mio.');
+    a number without one is cut after its last digit: 45 % -> ('45', ' %'), (440) -> ('(440', ')'),
+    −3 -> ('−3', ''); None for a cell without a digit (n/a, –). Spaces are taken as the
+    paragraph sets them: runs of them as one, none at either end."""
+    text = re.sub(r"[ \t\n]+", " ", text).strip(" ")
+    m = re.search(rf"\d{re.escape(point)}\d", text) if point else None
+    if m:
+        return text[:m.start() + 1], text[m.start() + 1:]
+    digits = [d.end() for d in re.finditer(r"\d", text)]
+    return (text[:digits[-1]], text[digits[-1]:]) if digits else None
+
+
+def number_text(t: RTable, text: str) -> tuple[str, str]:
+    """(the text a cell's number is read from, what follows it): a footnote marker and what
+    comes after it are never part of the number (12.5[^a] -> '12.5', '1')."""
+    runs = t.rich.get(text)
+    if not runs:
+        return text, ""
+    first = next((k for k, r in enumerate(runs) if r.sup), len(runs))
+    return "".join(r.text for r in runs[:first]), "".join(r.text for r in runs[first:])
+
+
+def text_width(theme, text: str, font: str) -> float:
+    """`text`'s width at 1 pt in `font`, with the fallback faces the paragraph prints missing glyphs in."""
+    if theme is None:
+        return stringWidth(text, font, 1)
+    return sum(stringWidth(run, face or font, 1) for run, face in theme.font_runs(text, font))
+
+
+def bold_cell(t: RTable, r: int, c: int) -> bool:
+    """Whether cell (r, c) is set in the bold face: its row's kind, its column's or its own emphasis."""
+    kind = t.row_kinds[r] if t.row_kinds else ""
+    own = t.cell_emphasis[r][c] if t.cell_emphasis else None
+    column = t.emphasis[c] if t.emphasis else None
+    return bool({kind, column, own} & {"bold", "subtotal", "total"})
+
+
+def decimal_parts(t: RTable, c: int, theme, fonts: tuple[str, str]) -> list:
+    """Per row of column `c`: (whole part, fraction part, indent) widths at 1 pt, each cell
+    in its own face (`fonts`: regular, bold); None for a group row or a cell without a number."""
+    out = []
+    kinds = t.row_kinds or [""] * len(t.cells)
+    for r, row in enumerate(t.cells):
+        base, marker = number_text(t, row[c])
+        cut = split_number(base, t.point) if kinds[r] != "group" else None
+        if cut is None:
+            out.append(None)
+            continue
+        font = fonts[bold_cell(t, r, c)]
+        indent = t.indents[r] * INDENT_EMS if c == 0 and t.indents else 0.0
+        out.append((text_width(theme, cut[0], font), text_width(theme, cut[1] + marker, font), indent))
+    return out
+
+
+def decimal_shifts(t: RTable, c: int, theme, fonts: tuple[str, str], size: float, room: float) -> list:
+    """Per row of a decimal column: the left indent (points) that puts the end of the cell's
+    whole part at the column's point, which stands as far right as the widest fraction
+    part allows; None for a cell without a number (right-aligned). A column too narrow
+    for the alignment (a given `width:`; see _warn_unaligned) is right-aligned."""
+    parts = decimal_parts(t, c, theme, fonts)
+    fractions = [p[1] * size for p in parts if p]
+    if not fractions or max((p[0] + p[2]) * size for p in parts if p) + max(fractions) > room + 0.01:
+        return [None] * len(parts)
+    point = room - max(fractions)
+    out = []
+    for p in parts:
+        if p is None:
+            out.append(None)
+            continue
+        whole, fraction, indent = p[0] * size, p[1] * size, p[2] * size
+        out.append(max(indent, min(point - whole, room - whole - fraction - EPS)))
+    return out
+
+
 # ---------------------------------------------------------------- widths
 
 def _pieces(text: str, whole: bool) -> list[str]:
@@ -218,9 +318,10 @@ def _pieces(text: str, whole: bool) -> list[str]:
     return [text] if whole and text else [p for p in re.split(r"[ \t\n]+", text) if p]   # a no-break space joins
 
 
-def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
+def measure(t: RTable, head_font: str, cell_font: str, theme=None) -> list[Measure]:
     """Every column's least and preferred width at 1 pt type (scale by the size): bold
-    rows in the bold face, a first cell with its indent; group rows span the table."""
+    rows in the bold face, a first cell with its indent; group rows span the table.
+    A decimal column is at least its widest whole part and its widest fraction part wide."""
     out = []
     kinds = t.row_kinds or [""] * len(t.cells)
     indents = t.indents or [0] * len(t.cells)
@@ -240,7 +341,14 @@ def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
                 w = stringWidth(p, font, 1) + indent
                 if w > least:
                     least, piece = w, p
-        out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece))
+        piece_least, aligned = least, 0.0
+        if t.aligns[i] == "decimal":
+            parts = [p for p in decimal_parts(t, i, theme, (cell_font, head_font)) if p]
+            if parts:
+                block = max(p[0] + p[2] for p in parts) + max(p[1] for p in parts)
+                least, preferred = max(least, block), max(preferred, block)
+                aligned = block + 2 * PAD_EMS
+        out.append(Measure(least + 2 * PAD_EMS, preferred + 2 * PAD_EMS, piece, piece_least + 2 * PAD_EMS, aligned))
     for label, first, last in t.header_groups:     # a spanning header's longest word fits its columns
         words = printed(t, label).split() or [""]
         word = max(words, key=lambda w: stringWidth(w, head_font, 1))
@@ -248,6 +356,7 @@ def measure(t: RTable, head_font: str, cell_font: str) -> list[Measure]:
         for m in out[first:last + 1]:
             if share > m.least:
                 m.least, m.widest_piece = share, word
+            m.piece = max(m.piece, share)
             m.preferred = max(m.preferred, m.least)
     return out
 
@@ -308,9 +417,18 @@ def _cut(text: str, limit: int = 24) -> str:
 def _warn_broken_words(ctx, t: RTable, widths: list[float], measures: list[Measure], size: float) -> None:
     """A column given a `width:` narrower than its longest piece breaks that piece: say so."""
     for i, (w, m) in enumerate(zip(widths, measures)):
-        if m.least * size > w + 0.01:
+        if m.piece * size > w + 0.01:
             ctx.warning(f"column '{t.headers[i]}' is {w / CM:.1f} cm wide (its width:) but '{m.widest_piece}' "
-                        f"needs {m.least * size / CM:.1f} cm; it is broken across lines")
+                        f"needs {m.piece * size / CM:.1f} cm; it is broken across lines")
+
+
+def _warn_unaligned(ctx, t: RTable, widths: list[float], measures: list[Measure], size: float) -> None:
+    """A decimal column given a `width:` too narrow to line up its separators (but wide enough
+    for each cell) is right-aligned: say so."""
+    for i, (w, m) in enumerate(zip(widths, measures)):
+        if m.aligned * size > w + 0.01 and m.piece * size <= w + 0.01:
+            ctx.warning(f"column '{t.headers[i]}' is {w / CM:.1f} cm wide (its width:) but lining up its decimal "
+                        f"separators needs {m.aligned * size / CM:.1f} cm; its numbers are right-aligned")
 
 
 KIND = BlockKind("table", RTable, build, "Table")
