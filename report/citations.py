@@ -43,16 +43,20 @@ def locator(text: str) -> tuple[str, str] | None:
     return None
 
 
-def locale_for(language: str) -> str | None:
-    """The CSL locale for a BCP 47 tag (en-GB, de -> de-DE), or None for the style's own."""
+def locale_for(language: str, style: str) -> str | None:
+    """The CSL locale for a BCP 47 tag (en-GB, de -> de-DE), or None for the style's own.
+
+    English without a region is US English for the numbered (IEEE) style, and British
+    for author-date: Harvard is a British style and its readers expect 30 November 2026.
+    Neither bundled style names a default-locale, so citeproc-py would take en-US."""
     import citeproc
     folder = Path(citeproc.LOCALES_PATH)
     tag = language.replace("_", "-")
     parts = tag.split("-")
+    if parts[0].lower() == "en" and len(parts) == 1:
+        return "en-GB" if style == "author-date" else None
     candidates = [tag, f"{parts[0].lower()}-{parts[1].upper()}" if len(parts) > 1 else None,
                   citeproc.PRIMARY_DIALECTS.get(parts[0].lower())]
-    if parts[0].lower() == "en" and len(parts) == 1:
-        return None          # English without a region: the style's own (en-GB for Harvard, en-US for IEEE)
     for c in candidates:
         if c and (folder / f"locales-{c}.xml").exists():
             return c
@@ -115,7 +119,7 @@ class Citations:
         self.ids = {s.id: f"s{i}" for i, s in enumerate(sources)}
         self.keys = {v: k for k, v in self.ids.items()}
         items = [s.csl(self.ids[s.id]) for s in sources]
-        self.style = CitationStylesStyle(str(CSL_DIR / STYLES[style]), locale=locale_for(language), validate=False)
+        self.style = CitationStylesStyle(str(CSL_DIR / STYLES[style]), locale=locale_for(language, style), validate=False)
         self.bib = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.html)
         layout = self.style.root.citation.layout
         self.prefix, self.suffix = layout.get("prefix", ""), layout.get("suffix", "")

@@ -87,6 +87,30 @@ def test_author_date_citations(tmp_path):
         pdf.close()
 
 
+
+@pytest.mark.parametrize("style, language, printed, not_printed", [
+    # Harvard is British: plain `en` prints day month year; en-US asks for the US form
+    ("author-date", None, "(Accessed: 30 November 2026)", "Accessed: November"),
+    ("author-date", "en", "(Accessed: 30 November 2026)", "Accessed: November"),
+    ("author-date", "en-US", "(Accessed: November 30, 2026)", "Accessed: 30"),
+    ("author-date", "en-GB", "(Accessed: 30 November 2026)", "Accessed: November"),
+    # IEEE keeps its US dates for plain `en`
+    ("numbered", "en", "Accessed: Nov. 30, 2026", "Accessed: 30"),
+])
+def test_dates_in_the_list_follow_the_style_and_language(tmp_path, style, language, printed, not_printed):
+    text = DOC % style
+    if language:
+        text = text.replace("date: 2026-11-30}", f"date: 2026-11-30, language: {language}}}")
+    _, out, proc = build(tmp_path, text)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        entries = pdf.all[pdf.all.rindex("Sources"):]
+        assert printed in entries, entries
+        assert not_printed not in entries, entries
+    finally:
+        pdf.close()
+
 def test_unknown_key_is_an_error_at_its_place(tmp_path):
     data, _, proc = build(tmp_path, DOC.replace("[@smith2020, p. 4]", "[@smith2002, p. 4]") % "numbered")
     assert proc.returncode == 2, describe(proc)
