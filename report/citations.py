@@ -136,27 +136,50 @@ class Citations:
             self.bib.sort()
 
     def cite(self, items: list[tuple[str, tuple | None]]) -> list[Run]:
-        """The runs of one citation of known keys with parsed locators; each item links to its entry."""
-        from citeproc import Citation, CitationItem, Locator
+        """The runs of one citation of known keys with parsed locators; each item links to its entry.
+
+        Numbered, the items go in order of number (the IEEE style sorts a citation by
+        citation-number) and three or more consecutive numbers without a locator print as a
+        range, [4]–[7], as the IEEE Reference Guide writes them; two stay [4], [5]. Each end
+        of a range links to its own entry. The same item twice prints once."""
+        items = list(dict.fromkeys(items))        # [@a; @a]: once
+        if self.style_name == "numbered":
+            numbered = sorted(items, key=lambda item: self.number(item[0]))
+            groups = ranges([(self.number(key), key, loc) for key, loc in numbered])
+        else:
+            groups = [[item] for item in items]
         runs: list[Run] = [Run(self.prefix)] if self.prefix else []
-        for n, (key, loc) in enumerate(items):
-            self.used.add(key)
-            extra = {"locator": Locator(*loc)} if loc else {}
-            citation = Citation([CitationItem(self.ids[key], **extra)])
-            self.bib.register(citation)          # known already: this only ties the citation to the list
-            text = str(self.bib.cite(citation, lambda item: None))
-            if self.prefix and text.startswith(html.escape(self.prefix, quote=False)):
-                text = text[len(html.escape(self.prefix, quote=False)):]
-            if self.suffix and text.endswith(html.escape(self.suffix, quote=False)):
-                text = text[:-len(html.escape(self.suffix, quote=False))]
+        for n, group in enumerate(groups):
             if n:
                 runs.append(Run(self.delimiter))
-            # The label of a numbered citation never breaks: "[12,\u00a0p.\u00a04]".
-            runs.extend(to_runs(text.replace(" ", "\u00a0") if self.style_name == "numbered" else text,
-                                "#" + ANCHOR + key))
+            if len(group) == 1:
+                runs.extend(self.item(*group[0]))
+            else:
+                runs.extend([*self.item(*group[0]), Run("\u2013"), *self.item(*group[-1])])
+                self.used.update(key for key, _ in group)
         if self.suffix:
             runs.append(Run(self.suffix))
         return runs
+
+    def number(self, key: str) -> int:
+        """The number of a registered source (numbered: the order of first citation)."""
+        return self.bib.keys.index(self.ids[key]) + 1
+
+    def item(self, key: str, loc: tuple | None) -> list[Run]:
+        """One cited item as the style prints it, without the layout's prefix and suffix."""
+        from citeproc import Citation, CitationItem, Locator
+        self.used.add(key)
+        extra = {"locator": Locator(*loc)} if loc else {}
+        citation = Citation([CitationItem(self.ids[key], **extra)])
+        self.bib.register(citation)          # known already: this only ties the citation to the list
+        text = str(self.bib.cite(citation, lambda item: None))
+        if self.prefix and text.startswith(html.escape(self.prefix, quote=False)):
+            text = text[len(html.escape(self.prefix, quote=False)):]
+        if self.suffix and text.endswith(html.escape(self.suffix, quote=False)):
+            text = text[:-len(html.escape(self.suffix, quote=False))]
+        # The label of a numbered citation never breaks: "[12,\u00a0p.\u00a04]".
+        return to_runs(text.replace(" ", "\u00a0") if self.style_name == "numbered" else text,
+                       "#" + ANCHOR + key)
 
     def entries(self) -> list[Entry]:
         """The list of sources, in the style's order."""
@@ -172,6 +195,31 @@ class Citations:
                 out.append(Entry(key, label, linked_urls(to_runs(markup)), ANCHOR + key))
             self._entries = out
         return self._entries
+
+
+def ranges(numbered: list[tuple[int, str, tuple | None]]) -> list[list[tuple[str, tuple | None]]]:
+    """Sorted (number, key, locator) -> groups of (key, locator): a run of three or more
+    consecutive numbers without locators is one group (printed as a range); the rest alone."""
+    groups: list[list] = []
+    run: list = []
+
+    def close():
+        if len(run) >= 3:
+            groups.append([(k, loc) for _, k, loc in run])
+        else:
+            groups.extend([(k, loc)] for _, k, loc in run)
+        run.clear()
+
+    for number, key, loc in numbered:
+        if loc is not None:
+            close()
+            groups.append([(key, loc)])
+            continue
+        if run and number != run[-1][0] + 1:
+            close()
+        run.append((number, key, loc))
+    close()
+    return groups
 
 
 def texts_in_order(value):

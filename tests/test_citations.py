@@ -111,6 +111,73 @@ def test_dates_in_the_list_follow_the_style_and_language(tmp_path, style, langua
     finally:
         pdf.close()
 
+
+RANGES = """
+report: {title: Ranges, date: 2026-11-30}
+style: {citations: %s}
+sources:
+  a: {author: Alpha, title: First, date: 2020}
+  b: {author: Beta, title: Second, date: 2021}
+  c: {author: Gamma, title: Third, date: 2022}
+  d: {author: Delta, title: Fourth, date: 2023}
+  e: {author: Eps, title: Fifth, date: 2024}
+sections:
+  - title: Intro
+    content:
+      - "Range [@a; @b; @c]. Two [@d; @e]. Gap [@a; @c]. Mixed [@e; @a; @c; @b]."
+      - "Located [@a; @b, p. 4; @c]. Twice [@b; @b]."
+"""
+
+
+def goto_links(pdf: PdfText) -> list[tuple[str, str, int, float]]:
+    """(text under the link, its description /Contents, target page, target top) of every
+    link to a place in the document (ReportLab writes explicit destinations: [page /XYZ x y z])."""
+    out = []
+    pages = {p.indirect_reference.idnum: i for i, p in enumerate(pdf.reader.pages)}
+    for i, page in enumerate(pdf.reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            dest = annot.get("/Dest")
+            if annot.get("/Subtype") != "/Link" or not isinstance(dest, list):
+                continue
+            out.append((pdf.text_in(i, annot["/Rect"]).strip(), str(annot.get("/Contents", "")),
+                        pages[dest[0].idnum], float(dest[3])))
+    return out
+
+
+def test_consecutive_numbers_print_as_a_range(tmp_path):
+    _, out, proc = build(tmp_path, RANGES % "numbered")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        text = pdf.all
+        # IEEE: three or more in sequence as [first]–[last], two and gaps each in brackets, in order
+        assert "Range [1]\u2013[3]. Two [4], [5]. Gap [1], [3]. Mixed [1]\u2013[3], [5]." in text, text
+        # a locator breaks the run; the same source twice prints once
+        assert "Located [1], [2, p. 4], [3]. Twice [2]." in text, text
+        links = [(under, about) for under, about, _, _ in goto_links(pdf) if under.startswith("[")]
+        # the first citation's range: [1] to Alpha's entry, [3] to Gamma's; the dash links nowhere
+        assert links[:2] == [("[1]", "Alpha, “First”. 2020."), ("[3]", "Gamma, “Third”. 2022.")], links
+        entries = {"1": "Alpha", "2": "Beta", "3": "Gamma", "4": "Delta", "5": "Eps"}
+        assert all(about.startswith(entries[under.strip("[]").split(",")[0]]) for under, about in links), links
+        assert len(links) == 2 + 2 + 2 + 3 + 3 + 1, links
+        # and the two ends of the range go to two places: the tops of their entries
+        targets = {about: (page, top) for _, about, page, top in goto_links(pdf) if about[:4] in ("Alph", "Gamm")}
+        assert len(set(targets.values())) == 2 and {p for p, _ in targets.values()} == {len(pdf) - 1}, targets
+    finally:
+        pdf.close()
+
+
+def test_author_date_citations_are_never_ranges(tmp_path):
+    _, out, proc = build(tmp_path, RANGES % "author-date")
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        assert "Range (Alpha, 2020; Beta, 2021; Gamma, 2022)." in pdf.all, pdf.all
+        assert "Twice (Beta, 2021)." in pdf.all, pdf.all
+    finally:
+        pdf.close()
+
 def test_unknown_key_is_an_error_at_its_place(tmp_path):
     data, _, proc = build(tmp_path, DOC.replace("[@smith2020, p. 4]", "[@smith2002, p. 4]") % "numbered")
     assert proc.returncode == 2, describe(proc)
