@@ -178,6 +178,86 @@ def test_author_date_citations_are_never_ranges(tmp_path):
     finally:
         pdf.close()
 
+
+# A section of the author's called Sources with the id the list of sources printed last
+# would take, and a section whose id is the one section 3 would be given.
+TWO_CALLED_SOURCES = """
+report: {title: Two called Sources, date: 2026-11-30}
+sources:
+  a: {author: Alpha, title: First, date: 2020}
+  b: {author: Beta, title: Second, date: 2021}
+sections:
+  - title: Intro
+    id: sec-3
+    content:
+      - "See [where the data come from](#sec-sources), @sec-3 and [@a; @b]."
+  - title: Sources
+    id: sec-sources
+    new_page: true
+    content:
+      - "Where the data come from: a survey of households."
+  - title: Method
+    new_page: true
+    content: ["How it was done."]
+"""
+
+
+def outline(pdf: pikepdf.Pdf) -> list[tuple[str, int, float]]:
+    """(title, 0-based page, top) of each top-level bookmark."""
+    pages = {p.objgen: i for i, p in enumerate(pdf.pages)}
+    out, item = [], pdf.Root.Outlines.get("/First")
+    while item is not None:
+        dest = item.Dest if "/Dest" in item else item.A.D
+        out.append((str(item.Title).replace("\u2002", " "), pages[dest[0].objgen], float(dest[3])))
+        item = item.get("/Next")
+    return out
+
+
+def test_generated_ids_never_take_the_authors(tmp_path):
+    _, out, proc = build(tmp_path, TWO_CALLED_SOURCES)
+    assert proc.returncode == 0 and "warning" not in proc.stderr, describe(proc)
+    pdf = PdfText(out)
+    try:
+        def heading(page, text):          # the top of a heading's line on a page
+            return max(top for _, _, _, top in pdf.boxes(page, text))
+
+        with pikepdf.open(out) as doc:
+            marks = outline(doc)
+            # ReportLab writes every destination as [page /XYZ x y]: no names, so two anchors of one
+            # name show only as links that go to the wrong place (checked below). Were names
+            # ever written, this test would have to look for duplicates among them.
+            assert "/Dests" not in doc.Root and "/Dests" not in doc.Root.get("/Names", {}), doc.Root.keys()
+            ids = [str(e.ID) for e in _struct_elems(doc.Root.StructTreeRoot) if "/ID" in e]
+            assert len(ids) == len(set(ids)), ids
+        assert [m[0] for m in marks] == ["1 Intro", "2 Sources", "3 Method", "Sources"], marks
+        intro, theirs, method, ours = (m[1:] for m in marks)
+        assert len({intro, theirs, method, ours}) == 4, marks
+        # the author's section: the page with its text, at its heading; the list: at its own
+        page = next(i for i in range(len(pdf)) if "a survey of households" in pdf.pages[i])
+        assert theirs[0] == page and abs(theirs[1] - heading(page, "2 Sources")) < 20, (marks, page)
+        last = len(pdf) - 1
+        assert ours[0] == last and ours[1] < heading(last, "3 Method") - 20, marks     # below Method's
+        assert any(abs(ours[1] - top) < 20 for _, _, _, top in pdf.boxes(last, "Sources")), marks
+        links = {under: (page, top) for under, _, page, top in goto_links(pdf)}
+        assert links["where the data come from"] == theirs, links     # #sec-sources: the author's section
+        assert links["Section 1"] == intro, links                       # @sec-3: the section that has it
+        assert links["1 Intro"] == intro and links["3 Method"] == method, links      # the contents list
+        assert links["2 Sources"] == theirs and links["Sources"] == ours, links
+        assert links["[1]"][0] == last and links["[1]"][1] < ours[1], links
+    finally:
+        pdf.close()
+
+
+def _struct_elems(node):
+    """Every structure element under a StructTreeRoot or element."""
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from _struct_elems(kid)
+
 def test_unknown_key_is_an_error_at_its_place(tmp_path):
     data, _, proc = build(tmp_path, DOC.replace("[@smith2020, p. 4]", "[@smith2002, p. 4]") % "numbered")
     assert proc.returncode == 2, describe(proc)
