@@ -357,6 +357,8 @@ def test_pdfua_1(verdicts, name):
 def test_both_parts_of_pdfa_are_checked(verdicts):
     """Files with attached datasets are PDF/A-3b, the others PDF/A-2b: both kinds are validated."""
     assert "2b" in verdicts["example --no-attach"] and "3b" in verdicts["example"]
+    # the statistical note (its sources list, its attached tables) too, as PDF/A-3b and PDF/UA-1
+    assert {"3b", "ua1"} <= set(verdicts["example statistical-note"]), verdicts["example statistical-note"]
 
 
 def test_no_pdfa_claims_pdfua_only(verdicts):
