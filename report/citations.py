@@ -118,9 +118,9 @@ class Citations:
         # citeproc folds keys to lower case; give it ids of its own so that `A` and `a` stay two sources.
         self.ids = {s.id: f"s{i}" for i, s in enumerate(sources)}
         self.keys = {v: k for k, v in self.ids.items()}
-        items = [s.csl(self.ids[s.id]) for s in sources]
+        self.items = [s.csl(self.ids[s.id]) for s in sources]
         self.style = CitationStylesStyle(str(CSL_DIR / STYLES[style]), locale=locale_for(language, style), validate=False)
-        self.bib = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.html)
+        self.bib = CitationStylesBibliography(self.style, CiteProcJSON(self.items), formatter.html)
         layout = self.style.root.citation.layout
         self.prefix, self.suffix = layout.get("prefix", ""), layout.get("suffix", "")
         self.delimiter = layout.get("delimiter", ", ")
@@ -130,10 +130,35 @@ class Citations:
     def register(self, keys) -> None:
         """Register cited keys in reading order (the prescan), then the rest of the sources."""
         from citeproc import Citation, CitationItem
-        known = [self.ids[k] for k in keys if k in self.ids] + list(self.ids.values())
-        self.bib.register(Citation([CitationItem(i) for i in dict.fromkeys(known)]))
+        known = list(dict.fromkeys([self.ids[k] for k in keys if k in self.ids] + list(self.ids.values())))
+        self.bib.register(Citation([CitationItem(i) for i in known]))
         if self.style_name == "author-date":
             self.bib.sort()
+            if self.add_year_suffixes():
+                from citeproc import CitationStylesBibliography, formatter
+                from citeproc.source.json import CiteProcJSON
+                self.bib = CitationStylesBibliography(self.style, CiteProcJSON(self.items), formatter.html)
+                self.bib.register(Citation([CitationItem(i) for i in known]))
+                self.bib.sort()
+
+    def add_year_suffixes(self) -> bool:
+        """Author-date: entries whose citations would read alike, (Smith, 2024) twice, become
+        2024a, 2024b in the order of the list (the style asks for disambiguate-add-year-suffix,
+        which citeproc-py does not do). True when any was added."""
+        from citeproc import Citation, CitationItem
+        alike: dict[str, list[str]] = {}
+        for item in self.bib.items:
+            citation = Citation([CitationItem(item.key)])
+            self.bib.register(citation)
+            alike.setdefault(str(self.bib.cite(citation, lambda _: None)), []).append(item.key)
+        by_id = {i["id"]: i for i in self.items}
+        added = False
+        for ids in alike.values():
+            if len(ids) > 1:
+                for n, ident in enumerate(ids):
+                    by_id[ident]["year-suffix"] = _letters(n)
+                added = True
+        return added
 
     def cite(self, items: list[tuple[str, tuple | None]]) -> list[Run]:
         """The runs of one citation of known keys with parsed locators; each item links to its entry.
@@ -195,6 +220,16 @@ class Citations:
                 out.append(Entry(key, label, linked_urls(to_runs(markup)), ANCHOR + key))
             self._entries = out
         return self._entries
+
+
+def _letters(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: the year suffixes of author-date."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
 
 
 def ranges(numbered: list[tuple[int, str, tuple | None]]) -> list[list[tuple[str, tuple | None]]]:

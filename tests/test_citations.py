@@ -179,6 +179,29 @@ def test_author_date_citations_are_never_ranges(tmp_path):
         pdf.close()
 
 
+
+def test_author_date_entries_that_read_alike_get_year_suffixes(tmp_path):
+    _, out, proc = build(tmp_path, """
+        report: {title: Alike, date: 2026-11-30}
+        style: {citations: author-date}
+        sources:
+          first: {author: Alpha, title: First, date: 2020}
+          second: {author: Alpha, title: Second, date: 2020}
+          other: {author: Alpha, title: Other, date: 2021}
+        sections:
+          - title: One
+            content: ["Later [@second]. Earlier [@first]. Else [@other]."]
+        """)
+    assert proc.returncode == 0, describe(proc)
+    pdf = PdfText(out)
+    try:
+        # the letters follow the list (by author, year, title), and the citations say the same
+        assert "Later (Alpha, 2020b). Earlier (Alpha, 2020a). Else (Alpha, 2021)." in pdf.all, pdf.all
+        assert "Alpha (2020a) First. Alpha (2020b) Second. Alpha (2021) Other." in pdf.all.replace("‘", "") \
+            .replace("’", ""), pdf.all
+    finally:
+        pdf.close()
+
 # A section of the author's called Sources with the id the list of sources printed last
 # would take, and a section whose id is the one section 3 would be given.
 TWO_CALLED_SOURCES = """
