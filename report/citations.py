@@ -43,16 +43,20 @@ def locator(text: str) -> tuple[str, str] | None:
     return None
 
 
-def locale_for(language: str) -> str | None:
-    """The CSL locale for a BCP 47 tag (en-GB, de -> de-DE), or None for the style's own."""
+def locale_for(language: str, style: str) -> str | None:
+    """The CSL locale for a BCP 47 tag (en-GB, de -> de-DE), or None for the style's own.
+
+    English without a region is US English for the numbered (IEEE) style, and British
+    for author-date: Harvard is a British style and its readers expect 30 November 2026.
+    Neither bundled style names a default-locale, so citeproc-py would take en-US."""
     import citeproc
     folder = Path(citeproc.LOCALES_PATH)
     tag = language.replace("_", "-")
     parts = tag.split("-")
+    if parts[0].lower() == "en" and len(parts) == 1:
+        return "en-GB" if style == "author-date" else None
     candidates = [tag, f"{parts[0].lower()}-{parts[1].upper()}" if len(parts) > 1 else None,
                   citeproc.PRIMARY_DIALECTS.get(parts[0].lower())]
-    if parts[0].lower() == "en" and len(parts) == 1:
-        return None          # English without a region: the style's own (en-GB for Harvard, en-US for IEEE)
     for c in candidates:
         if c and (folder / f"locales-{c}.xml").exists():
             return c
@@ -114,9 +118,9 @@ class Citations:
         # citeproc folds keys to lower case; give it ids of its own so that `A` and `a` stay two sources.
         self.ids = {s.id: f"s{i}" for i, s in enumerate(sources)}
         self.keys = {v: k for k, v in self.ids.items()}
-        items = [s.csl(self.ids[s.id]) for s in sources]
-        self.style = CitationStylesStyle(str(CSL_DIR / STYLES[style]), locale=locale_for(language), validate=False)
-        self.bib = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.html)
+        self.items = [s.csl(self.ids[s.id]) for s in sources]
+        self.style = CitationStylesStyle(str(CSL_DIR / STYLES[style]), locale=locale_for(language, style), validate=False)
+        self.bib = CitationStylesBibliography(self.style, CiteProcJSON(self.items), formatter.html)
         layout = self.style.root.citation.layout
         self.prefix, self.suffix = layout.get("prefix", ""), layout.get("suffix", "")
         self.delimiter = layout.get("delimiter", ", ")
@@ -126,33 +130,81 @@ class Citations:
     def register(self, keys) -> None:
         """Register cited keys in reading order (the prescan), then the rest of the sources."""
         from citeproc import Citation, CitationItem
-        known = [self.ids[k] for k in keys if k in self.ids] + list(self.ids.values())
-        self.bib.register(Citation([CitationItem(i) for i in dict.fromkeys(known)]))
+        known = list(dict.fromkeys([self.ids[k] for k in keys if k in self.ids] + list(self.ids.values())))
+        self.bib.register(Citation([CitationItem(i) for i in known]))
         if self.style_name == "author-date":
             self.bib.sort()
+            if self.add_year_suffixes():
+                from citeproc import CitationStylesBibliography, formatter
+                from citeproc.source.json import CiteProcJSON
+                self.bib = CitationStylesBibliography(self.style, CiteProcJSON(self.items), formatter.html)
+                self.bib.register(Citation([CitationItem(i) for i in known]))
+                self.bib.sort()
+
+    def add_year_suffixes(self) -> bool:
+        """Author-date: entries whose citations would read alike, (Smith, 2024) twice, become
+        2024a, 2024b in the order of the list (the style asks for disambiguate-add-year-suffix,
+        which citeproc-py does not do). True when any was added."""
+        from citeproc import Citation, CitationItem
+        alike: dict[str, list[str]] = {}
+        for item in self.bib.items:
+            citation = Citation([CitationItem(item.key)])
+            self.bib.register(citation)
+            alike.setdefault(str(self.bib.cite(citation, lambda _: None)), []).append(item.key)
+        by_id = {i["id"]: i for i in self.items}
+        added = False
+        for ids in alike.values():
+            if len(ids) > 1:
+                for n, ident in enumerate(ids):
+                    by_id[ident]["year-suffix"] = _letters(n)
+                added = True
+        return added
 
     def cite(self, items: list[tuple[str, tuple | None]]) -> list[Run]:
-        """The runs of one citation of known keys with parsed locators; each item links to its entry."""
-        from citeproc import Citation, CitationItem, Locator
+        """The runs of one citation of known keys with parsed locators; each item links to its entry.
+
+        Numbered, the items go in order of number (the IEEE style sorts a citation by
+        citation-number) and three or more consecutive numbers without a locator print as a
+        range, [4]–[7], as the IEEE Reference Guide writes them; two stay [4], [5]. Each end
+        of a range links to its own entry. The same item twice prints once."""
+        items = list(dict.fromkeys(items))        # [@a; @a]: once
+        if self.style_name == "numbered":
+            numbered = sorted(items, key=lambda item: self.number(item[0]))
+            groups = ranges([(self.number(key), key, loc) for key, loc in numbered])
+        else:
+            groups = [[item] for item in items]
         runs: list[Run] = [Run(self.prefix)] if self.prefix else []
-        for n, (key, loc) in enumerate(items):
-            self.used.add(key)
-            extra = {"locator": Locator(*loc)} if loc else {}
-            citation = Citation([CitationItem(self.ids[key], **extra)])
-            self.bib.register(citation)          # known already: this only ties the citation to the list
-            text = str(self.bib.cite(citation, lambda item: None))
-            if self.prefix and text.startswith(html.escape(self.prefix, quote=False)):
-                text = text[len(html.escape(self.prefix, quote=False)):]
-            if self.suffix and text.endswith(html.escape(self.suffix, quote=False)):
-                text = text[:-len(html.escape(self.suffix, quote=False))]
+        for n, group in enumerate(groups):
             if n:
                 runs.append(Run(self.delimiter))
-            # The label of a numbered citation never breaks: "[12,\u00a0p.\u00a04]".
-            runs.extend(to_runs(text.replace(" ", "\u00a0") if self.style_name == "numbered" else text,
-                                "#" + ANCHOR + key))
+            if len(group) == 1:
+                runs.extend(self.item(*group[0]))
+            else:
+                runs.extend([*self.item(*group[0]), Run("\u2013"), *self.item(*group[-1])])
+                self.used.update(key for key, _ in group)
         if self.suffix:
             runs.append(Run(self.suffix))
         return runs
+
+    def number(self, key: str) -> int:
+        """The number of a registered source (numbered: the order of first citation)."""
+        return self.bib.keys.index(self.ids[key]) + 1
+
+    def item(self, key: str, loc: tuple | None) -> list[Run]:
+        """One cited item as the style prints it, without the layout's prefix and suffix."""
+        from citeproc import Citation, CitationItem, Locator
+        self.used.add(key)
+        extra = {"locator": Locator(*loc)} if loc else {}
+        citation = Citation([CitationItem(self.ids[key], **extra)])
+        self.bib.register(citation)          # known already: this only ties the citation to the list
+        text = str(self.bib.cite(citation, lambda item: None))
+        if self.prefix and text.startswith(html.escape(self.prefix, quote=False)):
+            text = text[len(html.escape(self.prefix, quote=False)):]
+        if self.suffix and text.endswith(html.escape(self.suffix, quote=False)):
+            text = text[:-len(html.escape(self.suffix, quote=False))]
+        # The label of a numbered citation never breaks: "[12,\u00a0p.\u00a04]".
+        return to_runs(text.replace(" ", "\u00a0") if self.style_name == "numbered" else text,
+                       "#" + ANCHOR + key)
 
     def entries(self) -> list[Entry]:
         """The list of sources, in the style's order."""
@@ -168,6 +220,41 @@ class Citations:
                 out.append(Entry(key, label, linked_urls(to_runs(markup)), ANCHOR + key))
             self._entries = out
         return self._entries
+
+
+def _letters(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: the year suffixes of author-date."""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
+
+
+def ranges(numbered: list[tuple[int, str, tuple | None]]) -> list[list[tuple[str, tuple | None]]]:
+    """Sorted (number, key, locator) -> groups of (key, locator): a run of three or more
+    consecutive numbers without locators is one group (printed as a range); the rest alone."""
+    groups: list[list] = []
+    run: list = []
+
+    def close():
+        if len(run) >= 3:
+            groups.append([(k, loc) for _, k, loc in run])
+        else:
+            groups.extend([(k, loc)] for _, k, loc in run)
+        run.clear()
+
+    for number, key, loc in numbered:
+        if loc is not None:
+            close()
+            groups.append([(key, loc)])
+            continue
+        if run and number != run[-1][0] + 1:
+            close()
+        run.append((number, key, loc))
+    close()
+    return groups
 
 
 def texts_in_order(value):

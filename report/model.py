@@ -692,7 +692,9 @@ class Style(Model):
     labels = Nested(Labels, None, "Words for 'Figure', 'Table', 'Section' and the like, for other languages.")
     citations = Choice(("numbered", "author-date"), "numbered",
                        "How [@key] citations and the list of sources print: numbered in order of first "
-                       "citation ([1], the IEEE style) or author-date ((Smith, 2024), Harvard: Cite Them Right).")
+                       "citation ([1], three or more in a row [1]–[3]; the IEEE style) or author-date "
+                       "((Smith, 2024), Harvard: Cite Them Right). Plain `en` dates the list US-style in "
+                       "the numbered style, British in author-date; en-US and en-GB choose.")
 
     MIN_SIZE, MAX_SIZE = 5, 40        # body size in points
     LINE_EMS, PAGE_LINES = 15, 25     # the text block holds at least a 15 em line and 25 lines of body text

@@ -393,6 +393,8 @@ class _Resolve:
         self.targets: dict[str, tuple[str, str]] = {}
         self.id_marks: dict[str, Mark] = {}
         self.anchors: set[str] = set()      # every `#name` a link may point at
+        self.given_ids = _given_ids(doc.sections)   # the ids the author wrote: generated anchors avoid them
+        self.generated: set[str] = set()    # the anchors made here (sec-2, fig-3, sec-sources)
         self.text_chars = 0                 # Markdown read so far, against MAX_TEXT_CHARS
         self.table_rows = 0                 # rows of the tables so far, against MAX_ALL_TABLE_ROWS
         self.footnote_numbers: dict = {}   # (text, label) -> number, counted through the document
@@ -441,14 +443,14 @@ class _Resolve:
                 if level == 1 and number:
                     state["prefix"] = number if state["annex"] else ""
                 if number:
-                    anchor = sec.id or f"sec-{number}"
+                    anchor = sec.id or self.fresh(f"sec-{number}")
                     word = labels["annex"] if state["annex"] else labels["section"]
                     text = f"{word} {number}"
                     heading = (f"{labels['annex']} {number}\u2002{sec.title}" if state["annex"] and level == 1
                                else f"{number}\u2002{sec.title}")
                 else:
                     state["unnumbered"] += 1
-                    anchor = sec.id or f"sec-u{state['unnumbered']}"
+                    anchor = sec.id or self.fresh(f"sec-u{state['unnumbered']}")
                     text = heading = sec.title
                 self.numbers[id(sec)] = (number, anchor, state["annex"], heading, where)
                 self.claim(sec.id, text, anchor, sec.mark_of("id"))
@@ -460,11 +462,22 @@ class _Resolve:
                         tally[k] += 1
                         fnum = f"{prefix}.{tally[k]}" if prefix else str(tally[k])
                         short = "fig" if k == 0 else "tbl"
-                        fanchor = block.value.id or f"{short}-{fnum}"
+                        fanchor = block.value.id or self.fresh(f"{short}-{fnum}")
                         self.numbers[id(block.value)] = (fnum, fanchor)
                         self.claim(block.value.id, f"{labels[block.kind]} {fnum}", fanchor, block.value.mark_of("id"))
                 walk(sec.sections, number if numbered else None, level + 1, f"{where}.sections")
         walk(self.doc.sections, "", 1, "sections")
+
+    def fresh(self, base: str) -> str:
+        """A generated anchor no id of the author's is: `base`, else base-2, base-3 … (a section
+        with `id: sec-sources` keeps it; the list of sources printed last then has sec-sources-2).
+        Two destinations of one name would send every link to the later one."""
+        anchor, n = base, 1
+        while anchor in self.given_ids or anchor in self.generated:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.generated.add(anchor)
+        return anchor
 
     def claim(self, ident, text, anchor, mark):
         self.anchors.add(ident or anchor)
@@ -1249,6 +1262,17 @@ def check_image(path: Path, places: Places | None = None) -> tuple[str | None, l
     return None, []
 
 
+def _given_ids(sections) -> set[str]:
+    """Every id written in the sections (theirs, their figures' and tables'), at any depth."""
+    out = set()
+    for sec in sections:
+        if sec.id:
+            out.add(sec.id)
+        out.update(b.value.id for b in sec.content if b.kind in ("figure", "table") and b.value.id)
+        out |= _given_ids(sec.sections)
+    return out
+
+
 def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
     r = _Resolve(doc, places, diags)
     r.number()
@@ -1260,7 +1284,7 @@ def resolve(doc: Document, places: Places, diags: Diagnostics) -> Resolved:
         r.unused_sources()
         if not r.sources_placed:          # the list prints last, in an unnumbered section
             title = r.labels.get("sources", "Sources")
-            sections.append(RSection("", 1, title, "sec-sources", False,
+            sections.append(RSection("", 1, title, r.fresh("sec-sources"), False,
                                      [RSources(r.cites.entries(), doc.style.citations == "numbered",
                                                doc.mark_of("sources"), "sources")], [],
                                      doc.mark_of("sources"), "sources", heading=title))

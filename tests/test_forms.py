@@ -312,6 +312,10 @@ def test_statistical_note_has_annexes_and_numbered_paragraphs(examples):
                   "Table B.1.", "1.1 The consumer price index", "Figure 2 Contributions to the annual rate . .",
                   "CPI Consumer price index"):
         assert piece in text, piece
+    # its sources, cited author-date, listed in their own unnumbered section, dates British
+    for piece in ("(Eurostat, 2015)", "(United Nations, 2018)", "Sources Eurostat (2015) ESS guidelines on "
+                  "seasonal adjustment: 2015 edition.", "(Accessed: 20 October 2026)"):
+        assert piece in text, piece
 
 
 

@@ -4,7 +4,8 @@ Documents: the example (also printed, and without attached data: PDF/A-2b),
 the every-block document, one with every chart kind, other fonts, fallback
 glyphs, code, footnotes, a long table, images, links, passages and a section in
 other languages, the forms of issue 19 (title block, annexes, unnumbered
-sections, numbered paragraphs; glossary, key-figure grid with a sparkline) and
+sections, numbered paragraphs; glossary, key-figure grid with a sparkline; a section
+called Sources beside the list of sources) and
 the other examples in data/, the print edition, --no-pdfa builds (PDF/UA only),
 a batch, and a sample of the property tests' random documents.
 
@@ -28,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import EXAMPLE, ROOT, describe, finish, start_report, write
 from test_briefing import EVERYTHING, SERIES_CSV
+from test_citations import TWO_CALLED_SOURCES
 from test_forms import BLOCKS, FORMS
 from test_robustness import documents
 
@@ -215,6 +217,7 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
     write(charts / "regions.geojson", REGIONS)
     forms = write(folder / "forms" / "forms.yaml", FORMS)
     blocks = write(folder / "forms" / "blocks.yaml", BLOCKS)
+    clash = write(folder / "forms" / "two-called-sources.yaml", TWO_CALLED_SOURCES)
     batch = folder / "batch"
     for i, doc in enumerate(property_documents(PROPERTY_SAMPLE + 2)):
         target = batch if i < 2 else folder / "property"
@@ -237,6 +240,7 @@ def build_all(folder: Path) -> dict[str, tuple[Path, bool]]:
     later = {
         "title block and annexes": ([forms], out / "forms.pdf", True),
         "glossary and key-figure grid": ([blocks], out / "blocks.pdf", True),
+        "a section called Sources and the list": ([clash], out / "two-called-sources.pdf", True),
         "example flood-update": ([ROOT / "data" / "flood-update.yaml"], out / "flood-update.pdf", True),
         "example statistical-note": ([ROOT / "data" / "statistical-note.yaml"], out / "statistical-note.pdf", True),
     }
@@ -313,7 +317,8 @@ def verdicts(tmp_path_factory):
 
 NAMES = ["example", "example --print", "example --no-attach", "every block", "every block --print",
          "fonts, notes, tables, links",
-         "every chart kind", "title block and annexes", "glossary and key-figure grid", "example flood-update",
+         "every chart kind", "title block and annexes", "glossary and key-figure grid",
+         "a section called Sources and the list", "example flood-update",
          "example statistical-note",
          "batch", "property"]
 
@@ -352,6 +357,8 @@ def test_pdfua_1(verdicts, name):
 def test_both_parts_of_pdfa_are_checked(verdicts):
     """Files with attached datasets are PDF/A-3b, the others PDF/A-2b: both kinds are validated."""
     assert "2b" in verdicts["example --no-attach"] and "3b" in verdicts["example"]
+    # the statistical note (its sources list, its attached tables) too, as PDF/A-3b and PDF/UA-1
+    assert {"3b", "ua1"} <= set(verdicts["example statistical-note"]), verdicts["example statistical-note"]
 
 
 def test_no_pdfa_claims_pdfua_only(verdicts):

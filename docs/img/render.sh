@@ -14,3 +14,4 @@ picture title-block data/flood-update.yaml 1
 picture statistical-note data/statistical-note.yaml 1
 picture annexes data/statistical-note.yaml 4
 picture landscape-annex data/statistical-note.yaml 5
+picture sources-list data/statistical-note.yaml 3
