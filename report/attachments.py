@@ -70,7 +70,7 @@ def dataset_csv(ds) -> bytes:
 
 def uses(resolved) -> dict[str, list[str]]:
     """Dataset name -> anchors of the figures and tables drawn from it, in document order
-    (the anchors resolve.py numbered)."""
+    (the anchors report/resolve/references.py numbered)."""
     from .resolve import RFigure, RTable
     out: dict[str, list[str]] = {}
 

@@ -12,10 +12,11 @@ from pdf_rules import struct_tree
 def test_every_block_key_of_the_model_has_one_layout_declaration():
     from report import model, resolve
     from report.layout.blocks import BY_RESOLVED, KINDS
+    from report.resolve import results
     assert set(KINDS) == set(model.Block.KINDS), "report/layout/blocks/__init__.py and model.Block.KINDS disagree"
     assert len(BY_RESOLVED) == len(KINDS), "two block kinds declare the same resolved type"
-    resolved_blocks = {c for c in vars(resolve).values()
-                       if isinstance(c, type) and c.__module__ == resolve.__name__ and dataclasses.is_dataclass(c)
+    resolved_blocks = {c for c in vars(results).values()
+                       if isinstance(c, type) and c.__module__ == results.__name__ and dataclasses.is_dataclass(c)
                        and c.__name__.startswith("R") and c.__name__ not in ("RSection", "Resolved")}
     assert resolved_blocks == set(BY_RESOLVED), "a resolved block type has no block kind (or the reverse)"
     assert set(resolve.BLOCKS) == set(KINDS), "resolve.BLOCKS and report/layout/blocks/__init__.py disagree"

@@ -3,6 +3,7 @@ its entry in the list of sources; read back from the PDF (pdfium text, pypdf lin
 pikepdf structure tree)."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pikepdf
@@ -47,11 +48,20 @@ def build(tmp_path, text, name="doc"):
     return data, out, run_report(data, "-o", out, "--no-cache")
 
 
-def test_numbered_citations_link_to_their_entries(tmp_path):
-    _, out, proc = build(tmp_path, DOC % "numbered")
+@contextlib.contextmanager
+def built(tmp_path, text):
+    """(the PDF's path, its text) of a briefing that must build."""
+    _, out, proc = build(tmp_path, text)
     assert proc.returncode == 0, describe(proc)
     pdf = PdfText(out)
     try:
+        yield out, pdf
+    finally:
+        pdf.close()
+
+
+def test_numbered_citations_link_to_their_entries(tmp_path):
+    with built(tmp_path, DOC % "numbered") as (out, pdf):
         text = pdf.all
         assert "Unemployment rose [1]. Others disagree [2, p. 4]." in text
         assert "Sources [1] Office for National Statistics, “Labour market overview" in text
@@ -63,8 +73,6 @@ def test_numbered_citations_link_to_their_entries(tmp_path):
         # the long URL breaks after a / and never runs past the text: its whole tail is printed
         assert any(line.strip().endswith("uklabourmarket/november2024") or line.strip() == "november2024"
                    or "november2024" in line for line in lines), lines
-    finally:
-        pdf.close()
     with pikepdf.open(out) as doc:
         tree = struct_tree(doc)
         lists = [e for e in tree.walk() if e.role == "L" and any(
@@ -74,17 +82,12 @@ def test_numbered_citations_link_to_their_entries(tmp_path):
 
 
 def test_author_date_citations(tmp_path):
-    _, out, proc = build(tmp_path, DOC % "author-date")
-    assert proc.returncode == 0, describe(proc)
-    pdf = PdfText(out)
-    try:
+    with built(tmp_path, DOC % "author-date") as (out, pdf):
         text = pdf.all
         assert "(Office for National Statistics, 2024)" in text
         assert "(Smith and Doe, 2020, p. 4)" in text
         # sorted by author: Office … before Smith
         assert text.index("Office for National Statistics (2024)") < text.index("Smith, J. and Doe, J. (2020)")
-    finally:
-        pdf.close()
 
 
 
@@ -101,15 +104,10 @@ def test_dates_in_the_list_follow_the_style_and_language(tmp_path, style, langua
     text = DOC % style
     if language:
         text = text.replace("date: 2026-11-30}", f"date: 2026-11-30, language: {language}}}")
-    _, out, proc = build(tmp_path, text)
-    assert proc.returncode == 0, describe(proc)
-    pdf = PdfText(out)
-    try:
+    with built(tmp_path, text) as (out, pdf):
         entries = pdf.all[pdf.all.rindex("Sources"):]
         assert printed in entries, entries
         assert not_printed not in entries, entries
-    finally:
-        pdf.close()
 
 
 RANGES = """
@@ -146,10 +144,7 @@ def goto_links(pdf: PdfText) -> list[tuple[str, str, int, float]]:
 
 
 def test_consecutive_numbers_print_as_a_range(tmp_path):
-    _, out, proc = build(tmp_path, RANGES % "numbered")
-    assert proc.returncode == 0, describe(proc)
-    pdf = PdfText(out)
-    try:
+    with built(tmp_path, RANGES % "numbered") as (out, pdf):
         text = pdf.all
         # IEEE: three or more in sequence as [first]–[last], two and gaps each in brackets, in order
         assert "Range [1]\u2013[3]. Two [4], [5]. Gap [1], [3]. Mixed [1]\u2013[3], [5]." in text, text
@@ -164,19 +159,12 @@ def test_consecutive_numbers_print_as_a_range(tmp_path):
         # and the two ends of the range go to two places: the tops of their entries
         targets = {about: (page, top) for _, about, page, top in goto_links(pdf) if about[:4] in ("Alph", "Gamm")}
         assert len(set(targets.values())) == 2 and {p for p, _ in targets.values()} == {len(pdf) - 1}, targets
-    finally:
-        pdf.close()
 
 
 def test_author_date_citations_are_never_ranges(tmp_path):
-    _, out, proc = build(tmp_path, RANGES % "author-date")
-    assert proc.returncode == 0, describe(proc)
-    pdf = PdfText(out)
-    try:
+    with built(tmp_path, RANGES % "author-date") as (out, pdf):
         assert "Range (Alpha, 2020; Beta, 2021; Gamma, 2022)." in pdf.all, pdf.all
         assert "Twice (Beta, 2021)." in pdf.all, pdf.all
-    finally:
-        pdf.close()
 
 
 
