@@ -83,6 +83,14 @@ def finish(proc: subprocess.Popen, timeout: float = TIMEOUT) -> subprocess.Compl
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+def struct_text(path) -> str:
+    """The structure tree with its text, in tree order: what a screen reader reads
+    (poppler's pdfinfo -struct-text)."""
+    proc = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 def describe(proc) -> str:
     """The process's output, for assertion messages."""
     return f"exit {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 from collections import Counter
 
 import pikepdf
 import pytest
 
 import pdf_rules as rules
-from conftest import ROOT, PdfText, describe, finish, run_report, start_report, write
+from conftest import ROOT, PdfText, describe, finish, run_report, start_report, struct_text, write
 
 ROWS = 120
 LONG = " ".join(f"Sentence {i} of the long paragraph that has to continue on the next page." for i in range(1, 90))
@@ -359,8 +358,7 @@ def _levels(sections, level=1):
 
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler's pdfinfo is not installed")
 def test_poppler_shows_the_tree(a11y_builds):
-    out = subprocess.run(["pdfinfo", "-struct-text", str(a11y_builds[0][0])], capture_output=True, text=True,
-                         check=True).stdout
+    out = struct_text(a11y_builds[0][0])
     assert out.startswith("Document")
     assert "A quoted sentence." in out and "First footnote text." in out
     assert re.search(r"^\s+Table", out, re.M) and re.search(r"^\s+TH", out, re.M)

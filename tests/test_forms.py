@@ -6,7 +6,7 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from conftest import PdfText, describe, error_at, run_report, write
+from conftest import PdfText, describe, error_at, run_report, struct_text, write
 from pdf_rules import struct_tree
 
 FORMS = """
@@ -128,6 +128,8 @@ def test_paragraph_numbers_run_through_a_chapter(forms):
                          ("1.3", "Third paragraph of chapter one."), ("A.1", "Annex paragraph"),
                          ("A.2", "Annex detail.")):
         assert f"{number} {para}" in text, (number, para)
+        # and in the structure tree (what a screen reader reads), the number apart from the text
+        assert f'"{number} {para}' in struct_text(forms.path), (number, para)
     assert "Unnumbered highlight paragraph." in text
     assert "1 Unnumbered highlight" not in text and ". Unnumbered highlight" not in text
 

@@ -5,13 +5,12 @@ structure tree in reading order, span: all across both) and a sidebar beside the
 text on page one (read after it). veraPDF checks a document using all three."""
 from __future__ import annotations
 
-import subprocess
 
 import pikepdf
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from conftest import PdfText, describe, error_at, run_report, write
+from conftest import PdfText, describe, error_at, run_report, struct_text, write
 from pdf_rules import struct_tree
 
 PARAGRAPHS = [
@@ -122,13 +121,6 @@ def _starts(pdf: PdfText, page: int) -> list[float]:
     return [b[0] for p in PARAGRAPHS for b in pdf.boxes(page, p.split(" paragraph")[0] + " paragraph")]
 
 
-def _struct_text(path) -> str:
-    """The structure tree with its text, in tree order (poppler's pdfinfo -struct-text)."""
-    proc = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
 def _figure_widths(path) -> dict[str, float]:
     with pikepdf.open(path) as doc:
         tree = struct_tree(doc)
@@ -205,7 +197,7 @@ def test_two_column_paragraphs_are_in_reading_order_in_the_tree_and_the_text(for
     text = forms.all
     positions = [text.index(p.split(" paragraph")[0] + " paragraph") for p in PARAGRAPHS]
     assert positions == sorted(positions), "pdfium reads the paragraphs in order"
-    tree = _struct_text(forms.path)
+    tree = struct_text(forms.path)
     seen = [tree.index(p[:30]) for p in PARAGRAPHS]
     assert seen == sorted(seen), "the structure tree lists the paragraphs column 1 then column 2"
     assert tree.index("In two columns") < seen[0]
@@ -272,7 +264,7 @@ def test_the_sidebar_sits_beside_the_text_on_page_one(forms):
 def test_the_sidebar_is_a_div_read_after_the_text_beside_it(forms):
     with pikepdf.open(forms.path) as doc:
         tree = struct_tree(doc)
-    plain = _struct_text(forms.path)
+    plain = struct_text(forms.path)
     assert plain.index("Main text beside") < plain.index("Sidebar highlights") < plain.index("Text after the row")
     divs = [e for e in tree.walk() if e.role == "Div"]
     assert any("L" in e.roles() for e in divs)

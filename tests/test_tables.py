@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from conftest import PdfText, describe, error_at, position, run_report, write
+from conftest import PdfText, describe, error_at, position, run_report, struct_text, write
 
 POPPLER = shutil.which("pdfinfo")
 
@@ -642,12 +642,9 @@ def right_edges(pdf: PdfText, page: int, needle: str) -> list[float]:
 
 
 def td_texts(path) -> list[str]:
-    """The text of every TD of the structure tree, in order (poppler's pdfinfo -struct-text)."""
-    import subprocess
-    out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
+    """The text of every TD of the structure tree, in order."""
     texts, inside = [], None
-    for line in out.stdout.splitlines():
+    for line in struct_text(path).splitlines():
         bare = line.strip()
         if bare == "TD":
             inside = []
