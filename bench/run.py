@@ -179,9 +179,9 @@ def make_cases(work: Path) -> list[Case]:
              before=edit_stress_paragraph),
         Case("watch", "make_report.py --watch, example: rebuild after one paragraph is edited (bench/_watch.py)",
              [PY, str(HERE / "_watch.py"), "data/briefing.yaml", "--src", str(src)], watched),
-        Case("charts-j1", "chart phase of stress-50 (24 charts, no cache), --jobs 1",
+        Case("charts-j1", "chart phase of stress-50 (19 charts, no cache), --jobs 1",
              [PY, str(HERE / "_chart_phase.py"), str(s50), "--jobs", "1", "--root", str(src)]),
-        Case("charts-j2", "chart phase of stress-50 (24 charts, no cache), --jobs 2",
+        Case("charts-j2", "chart phase of stress-50 (19 charts, no cache), --jobs 2",
              [PY, str(HERE / "_chart_phase.py"), str(s50), "--jobs", "2", "--root", str(src)]),
     ]
 
