@@ -3,11 +3,11 @@
     python bench/stress.py OUT_DIR [--pages 250] [--seed 1]
 
 Writes OUT_DIR/stress.yaml and its CSVs. The default makes about 250 pages
-with 120 charts (15 each of bar, barh, line, area, pie, timeline, locator and
-scatter, with varied series counts, stacking, labels and sizes), 25 tables
-(long ones break across pages), key figures, callouts, footnotes and
-cross-references. `--pages 50` makes the same mix scaled down (24 charts, 5
-tables). The output depends only on --pages and --seed.
+with 96 charts (12 each of bar, barh, line, area, pie, timeline, locator and
+scatter, with varied series counts, stacking, labels and sizes: a briefing
+holds at most 100 figures, report/model.py MAX_FIGURES), 25 tables (long ones
+break across pages), key figures, callouts, footnotes and cross-references.
+`--pages 50` makes the same mix scaled down (19 charts, 5 tables). The output depends only on --pages and --seed.
 """
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ WORDS = ("the source reports that civilian infrastructure in the district was da
 PLACES = ["Aghdam", "Barda", "Tartar", "Ganja", "Goranboy", "Fuzuli", "Jabrayil", "Tovuz", "Shusha",
           "Lachin", "Kalbajar", "Gubadli", "Zangilan", "Khojavend", "Agjabadi", "Beylagan", "Yevlakh",
           "Mingachevir", "Naftalan", "Khojaly", "Askeran", "Martuni", "Hadrut", "Sugovushan"]
-# Per 250 pages: charts, tables, top-level sections, subsections per section, paragraphs.
-FULL = dict(charts=120, tables=25, sections=20, subsections=3, paragraphs=860)
+# Per 250 pages: charts (at most MAX_FIGURES = 100 in one briefing), tables, top-level sections, subsections per section, paragraphs.
+FULL = dict(charts=96, tables=25, sections=20, subsections=3, paragraphs=860)
 
 
 def sentence(rng: random.Random, words: int) -> str:

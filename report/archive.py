@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from xml.sax.saxutils import escape
+from .formatting import xml_escape as escape
 
 SRGB_NAME = "sRGB IEC61966-2.1"
 _PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:([+-])(\d\d)'?(\d\d)'?|Z)?")

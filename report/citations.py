@@ -125,7 +125,7 @@ class Citations:
         self.prefix, self.suffix = layout.get("prefix", ""), layout.get("suffix", "")
         self.delimiter = layout.get("delimiter", ", ")
         self.used: set[str] = set()        # keys cited in the text as resolved
-        self._entries: list[Entry] | None = None
+        self._made_entries: list[Entry] | None = None
 
     def register(self, keys) -> None:
         """Register cited keys in reading order (the prescan), then the rest of the sources."""
@@ -208,7 +208,7 @@ class Citations:
 
     def entries(self) -> list[Entry]:
         """The list of sources, in the style's order."""
-        if self._entries is None:
+        if self._made_entries is None:
             out = []
             for item, text in zip(self.bib.items, self.bib.bibliography()):
                 key = self.keys[item.key]
@@ -218,8 +218,8 @@ class Citations:
                 if self.style_name == "numbered" and m:
                     label, markup = f"[{m.group(1)}]", markup[m.end():]
                 out.append(Entry(key, label, linked_urls(to_runs(markup)), ANCHOR + key))
-            self._entries = out
-        return self._entries
+            self._made_entries = out
+        return self._made_entries
 
 
 def _letters(n: int) -> str:

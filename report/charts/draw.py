@@ -166,8 +166,11 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
 class ChartSource:
     """The briefing's chart recordings. Charts that are not cached are drawn in a
     background process started before layout: importing matplotlib and drawing
-    overlap the first layout pass, which needs only the charts' sizes (the first
-    pass is never the last: "Page X of Y" needs a second)."""
+    overlap the first layout pass, which needs only the charts' sizes (unless it
+    starts from the last build's page numbers and may be the last: then it waits
+    for each chart as it comes to it)."""
+
+    wait_when_drawn = False      # a layout pass that may be written waits for a chart it draws
 
     def __init__(self, recordings: dict, notes: list, process=None, pipe=None, progress=None, total=0):
         self.recordings, self.notes = recordings, notes

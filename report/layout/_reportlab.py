@@ -26,6 +26,7 @@ NAMES = [
     (Table, "_cellvalues", "the cells of a box, to tag what is inside"),
     (Table, "_renderCB", "read: the tagger a table was made with; set: the TOC makes its table in wrap()"),
     (TableOfContents, "_table", "the table a TableOfContents makes in wrap(), to tag its entries"),
+    (TableOfContents, "_entries", "the entries a pass found: kept for the next build's first pass (page_seed.py)"),
     (KeepTogether, "_content", "the flowables kept together, to tag each"),
     (ListFlowable, "_flowables", "a list's items, to tag them L > LI > Lbl/LBody"),
     (ListFlowable, "_bulletType", "numbered or bulleted, for /ListNumbering"),
@@ -127,6 +128,16 @@ def set_render_callback(table: Table, callback) -> None:
 
 def toc_table(toc: TableOfContents) -> Table:
     return toc._table
+
+
+def index_entries(toc: TableOfContents) -> list:
+    """(level, text, page, key) of each entry the contents or list holds now (the entries the
+    next pass prints; addEntries is the public way in, there is none out)."""
+    return toc._entries
+
+
+def set_index_entries(toc: TableOfContents, entries: list) -> None:
+    toc._entries = list(entries)
 
 
 def kept_together(flowable: KeepTogether) -> list:

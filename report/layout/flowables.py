@@ -37,7 +37,8 @@ class ChartFlowable(Flowable):
 
     Its size is known before the chart is drawn; the recording is fetched when the
     flowable is drawn, and a first layout pass that comes before the chart is ready
-    leaves the space blank (that pass is never the one written)."""
+    leaves the space blank (that pass is never the one written), unless the pass may
+    be the last (it starts from the last build's page numbers: it waits)."""
 
     def __init__(self, width, height, charts, anchor: str, theme, align: str = "CENTER"):
         super().__init__()
@@ -49,7 +50,7 @@ class ChartFlowable(Flowable):
         return self.width, self.height
 
     def draw(self):
-        recording = self.charts.get(self.anchor, wait=False)
+        recording = self.charts.get(self.anchor, wait=getattr(self.charts, "wait_when_drawn", False))
         if recording is None:
             return
         for name in recording.fonts:

@@ -10,6 +10,7 @@ from .attached import attach
 from .flowables import boxed, carry_notes, font_command
 from .tagging import TableTagger
 from .images import image
+from . import _reportlab as rl
 from .pages import long_date
 
 
@@ -104,7 +105,7 @@ def front(ctx) -> list:
         for annex, level, text, anchor in _headings(r.sections, depth):
             (annexes if annex else toc).addEntry(level, ctx.markup.text(text), 0, anchor)
         out += [ctx.plain(ctx.labels["contents"], s.toc_title), toc]
-        if annexes._entries:
+        if rl.index_entries(annexes):
             out += [Spacer(0, theme.size * 0.6), ctx.plain(ctx.labels["annexes"], s.toc_part), annexes]
         listed = True
     if style.list_of_figures:

@@ -133,6 +133,7 @@ def _token(*parts) -> str:
 # A paragraph without one (made from frags by other code) is broken as usual.
 STATE = "_briefing_lines_state"
 LAST = "_briefing_lines_last"      # the key of its last line breaking: what a split cuts
+SAME = "_briefing_lines_same"      # (key, lines, data) of its last one-style (kind 0) breaking
 
 
 def _hooks() -> list:
@@ -151,9 +152,19 @@ def _hooks() -> list:
         if session is None or state is None or not enabled:
             self.__dict__.pop(STATE, None)
             self.__dict__.pop(LAST, None)
+            self.__dict__.pop(SAME, None)
             return break_lines(self, width)
         widths = list(width) if isinstance(width, (list, tuple)) else [width]
         key = _token(session.salt, state, widths, getattr(self, "autoLeading", None), _style_key(self.style))
+        last = self.__dict__.get(SAME)
+        if last is not None and last[0] == key:
+            # Broken at this width already, and nothing changed it since (its state would
+            # have moved on): ReportLab wraps a paragraph again for every measure, split and
+            # keep, two calls in three of a build. A one-style paragraph's breaking leaves
+            # its frags and attributes as they were, so its lines are the same lines.
+            stats["reused"] += 1
+            session.used[key] = last[2]
+            return last[1]
         # Kept as JSON text, parsed when used: as Python lists a long briefing's line
         # breaking would take about 100 MB.
         text = _memory.get(key)
@@ -176,11 +187,16 @@ def _hooks() -> list:
             if text is None:
                 self.__dict__.pop(STATE, None)   # not data: this paragraph is not memoized from here on
                 self.__dict__.pop(LAST, None)
+                self.__dict__.pop(SAME, None)
                 return lines
             _memory[key] = text
         session.used[key] = text
         self.__dict__[STATE] = key if lines.kind == 1 else state    # kind 0 leaves the frags as they were
         self.__dict__[LAST] = key
+        if lines.kind == 0:
+            self.__dict__[SAME] = (key, lines, text)
+        else:
+            self.__dict__.pop(SAME, None)
         return lines
 
     def split_(self, availWidth, availHeight):

@@ -7,7 +7,7 @@ reported (never printed as a silent box).
 from __future__ import annotations
 
 import functools
-from xml.sax.saxutils import escape
+from ..formatting import xml_escape as escape
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT

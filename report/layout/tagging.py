@@ -324,6 +324,8 @@ def _hooks() -> list:
     paragraph_split = Paragraph.split
 
     def drawOn(self, canvas, x, y, _sW=0):
+        if getattr(canvas, "sketch", False):    # a pass that is never written: placing only (document.py)
+            return None
         rec = getattr(canvas, "tag_record", None)
         tag = attached(self).tag if rec is not None else None
         if tag is None:

@@ -16,9 +16,16 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics, Mark
 from ..load import MAX_ROWS, Loaded, Places, YList, YMap, csv_value
-from . import file_source, json_source, sql, url, xlsx
+# Each kind's module by its key, imported when a dataset of that kind is read: a briefing
+# of CSV files never imports urllib.request, http.client and certifi (the url module) or
+# the database and spreadsheet readers. Each module's KEY is its key here.
+SOURCES = {"file": "file_source", "url": "url", "sql": "sql", "xlsx": "xlsx", "json": "json_source"}
 
-SOURCES = {m.KEY: m for m in (file_source, url, sql, xlsx, json_source)}
+
+def reader(kind: str):
+    """The module that reads datasets of `kind` (a key of SOURCES)."""
+    import importlib
+    return importlib.import_module(f".{SOURCES[kind]}", __name__)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -117,7 +124,7 @@ def read(name, entry, mark, loaded: Loaded, settings: Settings, diags: Diagnosti
     at = At(name, path, mark, loaded.places, settings, diags, loaded.places.cwd, dict(spec.marks))
     kind = spec.kind
     try:
-        fetched = SOURCES[kind].read(spec, at)
+        fetched = reader(kind).read(spec, at)
         if fetched is None:          # the reader reported its problems itself
             return None
         rows = _rows(fetched, mark)
