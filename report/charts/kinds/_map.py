@@ -82,7 +82,6 @@ def draw_map(ax, spec, theme, places, regions=None, values=None) -> list[str]:
         notes += _choropleth(ax, spec, theme, proj, regions, values or {})
 
     accent = theme.palette[0] if theme.palette else theme.ink
-    texts = []
     if places:
         ax.scatter(px[:len(places)], py[:len(places)], s=26, color=accent, edgecolor="white",
                    linewidth=0.8, zorder=6)
