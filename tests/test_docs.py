@@ -4,7 +4,6 @@ comment points at a page that exists."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from conftest import ROOT
 

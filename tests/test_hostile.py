@@ -99,8 +99,8 @@ def test_svg_reference_outside_is_an_error_under_strict(f):
 @builds(figure("figures/drawing.svg"), files={
     "proj/figures/drawing.svg": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
                                 'width="200" height="100"><use xlink:href="parts.svg#p"/></svg>',
-    "proj/figures/parts.svg": f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
-                              f'<g id="p"><text x="5" y="30">INSIDEPART</text></g></svg>'}, workdir="proj")
+    "proj/figures/parts.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100">'
+                              '<g id="p"><text x="5" y="30">INSIDEPART</text></g></svg>'}, workdir="proj")
 def test_svg_reference_inside_the_folder_is_drawn(r):
     assert "INSIDEPART" in pdf_text(r.work / OUT), describe(r.proc)
     assert "warning" not in r.proc.stderr, describe(r.proc)

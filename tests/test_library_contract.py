@@ -11,7 +11,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 WALLS = {ROOT / "report" / "layout" / "_reportlab.py", ROOT / "report" / "charts" / "_mpl.py"}

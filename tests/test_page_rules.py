@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 
 import page_checker
-from test_typesetting import filler, make, page_of, pages_text
+from test_typesetting import make, page_of, pages_text
 
 BLOCKS = {
     "figure": "- figure: {chart: bar, data: rows, x: k, y: v, height: 6cm, caption: A chart.}",

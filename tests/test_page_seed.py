@@ -62,7 +62,7 @@ def test_a_rebuild_whose_pages_moved_makes_the_passes_it_needs(tmp_path):
     texts = pages_text(tmp_path / "long.pdf")
     beta = page_of(texts, "2 Beta Paragraph 0", start=1)
     assert beta > 2
-    assert f"2 Beta . . ." in texts[0] and f". {beta} " in texts[0] + " "
+    assert "2 Beta . . ." in texts[0] and f". {beta} " in texts[0] + " "
     assert f"of {len(texts)}" in texts[-1]
     short = pages_text(tmp_path / "short.pdf")
     assert f"of {len(short)}" in short[-1] and len(short) < len(texts)

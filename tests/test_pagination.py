@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 import pikepdf
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

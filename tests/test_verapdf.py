@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
