@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 import pikepdf
 import pytest
@@ -320,3 +321,24 @@ def test_malformed_csl_json_is_a_located_error(tmp_path):
     assert proc.returncode == 2, describe(proc)
     assert "Traceback" not in proc.stderr
     assert "refs.json:2:" in proc.stderr and "CSL-JSON" in proc.stderr, proc.stderr
+
+
+def test_the_names_in_a_citation_are_never_hyphenated(tmp_path):
+    """An author's name in running text breaks only between words: 'International
+    Labour Organization' never comes out as 'La-bour' at a line end."""
+    lines = [f"              - \"{'Words before it. ' * (k % 7)}{'Filler ' * k}standards for prices "
+             f"[@ilo]; again [@ilo] and once more [@ilo].\"" for k in range(1, 25)]
+    text = """
+        report: {title: Names, date: 2026-11-30}
+        style: {citations: author-date, page: A5}
+        sources:
+          - {id: ilo, author: International Labour Organization, title: Resolution on prices, date: 2003}
+        sections:
+          - title: Text
+            content:
+""" + "\n".join(lines)
+    with built(tmp_path, text) as (_, pdf):
+        raw = "".join(page.get_textpage().get_text_range() for page in pdf.doc)
+    assert "\ufffe" in raw or "\u00ad" in raw, "nothing hyphenated at all: the test shows nothing"
+    words = re.sub(r"\s+", " ", raw)
+    assert words.count("(International Labour Organization, 2003)") == 3 * 24, words

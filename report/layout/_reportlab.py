@@ -73,12 +73,16 @@ NAMES = [
     (_paragraph, "FragLine", "a line of a many-style paragraph, made again from data"),
     (_paragraph, "_uri_split_pairs", "where a URL may break; wrapped so that its tail breaks again"),
     (_paragraph, "_slash_parts", "the breaks after each / of a URL, for its tail too"),
-    (_paragraph, "_hyphenateFragWord", "where a word of a many-style paragraph breaks: a URL's tail is marked"),
+    (_paragraph, "_hyphenateFragWord", "where a word of a many-style paragraph breaks: a URL's tail is marked, "
+                                       "a citation's names are not hyphenated"),
     (_paragraph, "_SplitFrag", "the tail of a word of a many-style paragraph split at a line's end"),
 ]
 
 
-# -- long URLs
+# -- long URLs, and words never hyphenated
+UNHYPHENATED_LINKS = ("#src-",)      # links into the list of sources (report/citations.py ANCHOR): citations
+
+
 def _url_tail_breaks() -> None:
     """ReportLab breaks a URL after a / once: what is left on the next line (a _SplitWordEnd
     with no scheme) is never broken again, and a long one runs past the margin. Its tail
@@ -99,7 +103,11 @@ def _url_tail_breaks() -> None:
     frag_word = _paragraph._hyphenateFragWord
 
     def hyphenate_frag_word(hyphenator, FW, *a, **kw):
-        """A paragraph of several styles keeps a URL's tail as a _SplitFrag of plain text: mark it."""
+        """A paragraph of several styles keeps a URL's tail as a _SplitFrag of plain text: mark it.
+        A word inside a citation (the names of its authors) is never hyphenated."""
+        if any(str(target).startswith(UNHYPHENATED_LINKS) for frag, _ in FW[1:]
+               for _, target in (getattr(frag, "link", None) or ())):
+            return None
         if isinstance(FW, _paragraph._SplitFrag) and len(FW) == 2 and type(FW[1][1]) is str:
             FW = type(FW)([FW[0], (FW[1][0], _paragraph._SplitWordEnd(FW[1][1]))])
         return frag_word(hyphenator, FW, *a, **kw)

@@ -26,7 +26,7 @@ from reportlab.platypus import Paragraph
 from ..cache import Store
 from . import _reportlab as rl
 
-FORMAT = 2                       # raise when what is stored changes (2: URL tails break again)
+FORMAT = 3                       # raise when what is stored changes (2: URL tails break again; 3: citations unhyphenated)
 MAX_MEMORY = 60000               # entries kept in memory (a 250-page briefing uses about 8000)
 
 stats = {"computed": 0, "reused": 0}     # line breaking done / taken from the memo, since start
