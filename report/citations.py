@@ -55,6 +55,9 @@ def locale_for(language: str, style: str) -> str | None:
     parts = tag.split("-")
     if parts[0].lower() == "en" and len(parts) == 1:
         return "en-GB" if style == "author-date" else None
+    if parts[0].lower() == "en" and style == "author-date" and parts[1].upper() != "US" \
+            and not (folder / f"locales-en-{parts[1].upper()}.xml").exists():
+        return "en-GB"      # en-AU, en-NZ, en-IE, en-IN …: day month year, as in British English
     candidates = [tag, f"{parts[0].lower()}-{parts[1].upper()}" if len(parts) > 1 else None,
                   citeproc.PRIMARY_DIALECTS.get(parts[0].lower())]
     for c in candidates:

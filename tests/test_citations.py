@@ -98,6 +98,7 @@ def test_author_date_citations(tmp_path):
     ("author-date", "en", "(Accessed: 30 November 2026)", "Accessed: November"),
     ("author-date", "en-US", "(Accessed: November 30, 2026)", "Accessed: 30"),
     ("author-date", "en-GB", "(Accessed: 30 November 2026)", "Accessed: November"),
+    ("author-date", "en-AU", "(Accessed: 30 November 2026)", "Accessed: November"),
     # IEEE keeps its US dates for plain `en`
     ("numbered", "en", "Accessed: Nov. 30, 2026", "Accessed: 30"),
 ])
