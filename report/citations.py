@@ -12,6 +12,7 @@ document in reading order before any text is resolved; uncited sources come last
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,19 +176,50 @@ class Citations:
             numbered = sorted(items, key=lambda item: self.number(item[0]))
             groups = ranges([(self.number(key), key, loc) for key, loc in numbered])
         else:
-            groups = [[item] for item in items]
+            groups = self.by_author(items)
         runs: list[Run] = [Run(self.prefix)] if self.prefix else []
         for n, group in enumerate(groups):
             if n:
                 runs.append(Run(self.delimiter))
             if len(group) == 1:
                 runs.extend(self.item(*group[0]))
-            else:
+            elif self.style_name == "numbered":
                 runs.extend([*self.item(*group[0]), Run("\u2013"), *self.item(*group[-1])])
                 self.used.update(key for key, _ in group)
+            else:
+                runs.extend(self.collapsed(group))
         if self.suffix:
             runs.append(Run(self.suffix))
         return runs
+
+    def by_author(self, items: list) -> list[list]:
+        """Author-date: the items of one citation grouped by their authors, each group where
+        its first item stands (the Harvard style's collapse="year": (Smith, 2019, 2021))."""
+        by_id = {i["id"]: i for i in self.items}
+        groups: dict = {}
+        for key, loc in items:
+            authors = by_id[self.ids[key]].get("author")
+            who = repr(authors) if authors else ("", key)     # no author: never grouped
+            groups.setdefault(who, []).append((key, loc))
+        return list(groups.values())
+
+    def collapsed(self, group: list) -> list[Run]:
+        """(Alpha, 2020a, 2020b): the authors once, then each item's year (and locator),
+        each linked to its own entry. The authors are what the items' texts share before
+        their last ', '."""
+        texts = [self.text(key, loc) for key, loc in group]
+        shared = os.path.commonprefix(texts)
+        names = shared[:shared.rfind(", ")] if ", " in shared else ""
+        if not names or not all(t.startswith(names + ", ") for t in texts):
+            out = []                 # nothing shared after all: each in full
+            for n, (key, loc) in enumerate(group):
+                out += ([Run(self.delimiter)] if n else []) + self.item(key, loc)
+            return out
+        out = self.item(*group[0])
+        for key, loc in group[1:]:
+            self.used.add(key)
+            out += [Run(", ")] + to_runs(self.text(key, loc)[len(names) + 2:], "#" + ANCHOR + key)
+        return out
 
     def number(self, key: str) -> int:
         """The number of a registered source (numbered: the order of first citation)."""
@@ -195,8 +227,15 @@ class Citations:
 
     def item(self, key: str, loc: tuple | None) -> list[Run]:
         """One cited item as the style prints it, without the layout's prefix and suffix."""
-        from citeproc import Citation, CitationItem, Locator
         self.used.add(key)
+        text = self.text(key, loc)
+        # The label of a numbered citation never breaks: "[12,\u00a0p.\u00a04]".
+        return to_runs(text.replace(" ", "\u00a0") if self.style_name == "numbered" else text,
+                       "#" + ANCHOR + key)
+
+    def text(self, key: str, loc: tuple | None) -> str:
+        """One cited item's markup as the style prints it, without the layout's prefix and suffix."""
+        from citeproc import Citation, CitationItem, Locator
         extra = {"locator": Locator(*loc)} if loc else {}
         citation = Citation([CitationItem(self.ids[key], **extra)])
         self.bib.register(citation)          # known already: this only ties the citation to the list
@@ -205,9 +244,7 @@ class Citations:
             text = text[len(html.escape(self.prefix, quote=False)):]
         if self.suffix and text.endswith(html.escape(self.suffix, quote=False)):
             text = text[:-len(html.escape(self.suffix, quote=False))]
-        # The label of a numbered citation never breaks: "[12,\u00a0p.\u00a04]".
-        return to_runs(text.replace(" ", "\u00a0") if self.style_name == "numbered" else text,
-                       "#" + ANCHOR + key)
+        return text
 
     def entries(self) -> list[Entry]:
         """The list of sources, in the style's order."""

@@ -192,6 +192,30 @@ def test_author_date_entries_that_read_alike_get_year_suffixes(tmp_path):
     finally:
         pdf.close()
 
+def test_author_date_names_the_authors_once_in_a_citation(tmp_path):
+    """Harvard's collapse="year": one author's works in one citation share the name,
+    (Alpha, 2020a, 2020b), each year linked to its own entry; other authors stay apart."""
+    text = """
+        report: {title: Collapse, date: 2026-11-30}
+        style: {citations: author-date}
+        sources:
+          first: {author: Alpha, title: First, date: 2020}
+          second: {author: Alpha, title: Second, date: 2020}
+          other: {author: Alpha, title: Other, date: 2021}
+          beta: {author: Beta, title: Else, date: 2019}
+        sections:
+          - title: One
+            content: ["Both [@first; @second]. Three [@other; @beta; @first, p. 4]. One [@beta]."]
+        """
+    with built(tmp_path, text) as (out, pdf):
+        assert "Both (Alpha, 2020a, 2020b). Three (Alpha, 2021, 2020a, p. 4; Beta, 2019). One (Beta, 2019)." \
+            in pdf.all, pdf.all
+        links = [(under, about) for under, about, _, _ in goto_links(pdf)
+                 if under[:1].isdigit() and about.startswith(("Alpha", "Beta"))]
+        # each year goes to its own entry
+        assert links == [("2020b", "Alpha (2020b) ‘Second’."), ("2020a, p. 4", "Alpha (2020a) ‘First’.")], links
+
+
 # A section of the author's called Sources with the id the list of sources printed last
 # would take, and a section whose id is the one section 3 would be given.
 TWO_CALLED_SOURCES = """
