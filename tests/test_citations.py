@@ -170,43 +170,33 @@ def test_author_date_citations_are_never_ranges(tmp_path):
 
 
 
+# Three works of one author, two of them in one year, and another author's.
+ALPHA = """
+    report: {title: Alpha, date: 2026-11-30}
+    style: {citations: author-date}
+    sources:
+      first: {author: Alpha, title: First, date: 2020}
+      second: {author: Alpha, title: Second, date: 2020}
+      other: {author: Alpha, title: Other, date: 2021}
+      beta: {author: Beta, title: Else, date: 2019}
+    sections:
+      - title: One
+        content: ["%s"]
+    """
+
+
 def test_author_date_entries_that_read_alike_get_year_suffixes(tmp_path):
-    _, out, proc = build(tmp_path, """
-        report: {title: Alike, date: 2026-11-30}
-        style: {citations: author-date}
-        sources:
-          first: {author: Alpha, title: First, date: 2020}
-          second: {author: Alpha, title: Second, date: 2020}
-          other: {author: Alpha, title: Other, date: 2021}
-        sections:
-          - title: One
-            content: ["Later [@second]. Earlier [@first]. Else [@other]."]
-        """)
-    assert proc.returncode == 0, describe(proc)
-    pdf = PdfText(out)
-    try:
+    with built(tmp_path, ALPHA % "Later [@second]. Earlier [@first]. Else [@other]. [@beta]") as (_, pdf):
         # the letters follow the list (by author, year, title), and the citations say the same
         assert "Later (Alpha, 2020b). Earlier (Alpha, 2020a). Else (Alpha, 2021)." in pdf.all, pdf.all
         assert "Alpha (2020a) First. Alpha (2020b) Second. Alpha (2021) Other." in pdf.all.replace("‘", "") \
             .replace("’", ""), pdf.all
-    finally:
-        pdf.close()
+
 
 def test_author_date_names_the_authors_once_in_a_citation(tmp_path):
     """Harvard's collapse="year": one author's works in one citation share the name,
     (Alpha, 2020a, 2020b), each year linked to its own entry; other authors stay apart."""
-    text = """
-        report: {title: Collapse, date: 2026-11-30}
-        style: {citations: author-date}
-        sources:
-          first: {author: Alpha, title: First, date: 2020}
-          second: {author: Alpha, title: Second, date: 2020}
-          other: {author: Alpha, title: Other, date: 2021}
-          beta: {author: Beta, title: Else, date: 2019}
-        sections:
-          - title: One
-            content: ["Both [@first; @second]. Three [@other; @beta; @first, p. 4]. One [@beta]."]
-        """
+    text = ALPHA % "Both [@first; @second]. Three [@other; @beta; @first, p. 4]. One [@beta]."
     with built(tmp_path, text) as (out, pdf):
         assert "Both (Alpha, 2020a, 2020b). Three (Alpha, 2021, 2020a, p. 4; Beta, 2019). One (Beta, 2019)." \
             in pdf.all, pdf.all
