@@ -16,8 +16,8 @@ leaves no partial PDF.
 from __future__ import annotations
 
 import functools
+import html
 import re
-from .formatting import xml_escape as escape
 
 SRGB_NAME = "sRGB IEC61966-2.1"
 _PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:([+-])(\d\d)'?(\d\d)'?|Z)?")
@@ -209,7 +209,9 @@ def _metadata(pdf, language: str, *, pdfa: bool, tagged: bool, part: int = 2) ->
                 del info[key]                # an empty entry would have to be mirrored too
                 continue
             fields[key[1:]] = text
-    x = escape
+    def x(text: str) -> str:
+        return html.escape(text, quote=False)
+
     props = ["<dc:format>application/pdf</dc:format>"]
     if "Title" in fields:
         props.append(f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{x(fields["Title"])}</rdf:li></rdf:Alt></dc:title>')

@@ -36,16 +36,6 @@ _CORE = re.compile(r"(?<![A-Za-z%])(?P<open>\()?(?P<sign>\+)?(?P<group>,)?(?:\.(
 _DATE_CODE = re.compile(r"%[-]?[a-zA-Z]")
 
 
-def xml_escape(text: str, entities: dict | None = None) -> str:
-    """&, < and > as entities, and each key of `entities` as its value: what
-    xml.sax.saxutils.escape does, without importing xml.sax (which imports
-    urllib.request, http.client and ssl: about 50 ms of every build)."""
-    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-    for key, value in (entities or {}).items():
-        text = text.replace(key, value)
-    return text
-
-
 @dataclass(frozen=True)
 class NumberFormat:
     prefix: str = ""

@@ -7,7 +7,7 @@ reported (never printed as a silent box).
 from __future__ import annotations
 
 import functools
-from ..formatting import xml_escape as escape
+import html
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -124,6 +124,12 @@ class Styles:
         return ParagraphStyle(f"{style.name}_{align}", style, alignment=ALIGN.get(align, TA_LEFT))
 
 
+
+def escape(text: str, quote: bool = False) -> str:
+    """Text for ReportLab's markup: & < > as entities; with `quote`, " too (an attribute's value)."""
+    out = html.escape(text, quote=False)
+    return out.replace('"', "&quot;") if quote else out
+
 class Markup:
     """Turns runs into paragraph markup with font fallback; remembers glyphs no font has."""
 
@@ -157,7 +163,7 @@ class Markup:
         lang = None
         for r in runs:
             if r.lang != lang and r.text:
-                parts.append(f'<onDraw name="{LANG_MARK}" label="{escape(r.lang or "", {chr(34): "&quot;"})}"/>')
+                parts.append(f'<onDraw name="{LANG_MARK}" label="{escape(r.lang or "", quote=True)}"/>')
                 lang = r.lang
             s = self.text(r.text)
             if r.code:
@@ -169,7 +175,7 @@ class Markup:
             if r.sup:
                 s = f"<super>{s}</super>"
             if r.link:
-                href = escape(r.link, {'"': "&quot;"})
+                href = escape(r.link, quote=True)
                 s = f'<a href="{href}" color="{self.link_color}">{s}</a>'
             parts.append(s)
         if lang:

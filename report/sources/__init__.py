@@ -26,6 +26,8 @@ def reader(kind: str):
     """The module that reads datasets of `kind` (a key of SOURCES)."""
     import importlib
     return importlib.import_module(f".{SOURCES[kind]}", __name__)
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
