@@ -171,3 +171,38 @@ def used_codes(page) -> dict[str, set[int]]:
                 if isinstance(item, pikepdf.String):
                     out.setdefault(font, set()).update(bytes(item))
     return out
+
+
+OWN_HYPHENS = "the co-operation of self-evident, well-known and long-standing partners"
+
+
+@needs_poppler
+def test_a_word_broken_at_its_own_hyphen_keeps_it(tmp_path):
+    """A paragraph broken again (measured at one width, drawn at another, or split by a
+    page break) first joins the words it split; ReportLab dropped a word's own hyphen as
+    it did, printing "cooperation" once "co-" had ended a line. Each paragraph here
+    puts the hyphenated words at another place on the line, over several pages, in one
+    style and in several."""
+    paragraphs = []
+    for i in range(40):
+        lead = "lorem " * (i % 10) + "ab" * (i // 10)
+        text = f"{lead} {OWN_HYPHENS} {i}."
+        paragraphs.append(text if i % 2 else text.replace("partners", "**partners**"))
+    doc = "report: {title: Own hyphens}\nstyle: {page: A5, size: 10pt}\nsections:\n  - title: S\n    content:\n"
+    doc += "".join(f"      - \"{p}\"\n" for p in paragraphs)
+    write(tmp_path / "doc.yaml", doc)
+    proc = run_report("doc.yaml", "-o", "out.pdf", "--no-cache", cwd=tmp_path)
+    assert proc.returncode == 0, describe(proc)
+    out = subprocess.run(["pdfinfo", "-struct-text", str(tmp_path / "out.pdf")], capture_output=True, text=True,
+                         check=True).stdout
+    text = squash(" ".join(s.replace("\u00ad", "") for s in re.findall(r'^\s*"(.*)"$', out, re.M)))
+    assert text.count(OWN_HYPHENS) == 40, [w for w in ("cooperation", "selfevident", "wellknown", "longstanding")
+                                           if w in text]
+    pdf = PdfText(tmp_path / "out.pdf")
+    try:
+        assert len(pdf.pages) >= 3, "not vacuous: the paragraphs run over pages"
+        ends = "".join(pdf.raw_pages)
+        # pdfium reads a hyphen that ends a line as U+FFFE
+        assert re.search(r"\b(co|self|well|long)\ufffe", ends), "not vacuous: a line ends at a word's own hyphen"
+    finally:
+        pdf.close()

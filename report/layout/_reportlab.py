@@ -76,6 +76,9 @@ NAMES = [
     (_paragraph, "_hyphenateFragWord", "where a word of a many-style paragraph breaks: a URL's tail is marked, "
                                        "a citation's names are not hyphenated"),
     (_paragraph, "_SplitFrag", "the tail of a word of a many-style paragraph split at a line's end"),
+    (_paragraph, "_shyUnsplit", "joins the pieces of a split word when a paragraph is broken again: "
+                                "wrapped so that the word's own hyphen stays"),
+    (_paragraph, "_SHYIndexedStr", "a word with soft hyphens, whose pieces are joined as ReportLab does"),
 ]
 
 
@@ -115,6 +118,28 @@ def _url_tail_breaks() -> None:
 
 
 _url_tail_breaks()
+
+
+def _own_hyphens_kept() -> None:
+    """A many-style paragraph broken again (at another width, or what is left after a
+    page break) first joins the pieces of each word it split, and ReportLab strips a
+    '-' from the end of every piece as it joins them. A word broken at its own hyphen
+    ("co-" / "operation") then comes back as "cooperation", printed and extracted.
+    The hyphen that hyphenation added is stripped before the join (its piece is a
+    _SplitFragHY), so a join keeps both pieces as they are."""
+    unsplit = _paragraph._shyUnsplit
+    if getattr(unsplit, "keeps_hyphens", False):
+        return
+
+    def shy_unsplit(s, ss=None):
+        if ss and not isinstance(s, _paragraph._SHYIndexedStr):
+            return s + ss
+        return unsplit(s, ss)
+    shy_unsplit.keeps_hyphens = True
+    _paragraph._shyUnsplit = shy_unsplit
+
+
+_own_hyphens_kept()
 
 
 # -- tables and lists

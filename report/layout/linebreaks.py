@@ -26,7 +26,8 @@ from reportlab.platypus import Paragraph
 from ..cache import Store
 from . import _reportlab as rl
 
-FORMAT = 3                       # raise when what is stored changes (2: URL tails break again; 3: citations unhyphenated)
+FORMAT = 4                       # raise when what is stored changes (2: URL tails break again; 3: citations
+                                 # unhyphenated; 4: a word broken at its own hyphen keeps it)
 MAX_MEMORY = 60000               # entries kept in memory (a 250-page briefing uses about 8000)
 
 stats = {"computed": 0, "reused": 0}     # line breaking done / taken from the memo, since start
