@@ -37,6 +37,7 @@ class Options:
     attach: bool = True                   # embed each dataset as CSV (PDF/A-3b); --no-attach turns it off
     changes_since: Path | None = None     # the previous edition: add "What changed since ..." (--changes-since)
     changes_summary: Path | None = None   # also write that section as Markdown (--changes-summary)
+    reuse: bool = True                    # nothing changed since the last build: keep its PDF (--force: build)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Result:
     timings: dict = field(default_factory=dict)
     layout: list = field(default_factory=list)      # Diagnostics-like notes: what moved or was scaled
     inputs: set = field(default_factory=set)        # every input file read or looked for (absolute paths)
+    unchanged: bool = False                         # the last build's PDF stands (report/up_to_date.py)
 
 
 def prepare(data_path: Path, opts: Options, diags: Diagnostics, reads: set | None = None):
@@ -222,6 +224,10 @@ def _check_outputs(data_path: Path, out_path: Path, opts: Options, reads: set) -
 def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     """Build one briefing. Raises InputError for bad input; leaves no partial PDF.
     The Result (or the exception, as `inputs`) lists every input file the build read."""
+    from .up_to_date import previous
+    unchanged = previous(data_path, out_path, opts)
+    if unchanged is not None:
+        return unchanged
     reads: set[Path] = set()
     try:
         return _build(data_path, out_path, opts, reads)
@@ -245,7 +251,7 @@ def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result
 
 
 def _stages(data_path: Path, out_path: Path, opts: Options, reads: set, early) -> Result:
-    started = time.perf_counter()
+    started, started_ns = time.perf_counter(), time.time_ns()
     timings = {}
     diags = Diagnostics(strict=opts.strict)
     progress = opts.progress or (lambda stage, k=0, n=0: None)
@@ -318,6 +324,9 @@ def _stages(data_path: Path, out_path: Path, opts: Options, reads: set, early) -
     result.seconds = time.perf_counter() - started
     result.timings = timings
     result.diagnostics = sorted_diagnostics(diags.items)
+    from .up_to_date import live_sources, remember, reusable_options
+    if reusable_options(opts) and not live_sources(loaded.tree):
+        remember(data_path, out_path, opts, result, started_ns)
     return result
 
 

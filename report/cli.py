@@ -32,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="draw charts in N processes; with several data files, build N files at once")
     p.add_argument("--no-cache", action="store_true", help="ignore cached charts")
+    p.add_argument("--force", action="store_true",
+                   help="build even when no input changed since the last build (which keeps its PDF)")
     p.add_argument("--cache-dir", type=Path, metavar="DIR",
                    help="keep the chart and font caches in DIR (default: the user's cache folder)")
     p.add_argument("--schema", action="store_true", help="print the data file's JSON Schema and exit")
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                    allow_outside=tuple(args.allow_outside), print_edition=args.print_edition,
                    export_figures=args.export_figures, overrides=tuple(args.overrides), pdfa=args.pdfa,
                    offline=args.offline, attach=args.attach, changes_since=args.changes_since,
-                   changes_summary=args.changes_summary)
+                   changes_summary=args.changes_summary, reuse=not args.force)
 
     try:
         with stop_on_sigterm():

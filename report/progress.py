@@ -38,9 +38,10 @@ def plural(n: int, word: str) -> str:
 def summary(result) -> str:
     """`10 pages, 8 figures, 2 tables, 0 warnings, 2.81 s -> build/briefing.pdf`"""
     warnings = sum(d.severity == "warning" for d in result.diagnostics)
+    unchanged = " (no input changed since the last build; --force builds it again)" if result.unchanged else ""
     return (f"{plural(result.pages, 'page')}, {plural(result.figures, 'figure')}, "
             f"{plural(result.tables, 'table')}, {plural(warnings, 'warning')}, "
-            f"{result.seconds:.2f} s -> {result.output}")
+            f"{result.seconds:.2f} s -> {result.output}{unchanged}")
 
 
 class Console:
