@@ -94,13 +94,16 @@ def draw_one(job: ChartJob):
 def quiet_worker():
     """In a chart worker (started inside processes.starting_workers): stopping is the
     parent's business. The parent's SIGTERM handler (which raises to clean up its
-    temporary PDF) would print a traceback in a worker."""
+    temporary PDF) would print a traceback in a worker. matplotlib, when the worker
+    imports it, comes without its docstrings (_mpl.import_without_docstrings)."""
     import signal
 
     from ..processes import ready
+    from ._mpl import import_without_docstrings
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ready()
+    import_without_docstrings()
 
 
 def _draw_in_worker(job: ChartJob):
@@ -291,12 +294,15 @@ def _hint_key(data_path: Path) -> str:
     return hashlib.sha256(str(data_path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def start_early(folder: Path | None, data_path: Path) -> EarlyStart | None:
+def start_early(folder: Path | None, data_path: Path, datasets_changed: bool = False) -> EarlyStart | None:
     """A chart process started now, unless the last build of this data file found all its
-    charts in the cache (`folder`) and they are all still there: a build that will draw
-    charts overlaps matplotlib's import with reading the data file."""
+    charts in the cache (`folder`), they are all still there and no file beside the data
+    file changed since (a changed dataset probably changes a chart): a build that will
+    draw charts overlaps matplotlib's import with reading the data file."""
     if folder is None:
         return None
+    if datasets_changed:
+        return EarlyStart()
     last = _hints(folder).get(_hint_key(data_path))
     if isinstance(last, tuple) and all(isinstance(k, str) and (folder / f"{k}.json").is_file() for k in last):
         return None
