@@ -225,24 +225,25 @@ def build(data_path: Path, out_path: Path, opts: Options) -> Result:
     """Build one briefing. Raises InputError for bad input; leaves no partial PDF.
     The Result (or the exception, as `inputs`) lists every input file the build read."""
     from .up_to_date import previous
-    unchanged = previous(data_path, out_path, opts)
+    unchanged, changed = previous(data_path, out_path, opts)
     if unchanged is not None:
         return unchanged
     reads: set[Path] = set()
     try:
-        return _build(data_path, out_path, opts, reads)
+        return _build(data_path, out_path, opts, reads, changed)
     except Exception as e:          # watch still needs to know what to watch
         e.inputs = frozenset(reads)
         raise
 
 
-def _build(data_path: Path, out_path: Path, opts: Options, reads: set) -> Result:
+def _build(data_path: Path, out_path: Path, opts: Options, reads: set, changed) -> Result:
     early = None
     if opts.use_cache and not opts.check_only and opts.export_figures is None:
         # A build that will draw charts starts the chart process first (report/charts/draw.py):
         # matplotlib's import then overlaps reading, validating and laying out.
         from .charts.draw import start_early
-        early = start_early(cache_root(opts) / "charts", data_path)
+        datasets_changed = changed is not None and any(p != data_path.resolve() for p in changed)
+        early = start_early(cache_root(opts) / "charts", data_path, datasets_changed)
     try:
         return _stages(data_path, out_path, opts, reads, early)
     finally:

@@ -112,17 +112,17 @@ def _read_record(data) -> dict:
 
 
 def previous(data_path: Path, out_path: Path, opts):
-    """The last build's Result when nothing it depends on has changed, else None."""
+    """(the last build's Result when nothing it depends on has changed, else None;
+    the input files whose bytes differ from the last build's, None without a record)."""
     if not reusable_options(opts):
-        return None
+        return None, None
     started = time.perf_counter()
     record = _store(opts).get(_key(data_path, out_path), _read_record)
-    if record is None or record["stamp"] != stamp(data_path, out_path, opts):
-        return None
-    if _hash(out_path) != record["output"]:
-        return None           # removed, or replaced by another PDF
-    if any(_hash(Path(path)) != digest for path, digest in record["inputs"]):
-        return None
+    if record is None:
+        return None, None
+    changed = frozenset(Path(path) for path, digest in record["inputs"] if _hash(Path(path)) != digest)
+    if changed or record["stamp"] != stamp(data_path, out_path, opts) or _hash(out_path) != record["output"]:
+        return None, changed  # an input, the program or an option changed; or the PDF was removed or replaced
     from .build import Result
     from .diagnostics import Diagnostic, Mark
     diagnostics = [Diagnostic(Mark(*mark) if mark else None, path, message, severity)
@@ -131,7 +131,7 @@ def previous(data_path: Path, out_path: Path, opts):
     s = record["summary"]
     return Result(out_path, diagnostics, pages=s["pages"], figures=s["figures"], tables=s["tables"],
                   layout=layout, inputs={Path(p) for p, _ in record["inputs"]},
-                  seconds=time.perf_counter() - started, unchanged=True)
+                  seconds=time.perf_counter() - started, unchanged=True), changed
 
 
 def live_sources(tree) -> bool:
