@@ -83,10 +83,17 @@ def world() -> World:
     with gzip.open(WORLD, "rt", encoding="utf-8") as fh:
         topo = json.load(fh)
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        q = np.cumsum(np.asarray(arc, dtype=float), axis=0)       # delta-encoded, quantised
-        arcs.append((q[:, 0] * sx + tx, q[:, 1] * sy + ty))
+    # Arcs are delta-encoded, quantised points: one running sum over all of them, less the
+    # sum before each arc, is each arc's own (exact: the sums are whole numbers).
+    raw = topo["arcs"]
+    lengths = np.fromiter(map(len, raw), dtype=np.intp, count=len(raw))
+    deltas = np.array([point for arc in raw for point in arc], dtype=float).reshape(-1, 2)
+    sums = np.vstack([np.zeros((1, 2)), np.cumsum(deltas, axis=0)])
+    starts = np.cumsum(lengths) - lengths
+    q = sums[1:] - np.repeat(sums[starts], lengths, axis=0)
+    cuts = starts[1:]
+    arc_lon, arc_lat = q[:, 0] * sx + tx, q[:, 1] * sy + ty
+    arcs = list(zip(np.split(arc_lon, cuts), np.split(arc_lat, cuts)))
     uses = [0] * len(arcs)
     countries = []
     for geom in topo["objects"]["countries"]["geometries"]:
@@ -107,7 +114,8 @@ def world() -> World:
             all_lat = np.concatenate([r[1] for r in rings])
             countries.append(Country(geom.get("properties", {}).get("name", ""), rings,
                                      (all_lon.min(), all_lat.min(), all_lon.max(), all_lat.max())))
-    bbox = np.array([(a[0].min(), a[1].min(), a[0].max(), a[1].max()) for a in arcs])
+    bbox = np.column_stack([np.minimum.reduceat(arc_lon, starts), np.minimum.reduceat(arc_lat, starts),
+                            np.maximum.reduceat(arc_lon, starts), np.maximum.reduceat(arc_lat, starts)])
     return World(countries, arcs, bbox, uses)
 
 
