@@ -278,7 +278,7 @@ class Theme:
         use), else None: no font in fonts/ has it. Control characters stay with `name`."""
         name = name or self.family.regular.name
         covered = next((f.codepoints for f in self.all_faces() if f.name == name), frozenset())
-        if all(ord(c) in covered or ord(c) < 32 for c in text):
+        if covered.issuperset(map(ord, text)) or all(ord(c) in covered or ord(c) < 32 for c in text):
             return [(text, name)]          # the common case: one face has it all
         out: list[tuple[str, str | None]] = []
         for c in text:

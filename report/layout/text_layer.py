@@ -39,7 +39,8 @@ def _hooks() -> list:
     draw_para = Paragraph.drawPara
 
     def splitString(self, text, doc, encoding="utf-8"):
-        missing = [c for c in set(text) if ord(c) > 31 and c != "\xa0" and ord(c) not in self.face.charToGlyph]
+        absent = set(map(ord, text)).difference(self.face.charToGlyph)
+        missing = [chr(c) for c in absent if c > 31 and c != 0xA0]
         if missing:
             _alias(self, missing)
         return split_string(self, text, doc, encoding)
