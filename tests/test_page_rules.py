@@ -246,3 +246,28 @@ def test_a_box_title_never_stays_alone_at_the_page_foot(tmp_path, words):
     assert page_checker.check(pdf) == []
     texts = pages_text(pdf)
     assert page_of(texts, "Box title") == page_of(texts, "Box text that starts")
+
+
+def test_an_empty_section_before_a_new_section_never_ends_a_page(tmp_path):
+    """A top-level section starts a new page when little is left of this one (a
+    conditional break before its heading). A section with no content of its own just
+    before it kept its heading here, alone at the page foot, while the break sent the
+    next section over. Fillers of growing length put the empty section's heading at
+    every height of the page."""
+    out = []
+    for i in range(14):
+        out.append(f"""
+          - title: Part {i}
+            content:
+              - {"Filler words of this part. " * (10 + 11 * i)}
+          - title: Empty part {i}
+            content: []""")
+    result, pdf = make(tmp_path, """
+        report: {title: Empty sections, date: 2024-01-01}
+        style: {cover: false, toc: false, list_of_figures: false}
+        sections:""" + "".join(out))
+    assert page_checker.check(pdf) == []
+    texts = pages_text(pdf)
+    moved = [i for i in range(13) if page_of(texts, f"Empty part {i} ") != page_of(texts, f"Part {i + 1} ")]
+    assert moved == [], f"an empty section's heading parted from the next section: {moved}"
+    assert len(texts) >= 5, "not vacuous: the parts run over pages"

@@ -14,7 +14,7 @@ The document template calls `arrange` before it places each flowable.
 """
 from __future__ import annotations
 
-from reportlab.platypus import FrameBreak, KeepTogether, ListFlowable, Paragraph, Spacer, Table
+from reportlab.platypus import CondPageBreak, FrameBreak, KeepTogether, ListFlowable, Paragraph, Spacer, Table
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from . import _reportlab as rl
@@ -98,6 +98,10 @@ def need(flowables: list, i: int, width: float, space: float, canv) -> float:
     if i >= len(flowables):
         return 0
     f = flowables[i]
+    if isinstance(f, CondPageBreak):
+        # It breaks the page unless its height is left (before a new top-level section, a
+        # figure on its own page): a heading before it (its section empty) would end the page.
+        return max(f.height, need(flowables, i + 1, width, space, canv))
     if is_heading(f) or isinstance(f, (Spacer, ActionFlowable)):
         own = 0 if isinstance(f, ActionFlowable) else height(f, width, canv)
         if isinstance(f, ActionFlowable) and not isinstance(f, Spacer):
