@@ -200,32 +200,3 @@ def test_chart_data_problems_point_at_the_data(tmp_path):
     assert any("rows.csv:4:6: warning:" in line and "missing value" in line for line in lines), lines
     assert any(":7:" in line and "no column 'valu' (did you mean 'value'?)" in line for line in lines), lines
     assert any(":8:" in line and "has no rows" in line for line in lines), lines
-
-
-def test_background_charts_come_one_by_one_in_document_order(tmp_path):
-    """The chart process sends each chart as it is drawn: asking for the first one
-    waits for that one only, and the rest follow in the order of the document; what
-    comes is what drawing in this process gives."""
-    from report.charts.draw import start_drawing
-    theme = make_theme()
-    rows = tuple({"k": f"C{i}", "v": i * 3 + 1} for i in range(6))
-    jobs = [ChartJob(f"fig-{i}", ChartSpec(kind=kind, width=400, height=220, x="k", y=("v",)), rows, theme)
-            for i, kind in enumerate(["bar", "barh", "pie", "bar"])]
-    seen = []
-    charts = start_drawing(jobs, Cache(tmp_path / "charts"), progress=lambda stage, k, n: seen.append(k))
-    try:
-        assert charts.pending
-        first = charts.get("fig-0")
-        assert first is not None
-        assert charts.pending, "asking for the first chart waited for all of them"
-        assert "fig-3" not in charts.recordings
-        assert charts.get("fig-3", wait=False) is None, "not waited for: not there yet"
-        charts.wait()
-        assert not charts.pending
-    finally:
-        charts.close()
-    assert list(charts.recordings) == [j.anchor for j in jobs]
-    assert seen[-4:] == [1, 2, 3, 4]
-    here, _ = draw_all(jobs, Cache(None), jobs_n=1)
-    for anchor, recording in here.items():
-        assert charts.recordings[anchor] == recording, anchor

@@ -127,23 +127,13 @@ def from_cache(jobs: list[ChartJob], cache: Cache, use: bool = True):
     return recordings, notes, todo
 
 
-def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None,
-             drawn=None):
-    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done,
-    and drawn(anchor, recording, notes) for each chart drawn (not cached) as soon as it is."""
+def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None):
+    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done."""
     recordings, notes, todo = from_cache(jobs, cache, use=export_dir is None)
     tick = (lambda done: progress("charts", done, len(jobs))) if progress else (lambda done: None)
     tick(len(jobs) - len(todo))
     if not todo:
         return recordings, notes
-
-    def finished(key, job, recording, job_notes):
-        cache.put(key, (recording, list(job_notes)))
-        recordings[job.anchor] = recording
-        notes.extend((job.anchor, n) for n in job_notes)
-        if drawn is not None:
-            drawn(job.anchor, recording, list(job_notes))
-
     workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
     if workers > 1:
         from ..processes import context, inherits_imports, starting_workers
@@ -156,18 +146,23 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         with starting_workers():
             pool = context().Pool(workers, initializer=quiet_worker)
         with pool:
-            for k, ((key, job), (recording, job_notes)) in enumerate(
-                    zip(todo, pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1)), 1):
-                finished(key, job, recording, job_notes)
-                tick(len(jobs) - len(todo) + k)
+            results = []
+            for done in pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1):
+                results.append(done)
+                tick(len(jobs) - len(todo) + len(results))
     else:
-        for k, (key, job) in enumerate(todo, 1):
+        results = []
+        for _, job in todo:
             recording, job_notes, fig = draw_one(job)
             if export_dir is not None:
                 from .render import export_figure
                 export_figure(fig, export_dir, job.anchor)
-            finished(key, job, recording, job_notes)
-            tick(len(jobs) - len(todo) + k)
+            results.append((recording, job_notes))
+            tick(len(jobs) - len(todo) + len(results))
+    for (key, job), (recording, job_notes) in zip(todo, results):
+        cache.put(key, (recording, list(job_notes)))
+        recordings[job.anchor] = recording
+        notes.extend((job.anchor, n) for n in job_notes)
     return recordings, notes
 
 
@@ -190,35 +185,31 @@ class ChartSource:
         return self._process is not None
 
     def get(self, anchor: str, wait: bool = True):
-        """The chart's recording; while the background process draws, None unless it has
-        come (or, with `wait`, once it comes: the process sends each as it is drawn)."""
-        while wait and self.pending and anchor not in self.recordings:
-            self._receive()
+        if self.pending:
+            if not wait:
+                return None
+            self.wait()
         return self.recordings.get(anchor)
 
     def wait(self) -> None:
-        """Collect everything the background process draws; raises if it failed."""
-        while self.pending:
-            self._receive()
-
-    def _receive(self) -> None:
+        """Collect what the background process drew; raises if it failed."""
+        if not self.pending:
+            return
         try:
             status, payload = self._pipe.recv()
         except EOFError:
             status, payload = "error", "the chart process ended without a result"
         # (An interruption while waiting leaves the process to close(), which stops it.)
-        if status == "chart":
-            anchor, recording, notes = payload
-            self.recordings[anchor] = recording
-            self.notes.extend((anchor, n) for n in notes)
-            if self._progress:
-                self._progress("charts", len(self.recordings), self._total)
-            return
         self._process.join()
         self._pipe.close()
         self._process = None
         if status != "ok":
             raise RuntimeError(f"drawing the charts failed: {payload}")
+        recordings, notes = payload
+        self.recordings.update(recordings)
+        self.notes.extend(notes)
+        if self._progress:
+            self._progress("charts", self._total, self._total)
 
     def close(self) -> None:
         """Stop a background process that is no longer wanted (a failed or stopped build)."""
@@ -232,11 +223,8 @@ class ChartSource:
 def _draw_in_background(jobs, cache, jobs_n, pipe):
     quiet_worker()
     try:
-        # Each chart goes to the build as soon as it is drawn, in the document's order:
-        # a layout pass waits only for the chart it is about to draw.
-        draw_all(jobs, cache, jobs_n, drawn=lambda anchor, recording, notes:
-                 pipe.send(("chart", (anchor, recording, notes))))
-        pipe.send(("ok", None))
+        recordings, notes = draw_all(jobs, cache, jobs_n)
+        pipe.send(("ok", (recordings, notes)))
     except BaseException as e:     # reported by the parent as one line
         pipe.send(("error", f"{e.__class__.__name__}: {e}"))
     finally:
