@@ -31,7 +31,6 @@ RECORD_VERSION = "1"
 # Import names of the libraries whose code shapes the PDF (their files' mtimes are in the stamp).
 LIBRARIES = ("reportlab", "matplotlib", "numpy", "PIL", "yaml", "markdown_it", "mdit_py_plugins", "pyphen",
              "fontTools", "svglib", "pikepdf", "openpyxl", "babel", "citeproc", "lxml", "rl_accel")
-LIVE_SOURCES = ("url", "sql")      # datasets whose data no file of the data folder holds
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "REPORT_UNTAGGED")     # variables a build reads (report/build.py, layout/tagging.py)
 CHUNK = 1 << 20
 
@@ -103,12 +102,21 @@ def _key(data_path: Path, out_path: Path) -> str:
 
 
 def _read_record(data) -> dict:
+    """The record as previous() uses it (diagnostics and notes made again); any other
+    shape raises, which the cache takes as a miss."""
+    from .diagnostics import Diagnostic, Mark
     if not (isinstance(data, dict) and isinstance(data["stamp"], str) and isinstance(data["output"], str)):
         raise ValueError("not a build record")
     for path, digest in data["inputs"]:
         if not isinstance(path, str) or not (digest is None or isinstance(digest, str)):
             raise ValueError("not a build record")
-    return data
+    summary = {k: data["summary"][k] for k in ("pages", "figures", "tables")}
+    if not all(type(v) is int for v in summary.values()):
+        raise ValueError("not a build record")
+    diagnostics = [Diagnostic(Mark(*mark) if mark else None, path, message, severity)
+                   for mark, path, message, severity in data["diagnostics"]]
+    layout = [(Mark(*mark) if mark else None, path, message) for mark, path, message in data["layout"]]
+    return {**data, "summary": summary, "diagnostics": diagnostics, "layout": layout}
 
 
 def previous(data_path: Path, out_path: Path, opts):
@@ -124,20 +132,17 @@ def previous(data_path: Path, out_path: Path, opts):
     if changed or record["stamp"] != stamp(data_path, out_path, opts) or _hash(out_path) != record["output"]:
         return None, changed  # an input, the program or an option changed; or the PDF was removed or replaced
     from .build import Result
-    from .diagnostics import Diagnostic, Mark
-    diagnostics = [Diagnostic(Mark(*mark) if mark else None, path, message, severity)
-                   for mark, path, message, severity in record["diagnostics"]]
-    layout = [(Mark(*mark) if mark else None, path, message) for mark, path, message in record["layout"]]
     s = record["summary"]
-    return Result(out_path, diagnostics, pages=s["pages"], figures=s["figures"], tables=s["tables"],
-                  layout=layout, inputs={Path(p) for p, _ in record["inputs"]},
+    return Result(out_path, record["diagnostics"], pages=s["pages"], figures=s["figures"], tables=s["tables"],
+                  layout=record["layout"], inputs={Path(p) for p, _ in record["inputs"]},
                   seconds=time.perf_counter() - started, unchanged=True), changed
 
 
 def live_sources(tree) -> bool:
     """Does the briefing read a URL or a database?"""
+    from .sources import LIVE
     data = tree.get("data") if isinstance(tree, dict) else None
-    return isinstance(data, dict) and any(isinstance(entry, dict) and any(k in entry for k in LIVE_SOURCES)
+    return isinstance(data, dict) and any(isinstance(entry, dict) and any(k in entry for k in LIVE)
                                           for entry in data.values())
 
 

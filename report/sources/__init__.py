@@ -20,6 +20,7 @@ from ..load import MAX_ROWS, Loaded, Places, YList, YMap, csv_value
 # of CSV files never imports urllib.request, http.client and certifi (the url module) or
 # the database and spreadsheet readers. Each module's KEY is its key here.
 SOURCES = {"file": "file_source", "url": "url", "sql": "sql", "xlsx": "xlsx", "json": "json_source"}
+LIVE = ("url", "sql")     # kinds whose data can change with no file changing (never kept: report/up_to_date.py)
 
 
 def reader(kind: str):
