@@ -41,6 +41,19 @@ class YStr(str):
     source: str          # the file's text, to find snippets in multi-line blocks
     span: tuple[int, int]
 
+    def __reduce__(self):
+        # To another process (chart jobs, batch workers) it goes as plain text: its mark and
+        # span point into this process's copy of the file, and `source` is the whole file,
+        # which every string would otherwise carry along (a chart job of the 250-page stress
+        # file pickled to 0.8 MB, and each chart sent back to the build as much again).
+        return (str, (str(self),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
     def locate(self, snippet: str) -> Mark:
         """The mark of `snippet` as typed in the file, or of the string's start."""
         start, end = self.span
