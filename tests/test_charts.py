@@ -203,6 +203,42 @@ def test_chart_data_problems_point_at_the_data(tmp_path):
     assert any(":8:" in line and "has no rows" in line for line in lines), lines
 
 
+def test_background_charts_come_one_by_one_and_never_wait_for_the_build(tmp_path):
+    """The chart process sends each chart as it is drawn, in the document's order, and
+    the build receives them while it lays out: with nobody asking (a first layout pass
+    asks for none), every chart still arrives and the process ends; before, the process
+    stopped at the first full pipe buffer until the second pass. Asking for one chart
+    gives that chart; what comes is what drawing in this process gives."""
+    import time
+    from report.charts.draw import start_drawing
+    theme = make_theme()
+    rows = tuple({"k": i, "v": (i * 37) % 101} for i in range(600))
+    kinds = ["line", "bar", "line", "area", "line", "bar", "line", "area"]
+    jobs = [ChartJob(f"fig-{i}", ChartSpec(kind=kind, width=400, height=220, x="k", y=("v",)), rows, theme)
+            for i, kind in enumerate(kinds)]
+    seen = []
+    charts = start_drawing(jobs, Cache(tmp_path / "charts"), progress=lambda stage, k, n: seen.append(k))
+    try:
+        assert charts.pending
+        first = charts.get("fig-0")
+        assert first is not None
+        deadline = time.monotonic() + 120
+        while len(charts.recordings) < len(jobs) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(charts.recordings) == len(jobs), "the chart process stalled while nobody asked"
+        sizes = [len(pickle.dumps(charts.recordings[j.anchor])) for j in jobs]
+        assert sum(sizes) > 2 * 65536, f"the charts fit one pipe buffer ({sizes}): the test shows nothing"
+        charts.wait()
+        assert not charts.pending
+    finally:
+        charts.close()
+    assert list(charts.recordings) == [j.anchor for j in jobs]
+    assert seen[-1] == len(jobs) and seen == sorted(seen)
+    here, _ = draw_all(jobs, Cache(None), jobs_n=1)
+    for anchor, recording in here.items():
+        assert charts.recordings[anchor] == recording, anchor
+
+
 def test_a_chart_job_crosses_to_the_chart_process_without_the_data_file(tmp_path):
     """Every string from the data file knows the file's whole text (to point at a snippet
     in it). A chart job sent to the chart process, and each chart sent back, must not take

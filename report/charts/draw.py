@@ -127,13 +127,23 @@ def from_cache(jobs: list[ChartJob], cache: Cache, use: bool = True):
     return recordings, notes, todo
 
 
-def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None):
-    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done."""
+def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None,
+             drawn=None):
+    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done,
+    and drawn(anchor, recording, notes) for each chart drawn (not cached) as soon as it is."""
     recordings, notes, todo = from_cache(jobs, cache, use=export_dir is None)
     tick = (lambda done: progress("charts", done, len(jobs))) if progress else (lambda done: None)
     tick(len(jobs) - len(todo))
     if not todo:
         return recordings, notes
+
+    def finished(key, job, recording, job_notes):
+        cache.put(key, (recording, list(job_notes)))
+        recordings[job.anchor] = recording
+        notes.extend((job.anchor, n) for n in job_notes)
+        if drawn is not None:
+            drawn(job.anchor, recording, list(job_notes))
+
     workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
     if workers > 1:
         from ..processes import context, inherits_imports, starting_workers
@@ -146,23 +156,18 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         with starting_workers():
             pool = context().Pool(workers, initializer=quiet_worker)
         with pool:
-            results = []
-            for done in pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1):
-                results.append(done)
-                tick(len(jobs) - len(todo) + len(results))
+            for k, ((key, job), (recording, job_notes)) in enumerate(
+                    zip(todo, pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1)), 1):
+                finished(key, job, recording, job_notes)
+                tick(len(jobs) - len(todo) + k)
     else:
-        results = []
-        for _, job in todo:
+        for k, (key, job) in enumerate(todo, 1):
             recording, job_notes, fig = draw_one(job)
             if export_dir is not None:
                 from .render import export_figure
                 export_figure(fig, export_dir, job.anchor)
-            results.append((recording, job_notes))
-            tick(len(jobs) - len(todo) + len(results))
-    for (key, job), (recording, job_notes) in zip(todo, results):
-        cache.put(key, (recording, list(job_notes)))
-        recordings[job.anchor] = recording
-        notes.extend((job.anchor, n) for n in job_notes)
+            finished(key, job, recording, job_notes)
+            tick(len(jobs) - len(todo) + k)
     return recordings, notes
 
 
@@ -171,7 +176,12 @@ class ChartSource:
     background process started before layout: importing matplotlib and drawing
     overlap the first layout pass, which needs only the charts' sizes (unless it
     starts from the last build's page numbers and may be the last: then it waits
-    for each chart as it comes to it)."""
+    for each chart as it comes to it).
+
+    The process sends each chart as soon as it is drawn, in the document's order. A
+    thread of this process receives them as they come: were they left in the pipe
+    until a pass asks for one, the process would stop at the first full pipe buffer
+    (64 KiB, two or three charts) and draw nothing more while the first pass runs."""
 
     wait_when_drawn = False      # a layout pass that may be written waits for a chart it draws
 
@@ -179,52 +189,86 @@ class ChartSource:
         self.recordings, self.notes = recordings, notes
         self._process, self._pipe = process, pipe
         self._progress, self._total = progress, total
+        self._failure, self._done = None, False
+        self._reported = len(recordings)
+        if process is not None:
+            import threading
+            self._arrived = threading.Condition()
+            self._receiver = threading.Thread(target=self._receive_all, name="charts", daemon=True)
+            self._receiver.start()
 
     @property
     def pending(self) -> bool:
         return self._process is not None
 
     def get(self, anchor: str, wait: bool = True):
-        if self.pending:
-            if not wait:
-                return None
-            self.wait()
+        """The chart's recording; while the background process draws, None unless it has
+        come (or, with `wait`, once it comes)."""
+        if self.pending and anchor not in self.recordings and wait:
+            with self._arrived:
+                self._arrived.wait_for(lambda: anchor in self.recordings or self._done)
+            if anchor not in self.recordings:
+                self.wait()              # the process ended (or failed) without it
+        self._tick()
         return self.recordings.get(anchor)
 
     def wait(self) -> None:
-        """Collect what the background process drew; raises if it failed."""
+        """Collect everything the background process draws; raises if it failed."""
         if not self.pending:
             return
-        try:
-            status, payload = self._pipe.recv()
-        except EOFError:
-            status, payload = "error", "the chart process ended without a result"
-        # (An interruption while waiting leaves the process to close(), which stops it.)
+        self._receiver.join()
         self._process.join()
         self._pipe.close()
         self._process = None
-        if status != "ok":
-            raise RuntimeError(f"drawing the charts failed: {payload}")
-        recordings, notes = payload
-        self.recordings.update(recordings)
-        self.notes.extend(notes)
-        if self._progress:
-            self._progress("charts", self._total, self._total)
+        self._tick()
+        if self._failure is not None:
+            raise RuntimeError(f"drawing the charts failed: {self._failure}")
+
+    def _receive_all(self) -> None:
+        """The receiving thread: every chart into `recordings` until the process is done."""
+        while True:
+            try:
+                status, payload = self._pipe.recv()
+            except (EOFError, OSError):
+                status, payload = "error", "the chart process ended without a result"
+            if status == "chart":
+                anchor, recording, notes = payload
+                with self._arrived:
+                    self.notes.extend((anchor, n) for n in notes)
+                    self.recordings[anchor] = recording
+                    self._arrived.notify_all()
+                continue
+            with self._arrived:
+                self._failure = None if status == "ok" else payload
+                self._done = True
+                self._arrived.notify_all()
+            return
+
+    def _tick(self) -> None:
+        # Progress is reported from the build's own thread, as charts are asked for.
+        if self._progress and len(self.recordings) != self._reported:
+            self._reported = len(self.recordings)
+            self._progress("charts", self._reported, self._total)
 
     def close(self) -> None:
         """Stop a background process that is no longer wanted (a failed or stopped build)."""
         if self.pending:
             self._process.terminate()
             self._process.join()
-            self._pipe.close()
+            self._receiver.join(timeout=5)     # sees the pipe's end once the process is gone
+            if not self._receiver.is_alive():
+                self._pipe.close()
             self._process = None
 
 
 def _draw_in_background(jobs, cache, jobs_n, pipe):
     quiet_worker()
     try:
-        recordings, notes = draw_all(jobs, cache, jobs_n)
-        pipe.send(("ok", (recordings, notes)))
+        # Each chart goes to the build as soon as it is drawn, in the document's order:
+        # a layout pass waits only for the chart it is about to draw.
+        draw_all(jobs, cache, jobs_n, drawn=lambda anchor, recording, notes:
+                 pipe.send(("chart", (anchor, recording, notes))))
+        pipe.send(("ok", None))
     except BaseException as e:     # reported by the parent as one line
         pipe.send(("error", f"{e.__class__.__name__}: {e}"))
     finally:

@@ -33,15 +33,13 @@ class BriefingDoc(rl.DocTemplate):
         super().__init__(filename, **kw)
 
     def beforeDocument(self):
-        # Charts may still be drawing in the background during the first pass; every
-        # later pass draws them, so wait here. A first pass that starts from the last
-        # build's page numbers may be the one written: it waits for a chart when it
-        # comes to draw it.
+        # Charts may still be drawing in the background (each comes as it is drawn, in the
+        # document's order). A pass that may be the one written (every later pass, and a
+        # first pass that starts from the last build's page numbers) waits for a chart
+        # when it comes to draw it, so layout goes on while the later charts are drawn.
         self.pass_number = getattr(self, "pass_number", 0) + 1
         self.canv.setNamedCB(tagging.LANG_MARK, tagging.lang_mark)   # passages in another language
         if self.charts is not None:
-            if self.pass_number >= 2:
-                self.charts.wait()
             self.charts.wait_when_drawn = self.seeded or self.pass_number >= 2
         # A first pass without the last build's page numbers is never the one written (it
         # prints 0 and "?"; satisfied() asks for a second): it places every flowable but
