@@ -1,7 +1,5 @@
 """Build a briefing PDF from a YAML data file: python make_report.py [DATA] [-o OUT]."""
-import sys
-
-from report.cli import main
+from report.cli import command
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command()

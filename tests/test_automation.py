@@ -385,7 +385,7 @@ def test_constraints_min_holds_every_lower_bound():
 def test_dependencies_are_bounded_and_pinned_in_constraints():
     from packaging.requirements import Requirement
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert project["scripts"]["make-report"] == "report.cli:main"
+    assert project["scripts"]["make-report"] == "report.cli:command"
     pins = _pins(ROOT / "constraints.txt")
     for text in project["dependencies"] + project["optional-dependencies"]["test"]:
         req = Requirement(text)

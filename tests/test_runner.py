@@ -155,3 +155,29 @@ def test_worker_processes_stopped_at_once_after_they_start_always_end():
                           text=True, timeout=120, env={**os.environ, "BRIEFING_START_METHOD": "fork"})
     assert proc.returncode == 0 and "all ended" in proc.stdout, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_the_command_ends_at_once_and_loses_none_of_its_output(tmp_path):
+    """The command ends its process without the interpreter's clean-up (cli.command):
+    what it printed must still all arrive through pipes, the exit code must be the
+    build's, and the PDF must be whole."""
+    from conftest import run_report
+    write(tmp_path / "rows.csv", "k,v\n" + "".join(f"R{i},\n" for i in range(300)))
+    write(tmp_path / "w.yaml", """
+        report: {title: Many warnings}
+        data: {rows: rows.csv}
+        sections:
+          - title: One
+            content:
+              - figure: {chart: bar, data: rows, x: k, y: v, caption: Bars.}
+    """)
+    proc = run_report("w.yaml", "-o", "w.pdf", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    warnings = [line for line in proc.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 302, proc.stderr[-2000:]
+    assert warnings[0].startswith("rows.csv:2:4: warning: data.rows[0].v: missing value")
+    assert "only every 7th is labelled" in warnings[-1]
+    assert proc.stdout.rstrip().endswith("-> w.pdf") and "302 warnings" in proc.stdout, proc.stdout
+    assert (tmp_path / "w.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    bad = run_report("w.yaml", "-o", "w.pdf", "--strict", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.rstrip().endswith("errors; no PDF written"), bad.stderr[-500:]
