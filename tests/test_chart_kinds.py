@@ -224,6 +224,58 @@ def test_locator_10_places_close_together(theme):
     assert (x1 - x0) < 4 * max(np.ptp(xs), np.ptp(ys), 60)                             # ... with a margin, not the world
 
 
+def test_the_bundled_countries_are_the_published_topojson(tmp_path):
+    """Maps read the countries from arrays packed from the bundled TopoJSON (geo.pack),
+    not from the JSON itself: the arrays must be what packing that file gives now (a
+    replaced source and a stale pack cannot pass), and must say what the TopoJSON says,
+    decoded here the plain way (each arc's points the running sum of its differences,
+    times the scale plus the translation; a country's ring its arcs joined end to end,
+    ~k for arc k reversed)."""
+    import gzip
+    import json
+
+    import numpy as np
+
+    from report.charts import geo
+    fresh = tmp_path / "fresh.npz"
+    geo.pack(geo.WORLD, fresh)
+    with np.load(geo.PACKED) as shipped, np.load(fresh) as made:
+        assert sorted(shipped.files) == sorted(made.files)
+        for name in made.files:
+            assert np.array_equal(shipped[name], made[name]), f"{geo.PACKED.name}: '{name}' is stale: run python -m report.charts.geo"
+    with gzip.open(geo.WORLD, "rt", encoding="utf-8") as fh:
+        topo = json.load(fh)
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+
+    def arc(k):
+        x = y = 0
+        points = []
+        for dx, dy in topo["arcs"][k]:
+            x, y = x + dx, y + dy
+            points.append((x * sx + tx, y * sy + ty))
+        return points
+
+    world = geo.world()
+    assert len(world.arcs) == len(topo["arcs"])
+    for k in (0, 1, 500, len(topo["arcs"]) - 1):
+        lon, lat = world.arcs[k]
+        assert list(zip(lon.tolist(), lat.tolist())) == arc(k)
+    by_name = {c.name: c for c in world.countries}
+    geoms = {g["properties"]["name"]: g for g in topo["objects"]["countries"]["geometries"] if g.get("arcs")}
+    assert set(by_name) == set(geoms)
+    for name in ("Azerbaijan", "Armenia", "Georgia"):
+        g = geoms[name]
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        rings = [ring for poly in polys for ring in poly]
+        assert len(by_name[name].rings) == len(rings)
+        for (lon, lat), ring in zip(by_name[name].rings, rings):
+            joined = []
+            for i in ring:
+                points = arc(i) if i >= 0 else arc(~i)[::-1]
+                joined.extend(points if not joined else points[1:])
+            assert list(zip(lon.tolist(), lat.tolist())) == joined, name
+
+
 def test_scatter_with_labels(theme):
     rows = [{"km": d, "dmg": v, "town": t} for d, v, t in
             [(5, 1200, "Tartar"), (8, 900, "Aghdam"), (12.5, 1500, "Barda"), (40, 300, "Ganja"),

@@ -39,9 +39,10 @@ def _versions() -> str:
 
 @functools.lru_cache(maxsize=None)
 def _code_stamp() -> str:
-    """Size and mtime of every chart module: editing drawing code invalidates the cache."""
+    """Size and mtime of every chart module and of the map data: editing drawing code or
+    replacing the bundled countries invalidates the cache."""
     here = Path(__file__).parent
-    files = sorted(here.glob("*.py")) + sorted((here / "kinds").glob("*.py"))
+    files = sorted(here.glob("*.py")) + sorted((here / "kinds").glob("*.py")) + sorted((here / "geodata").glob("*"))
     return ";".join(f"{f.name}:{f.stat().st_size}:{int(f.stat().st_mtime)}" for f in files)
 
 
