@@ -125,8 +125,7 @@ def pack(source: Path = WORLD, target: Path = PACKED) -> None:
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     raw = topo["arcs"]
     # The differences summed within each arc (exact: they are whole numbers).
-    points = np.array([np.cumsum(np.array(arc, dtype=np.int64), axis=0) for arc in raw], dtype=object)
-    q = np.concatenate(list(points)).astype(np.int32)
+    q = np.concatenate([np.cumsum(np.asarray(arc, dtype=np.int64), axis=0) for arc in raw]).astype(np.int32)
     names, refs, ring_sizes, country_rings = [], [], [], []
     for geom in topo["objects"]["countries"]["geometries"]:
         polys = {"Polygon": [geom.get("arcs", [])], "MultiPolygon": geom.get("arcs", [])}.get(geom.get("type"), [])
