@@ -16,7 +16,7 @@ from PIL import Image
 from report.build import Options, build
 from report.diagnostics import InputError
 
-from conftest import ROOT, write
+from conftest import ROOT, run_report, write
 
 DOC = """
     report: {title: Inputs, logo: logo.png}
@@ -161,7 +161,6 @@ def test_the_command_ends_at_once_and_loses_none_of_its_output(tmp_path):
     """The command ends its process without the interpreter's clean-up (cli.command):
     what it printed must still all arrive through pipes, the exit code must be the
     build's, and the PDF must be whole."""
-    from conftest import run_report
     write(tmp_path / "rows.csv", "k,v\n" + "".join(f"R{i},\n" for i in range(300)))
     write(tmp_path / "w.yaml", """
         report: {title: Many warnings}
