@@ -1,8 +1,7 @@
 """Stage 6: run the stages in order and write the PDF atomically.
 
-The document template makes as many passes as the table of contents and
-"Page X of Y" need, and no more (one, when the last build's page numbers still
-hold: report/layout/page_seed.py); the PDF goes to a temporary file beside the
+The document is laid out in one pass (page numbers are filled in at its end:
+report/layout/page_numbers.py); the PDF goes to a temporary file beside the
 target and is renamed into place only when the build succeeded.
 """
 from __future__ import annotations
@@ -302,12 +301,9 @@ def _stages(data_path: Path, out_path: Path, opts: Options, reads: set, early) -
         from .layout.linebreaks import Session, patched
         breaks = Session(Store(cache_root(opts) / "layout", "layout") if opts.use_cache else None,
                          str(data_path.resolve()), [face.path for face in theme.all_faces()])
-        from .layout.page_seed import PageSeed
-        seed = PageSeed(Store(cache_root(opts) / "pages", "pages"), str(data_path.resolve()),
-                        f"print={opts.print_edition}") if opts.use_cache else None     # --no-cache: two passes
         with _epoch(source_epoch(resolved.doc.report.date)), breaks, patched():
             pages, passes, layout, record = write_pdf(tmp, resolved, charts, theme, geo, diags, opts.print_edition,
-                                              progress=progress, seed=seed)
+                                              progress=progress)
         charts.wait()
         chart_warnings(resolved, charts, theme, diags)
         diags.raise_if_errors()          # --strict: layout and chart warnings stop the build too

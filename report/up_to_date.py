@@ -7,7 +7,7 @@ options, SOURCE_DATE_EPOCH, today's date (`today` and max_age read it), the font
 folder's listing, and the size and mtime of every file of this program and of the
 libraries it draws with. The next build of the same data file to the same PDF
 computes the stamp, hashes the same files and the PDF; when all are as recorded, the
-PDF is the one this build would write (builds are deterministic: tests/test_page_seed.py
+PDF is the one this build would write (builds are deterministic: tests/test_one_pass.py
 and tests/test_linebreaks.py compare cached and fresh builds byte for byte), so it
 stops there, before importing ReportLab or matplotlib, and reports the recorded
 summary and warnings again.

@@ -184,8 +184,6 @@ class ChartSource:
     until a pass asks for one, the process would stop at the first full pipe buffer
     (64 KiB, two or three charts) and draw nothing more while the first pass runs."""
 
-    wait_when_drawn = False      # a layout pass that may be written waits for a chart it draws
-
     def __init__(self, recordings: dict, notes: list, process=None, pipe=None, progress=None, total=0):
         self.recordings, self.notes = recordings, notes
         self._process, self._pipe = process, pipe
@@ -202,10 +200,10 @@ class ChartSource:
     def pending(self) -> bool:
         return self._process is not None
 
-    def get(self, anchor: str, wait: bool = True):
-        """The chart's recording; while the background process draws, None unless it has
-        come (or, with `wait`, once it comes)."""
-        if self.pending and anchor not in self.recordings and wait:
+    def get(self, anchor: str):
+        """The chart's recording, once it has come if the background process draws it;
+        None for a chart that could not be drawn."""
+        if self.pending and anchor not in self.recordings:
             with self._arrived:
                 self._arrived.wait_for(lambda: anchor in self.recordings or self._done)
             if anchor not in self.recordings:

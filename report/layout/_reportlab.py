@@ -26,7 +26,8 @@ NAMES = [
     (Table, "_cellvalues", "the cells of a box, to tag what is inside"),
     (Table, "_renderCB", "read: the tagger a table was made with; set: the TOC makes its table in wrap()"),
     (TableOfContents, "_table", "the table a TableOfContents makes in wrap(), to tag its entries"),
-    (TableOfContents, "_entries", "the entries a pass found: kept for the next build's first pass (page_seed.py)"),
+    (TableOfContents, "_entries", "the entries a pass found: their pages fill in the page-number forms"),
+    (TableOfContents, "_lastEntries", "the entries a pass prints: the pass is the last when it finds the same"),
     (KeepTogether, "_content", "the flowables kept together, to tag each"),
     (ListFlowable, "_flowables", "a list's items, to tag them L > LI > Lbl/LBody"),
     (ListFlowable, "_bulletType", "numbered or bulleted, for /ListNumbering"),
@@ -37,6 +38,8 @@ NAMES = [
     (LIIndenter, "_rightIndent", "the body's indents, as LIIndenter.drawOn applies them"),
     (Flowable, "_hAlignAdjust", "where an aligned flowable really lands: a figure's bounding box"),
     (Canvas, "_absRect", "a rectangle in page coordinates under the current transform"),
+    (Canvas, "_pagesize", "the sheet's size: a page-number form's box (page_numbers.py)"),
+    (Canvas, "_currentMatrix", "the transformation in force: a page-number form is painted in page space"),
     (Canvas, "_annotationrefs", "the page's annotations so far: a link's index for /StructParent"),
     (Canvas, "_addAnnotation", "the one call every link annotation goes through"),
     (Frame, "_reset", "called as a frame starts a page: notes of the last page go"),
@@ -64,7 +67,8 @@ NAMES = [
     (_paragraph, "_FK_BREAK", "the kind of a frag that breaks the line (<br/>)"),
     (_paragraph.Paragraph.breakLines, "_fkind", "a frag's kind: text, image, break"),
     (_paragraph.Paragraph.split, "_splitpara", "marks the first part of a split paragraph"),
-    (_paragraph._putFragLine, "_curr_tx_info", "the text object an <onDraw> callback is called from"),
+    (_paragraph._putFragLine, "_curr_tx_info", "the text object an <onDraw> callback is called from, "
+                                               "and where its text has got to"),
     (_textobject.PDFTextObject._textOut, "_code", "a text object's operators: a Span's marked content goes "
                                                   "between the glyphs it brackets"),
     # memoized line breaking (report/layout/linebreaks.py): where a paragraph is parsed, what lines are
@@ -169,8 +173,9 @@ def index_entries(toc: TableOfContents) -> list:
     return toc._entries
 
 
-def set_index_entries(toc: TableOfContents, entries: list) -> None:
-    toc._entries = list(entries)
+def printed_entries(toc: TableOfContents) -> list:
+    """The entries this pass prints: those the last pass found (or those added before the first)."""
+    return toc._lastEntries
 
 
 def kept_together(flowable: KeepTogether) -> list:
@@ -210,6 +215,15 @@ def page_box(flowable: Flowable, canv, x: float, y: float, _sW: float, w: float,
     """(x0, y0, x1, y1) on the page of a flowable of size w x h drawn at x, y."""
     x0 = flowable._hAlignAdjust(x, _sW)
     return canv._absRect((x0, y, x0 + w, y + h), 1)
+
+
+def page_size(canv) -> tuple[float, float]:
+    return canv._pagesize
+
+
+def current_matrix(canv) -> tuple:
+    """The transformation in force (a, b, c, d, e, f), as the canvas tracks it."""
+    return tuple(canv._currentMatrix)
 
 
 def annotation_count(canv) -> int:
@@ -394,6 +408,12 @@ def current_text_object(canv):
     (set on the canvas for the time of the call; no public way to reach it)."""
     info = getattr(canv, "_curr_tx_info", None)
     return info.get("tx") if info else None
+
+
+def text_position(canv) -> tuple[float, float]:
+    """Where the text an <onDraw> callback is called from has got to (x, y)."""
+    info = canv._curr_tx_info
+    return info["cur_x"], info["cur_y"]
 
 
 def text_object_literal(tx, literal: str) -> None:

@@ -15,7 +15,8 @@ from .flowables import Beside, Caption, CaptionedTable, Heading, NoteFrame, Stac
 from .pages import BLEED, CROP_BORDER, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
-from . import keeps, page_seed, tagging, text_layer
+from . import keeps, tagging, text_layer
+from .page_numbers import NumberingCanvas, PageNumbers
 from . import _reportlab as rl
 
 MAX_PASSES = 6
@@ -25,27 +26,21 @@ class BriefingDoc(rl.DocTemplate):
     """Extends platypus with what a briefing needs between passes."""
 
     def __init__(self, filename, **kw):
-        self.page_total = None         # pages of the previous pass, printed as "of Y"
         self.charts = kw.pop("charts", None)
         self.toc_depth = kw.pop("toc_depth", 2)
         self.current_place = None      # (mark, path, what) of the block being laid out
-        self.seeded = False            # the first pass prints the last build's page numbers (page_seed.py)
         super().__init__(filename, **kw)
 
+    def build(self, flowables, filename=None, canvasmaker=NumberingCanvas):
+        super().build(flowables, filename, canvasmaker)
+
     def beforeDocument(self):
-        # Charts may still be drawing in the background (each comes as it is drawn, in the
-        # document's order). A pass that may be the one written (every later pass, and a
-        # first pass that starts from the last build's page numbers) waits for a chart
-        # when it comes to draw it, so layout goes on while the later charts are drawn.
-        self.pass_number = getattr(self, "pass_number", 0) + 1
+        # Every pass may be the one written: page numbers are forms its canvas fills in
+        # as it saves the PDF.
+        if not isinstance(self.canv, NumberingCanvas):
+            raise TypeError("a BriefingDoc draws on a NumberingCanvas (page_numbers.py)")
+        self.canv.page_numbers = PageNumbers(self)
         self.canv.setNamedCB(tagging.LANG_MARK, tagging.lang_mark)   # passages in another language
-        if self.charts is not None:
-            self.charts.wait_when_drawn = self.seeded or self.pass_number >= 2
-        # A first pass without the last build's page numbers is never the one written (it
-        # prints 0 and "?"; satisfied() asks for a second): it places every flowable but
-        # draws none (the tagging hook of Flowable.drawOn returns at once), which is about
-        # half the cost of a pass. Placing reads nothing that drawing makes.
-        self.canv.sketch = self.pass_number == 1 and not self.seeded
         for template in self.pageTemplates:
             for frame in template.frames:
                 if isinstance(frame, NoteFrame):
@@ -131,19 +126,10 @@ class BriefingDoc(rl.DocTemplate):
             for part in rl.kept_in_frame(flowable):
                 self.list_captions(part)
 
-    def satisfied(self, ready: bool) -> bool:
-        # Done when the contents are stable and the page count printed is the real one.
-        pages = self.page
-        stable = pages == self.page_total
-        self.page_total = pages
-        return ready and stable
 
-
-def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None,
-              seed=None):
+def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
     """Lay out and write; returns (pages, passes, layout notes, tag record or None).
-    Layout problems become diagnostics. `seed` (page_seed.PageSeed): the page numbers
-    of this data file's last build, for the first pass, and where this build's go."""
+    Layout problems become diagnostics."""
     meta = resolved.doc.report
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
@@ -175,19 +161,12 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
     if progress:      # ReportLab reports ('PASS', n) as each pass starts
         doc.setProgressCallBack(lambda kind, n: progress("layout", n, 0) if kind == "PASS" else None)
     saved = []        # the record of the pass that was written (each pass has its canvas)
-    indexes = [f for f in story if f.isIndexing()]      # what multiBuild asks after each pass
-    if seed is not None:
-        last = seed.load()
-        if page_seed.apply(last, indexes):
-            doc.page_total, doc.seeded = last["total"], True
     try:
         with text_layer.patched(), tagging.patched() if tagged else contextlib.nullcontext():
             passes = doc.multiBuild(story, maxPasses=MAX_PASSES,
                                     **({"canvasmaker": tagging.canvas_maker(saved.append)} if tagged else {}))
     except LayoutError as e:
         raise InputError([_layout_diag(doc.current_place, str(e))]) from None
-    if seed is not None:
-        seed.save(doc.page, indexes)
     return doc.page, passes, doc.layout_notes, (saved[-1] if saved else None)
 
 

@@ -35,10 +35,9 @@ class Caption(Paragraph):
 class ChartFlowable(Flowable):
     """A recorded matplotlib chart, replayed as vectors at its final size.
 
-    Its size is known before the chart is drawn; the recording is fetched when the
-    flowable is drawn, and a first layout pass that comes before the chart is ready
-    leaves the space blank (that pass is never the one written), unless the pass may
-    be the last (it starts from the last build's page numbers: it waits)."""
+    Its size is known before the chart is drawn, so layout goes on while the chart
+    process draws; the recording is fetched when the flowable is drawn, waiting for
+    it if it has not come yet (charts come in the document's order)."""
 
     def __init__(self, width, height, charts, anchor: str, theme, align: str = "CENTER"):
         super().__init__()
@@ -50,7 +49,7 @@ class ChartFlowable(Flowable):
         return self.width, self.height
 
     def draw(self):
-        recording = self.charts.get(self.anchor, wait=getattr(self.charts, "wait_when_drawn", False))
+        recording = self.charts.get(self.anchor)
         if recording is None:
             return
         for name in recording.fonts:

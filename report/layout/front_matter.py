@@ -14,7 +14,28 @@ from . import _reportlab as rl
 from .pages import long_date
 
 
-class ListOfEntries(TableOfContents):
+class Contents(TableOfContents):
+    """A table of contents that holds all its entries from the start (front() adds them)
+    and draws their page numbers as forms filled in at the end (page_numbers.py): one
+    layout pass is the last when it finds the entries it started with, on any pages."""
+
+    def isSatisfied(self):
+        return _unnumbered(rl.index_entries(self)) == _unnumbered(rl.printed_entries(self))
+
+    def wrap(self, availWidth, availHeight):
+        size = super().wrap(availWidth, availHeight)
+        numbers = getattr(self.canv, "page_numbers", None)
+        if numbers is not None:        # else ReportLab's own numbers, of the entries it was given
+            self.canv.setNamedCB("drawTOCEntryEnd",
+                                 lambda canv, kind, label: numbers.entry_end(canv, self, availWidth, label))
+        return size
+
+
+def _unnumbered(entries) -> list:
+    return [(level, text, key) for level, text, _, key in entries]
+
+
+class ListOfEntries(Contents):
     """A list of figures or tables: a table of contents fed by captions."""
 
     def __init__(self, kind: str, **kw):
@@ -26,7 +47,7 @@ class ListOfEntries(TableOfContents):
             self.addEntry(*stuff)
 
 
-class AnnexContents(TableOfContents):
+class AnnexContents(Contents):
     """The annexes' part of the contents, under its own heading: fed by annex headings."""
 
     def notify(self, kind, stuff):
@@ -92,11 +113,11 @@ def front(ctx) -> list:
         content = [at.plain(ctx.labels["summary"], s.box_title), *at.markdown(r.summary)]
         out += [carry_notes(boxed(content, theme, ctx.geo.text_width, titled=True), content), Spacer(0, theme.size * 1.5)]
     listed = False
-    # The contents and lists start out holding every entry (page 0), so the first
-    # pass already has their final length: two passes instead of three.
+    # The contents and lists start out holding every entry, so the first pass already
+    # has their final length, and their page numbers are filled in at its end: one pass.
     if style.toc:
         depth = int(style.toc_depth)
-        toc = TableOfContents(levelStyles=s.toc_levels[:depth], dotsMinLevel=0,
+        toc = Contents(levelStyles=s.toc_levels[:depth], dotsMinLevel=0,
                               rightColumnWidth=theme.size * 3, tableStyle=_toc_table_style(theme))
         toc.tocDepth = depth
         annexes = AnnexContents(levelStyles=s.toc_levels[:depth], dotsMinLevel=0,

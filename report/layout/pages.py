@@ -106,8 +106,9 @@ class Furniture:
             canv.line(left, fy + size * 1.05, right, fy + size * 1.05)
             canv.setFont(font, size * 0.78)
             canv.drawString(left, fy, self.footer_left())
-            total = doc.page_total or "?"
-            canv.drawRightString(right, fy, f"{self.labels['page']} {n} {self.labels['of']} {total}")
+            # The count is known once the last page is laid out: a form filled in then.
+            canv.page_numbers.folio(canv, right, fy, font, size * 0.78, muted,
+                                    f"{self.labels['page']} {n} {self.labels['of']}")
         canv.restoreState()
         end_artifact(canv)
 

@@ -38,6 +38,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import _reportlab as rl
 from .attached import attach, attach_missing, attached
+from .page_numbers import NumberingCanvas
 
 LANG_MARK = "lang"     # the <onDraw> callback that brackets a passage in another language (styles.Markup)
 
@@ -196,7 +197,7 @@ def _plain_text(p: Paragraph) -> str:
                     else "".join(getattr(w, "text", "") for w in getattr(line, "words", ())) for line in lines)
 
 
-class TaggingCanvas(rl.AnnotatingCanvas):
+class TaggingCanvas(NumberingCanvas):
     """A canvas that carries its TagRecord, marks crop marks as artifacts and tags link annotations."""
 
     def __init__(self, *a, on_save=None, **kw):
@@ -324,8 +325,6 @@ def _hooks() -> list:
     paragraph_split = Paragraph.split
 
     def drawOn(self, canvas, x, y, _sW=0):
-        if getattr(canvas, "sketch", False):    # a pass that is never written: placing only (document.py)
-            return None
         rec = getattr(canvas, "tag_record", None)
         tag = attached(self).tag if rec is not None else None
         if tag is None:
