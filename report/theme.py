@@ -102,9 +102,11 @@ def _read_index(data) -> dict:
 def font_index(font_dir: Path = FONT_DIR, cache_root: Path | None = None) -> dict[str, tuple[str, str, frozenset[int]]]:
     """Path -> (family, style, code points) for every .ttf/.otf in `font_dir`.
 
-    Reading names and character maps costs ~0.3 s for the shipped fonts, so the
+    Reading names and character maps costs ~0.15 s for the shipped fonts, so the
     result is kept in the data-only cache (report/cache.py) under `cache_root`
-    (default: the user's cache folder), keyed by the files' names, sizes and mtimes.
+    (default: the user's cache folder), keyed by the files' names, sizes and mtimes;
+    without it (a first build, a fresh CI machine), a shipped file is found by its
+    SHA-256 in fonts/index.json (`pack_index`), and only other files are read.
     """
     from .cache import Store, default_root
     paths = sorted(font_dir.glob("*.[to]tf"))
@@ -114,9 +116,48 @@ def font_index(font_dir: Path = FONT_DIR, cache_root: Path | None = None) -> dic
     cached = store.get(key, _read_index)
     if cached is not None and set(cached) == {str(p) for p in paths}:
         return cached
-    index = {str(path): _read_font(path) for path in paths}
+    packed = _packed_index()
+    index = {str(path): packed.get(_digest(path)) or _read_font(path) for path in paths}
     store.put(key, {p: (family, style, _ranges(points)) for p, (family, style, points) in index.items()})
     return index
+
+
+PACKED_INDEX = FONT_DIR / "index.json"
+PACKED_FORMAT = 1
+
+
+def _digest(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _packed_index() -> dict[str, tuple[str | None, str, frozenset[int]]]:
+    """SHA-256 -> (family, style, code points) of the shipped fonts; empty if the file
+    is missing or not what `pack_index` writes (the fonts are then read)."""
+    import json
+    try:
+        data = json.loads(PACKED_INDEX.read_text(encoding="utf-8"))
+        if data.get("format") != PACKED_FORMAT:
+            return {}
+        entries = {digest: (family, style, tuple(tuple(r) for r in ranges))
+                   for digest, (family, style, ranges) in data["fonts"].items()}
+        return {digest: entry for digest, entry in zip(entries, _read_index(entries).values())}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def pack_index(font_dir: Path = FONT_DIR, out: Path = PACKED_INDEX) -> None:
+    """Write the index of the fonts in `font_dir` (name, style and character map of each,
+    by SHA-256) for `font_index`: `python -m report.theme` after changing fonts/."""
+    import json
+    fonts = {}
+    for path in sorted(font_dir.glob("*.[to]tf")):
+        family, style, points = _read_font(path)
+        fonts[_digest(path)] = [family, style, [list(r) for r in _ranges(points)], path.name]
+    text = json.dumps({"format": PACKED_FORMAT, "fonts": {k: v[:3] for k, v in fonts.items()},
+                       "files": {v[3]: k for k, v in fonts.items()}}, separators=(",", ":"))
+    out.write_text(text + "\n", encoding="utf-8")
 
 
 def _read_font(path: Path) -> tuple[str | None, str, frozenset[int]]:
@@ -363,3 +404,7 @@ def make_theme(font: str = DEFAULT_FONT, size: float = 10.0,
         fallbacks += (load_family(DEFAULT_FONT, FONT_DIR, cache_root).regular,)
     return Theme(family=family, mono=mono, fallbacks=tuple(dict.fromkeys(fallbacks)),
                  size=size, palette=tuple(palette))
+
+
+if __name__ == "__main__":
+    pack_index()

@@ -185,3 +185,26 @@ def test_the_chart_process_starts_early_only_when_charts_will_be_drawn(briefing,
     early.release()
     build(briefing, tmp_path / "b.pdf", Options(cache_dir=root))
     assert (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+
+
+def test_the_shipped_font_index_is_the_fonts_read_afresh(tmp_path):
+    """fonts/index.json (`python -m report.theme`) stands in for reading the shipped fonts
+    on a first build: it must say what reading them says, file by file, or it is stale.
+    A font it does not know (here a shipped face with a byte added) is read."""
+    from report import theme
+    packed = theme._packed_index()
+    shipped = sorted(theme.FONT_DIR.glob("*.[to]tf"))
+    assert shipped and set(packed) == {theme._digest(p) for p in shipped}, \
+        "fonts/ changed: run python -m report.theme"
+    for path in shipped:
+        assert packed[theme._digest(path)] == theme._read_font(path), path.name
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "DejaVuSans.ttf").write_bytes((theme.FONT_DIR / "DejaVuSans.ttf").read_bytes())
+    (fonts / "Other.ttf").write_bytes((theme.FONT_DIR / "DejaVuSans-Bold.ttf").read_bytes() + b"\0")
+    assert theme._digest(fonts / "Other.ttf") not in packed
+    index = theme.font_index(fonts, tmp_path / "cache")
+    assert index[str(fonts / "Other.ttf")] == theme._read_font(theme.FONT_DIR / "DejaVuSans-Bold.ttf")
+    assert index[str(fonts / "DejaVuSans.ttf")][:2] == ("DejaVu Sans", "regular")
+    assert len(index[str(fonts / "DejaVuSans.ttf")][2]) > 3000
