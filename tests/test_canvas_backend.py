@@ -440,3 +440,53 @@ def test_recording_is_identical_across_processes(recordings):
     here = hashlib.sha256(pickle.dumps(recordings["bar"])).hexdigest()
     assert _python(RECORD, "3") == here
     assert _python(RECORD, "4") == here
+
+
+def test_chart_text_is_measured_with_reportlabs_widths_without_reportlab_parsing_the_faces():
+    """The recorder measures text with FreeType's advances (_FontMap.width), so a chart
+    process never parses the faces with ReportLab; the widths must be the ones the PDF
+    is drawn with: ReportLab's stringWidth, to the last bit, for every character of every
+    shipped face (a missing one is the font's default glyph) and for strings of them."""
+    import random
+
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from report.charts.canvas_backend import _FontMap
+    from report.theme import FONTS, STYLES, FontFace, _rl_name, font_index
+
+    faces = {_rl_name(Path(path)): FontFace(_rl_name(Path(path)), Path(path), points)
+             for path, (_, style, points) in font_index().items() if style in STYLES}
+    assert len(faces) >= 10
+    theme = make_theme()
+    fonts = _FontMap(theme)
+    fonts.files.update({name: str(f.path) for name, f in faces.items()})
+    rng = random.Random(3)
+    for name, face in faces.items():
+        FONTS.reportlab([face])
+        points = sorted(face.codepoints) + [0x0378, 0xE000]     # two it lacks
+        for c in map(chr, points):
+            assert fonts.width(c, name, 10) == stringWidth(c, name, 10), (name, hex(ord(c)))
+        for _ in range(300):
+            text = "".join(chr(rng.choice(points)) for _ in range(rng.randint(1, 40)))
+            size = rng.choice([6.8, 8.075, 9.69, 10, 11.3])
+            assert fonts.width(text, name, size) == stringWidth(text, name, size), (name, text)
+
+
+def test_drawing_a_chart_parses_no_face_with_reportlab():
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from report.charts.draw import ChartJob, draw_one
+        from report.charts.spec import ChartSpec
+        from report.theme import FONTS, make_theme
+        from reportlab.pdfbase import pdfmetrics
+        theme = make_theme()
+        spec = ChartSpec(kind="bar", x="k", y=("v",), width=300.0, height=160.0, x_label="Ağdam and Şəki")
+        rec, notes, _ = draw_one(ChartJob("fig-1", spec, ({{"k": "Ağdam", "v": 3}}, {{"k": "Şəki", "v": 5}}), theme))
+        assert rec.texts, "the chart has text"
+        assert not FONTS.reportlab_names, FONTS.reportlab_names
+        assert not any(isinstance(f, pdfmetrics.TTFont) for f in pdfmetrics._fonts.values()), "a face was parsed"
+        print("ok")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "ok", proc.stderr[-2000:]

@@ -48,14 +48,13 @@ _renderers: dict = {}    # font files -> the renderer that measures chart text
 
 def _measuring_renderer(theme):
     """One long-lived renderer per theme that measures chart text as the PDF will
-    draw it (ReportLab's widths); matplotlib caches text sizes per renderer, so
+    draw it (ReportLab's widths, _FontMap.width); matplotlib caches text sizes per renderer, so
     every chart after the first measures most of its strings for free."""
     key = theme.font_key()
     hit = _renderers.get(key)
     if hit is None:
         from .canvas_backend import _FontMap, _recorder_classes, prepare_matplotlib
         prepare_matplotlib(theme)
-        theme.register()
         renderer_class, _ = _recorder_classes()
         hit = _renderers[key] = renderer_class(72.0, 72.0, _FontMap.for_theme(theme))
     return hit
