@@ -97,15 +97,38 @@ class PageContent:
     nested_mcid: int = 0                                 # an MCID sequence opened inside another
     unbalanced: bool = False
     cmyk: int = 0                                        # k / K operators
-    text_codes: list = field(default_factory=list)      # (font resource name, bytes shown)
+    text_codes: list = field(default_factory=list)      # (font dictionary or None, bytes shown)
+    missing: list = field(default_factory=list)         # (category, name) used but not in the resources
+    forms: int = 0                                       # form XObjects painted (each read as if inline)
+
+
+# operator -> the resource category its (first) name operand is looked up in
+_NAMED = {"gs": "/ExtGState", "Tf": "/Font", "Do": "/XObject", "sh": "/Shading",
+          "cs": "/ColorSpace", "CS": "/ColorSpace"}
+_DEVICE_SPACES = {"/DeviceGray", "/DeviceRGB", "/DeviceCMYK", "/Pattern"}
 
 
 def read_page(page: pikepdf.Page) -> PageContent:
+    """The page's content stream, with every form XObject it paints read where it is
+    painted (inside the marked content around its Do), each name looked up in the
+    resources of the stream that uses it."""
     out = PageContent()
     stack = []          # True for an MCID sequence, False otherwise
+    _read_stream(page.obj, page.obj.get("/Resources", pikepdf.Dictionary()), out, stack, depth=0)
+    if stack:
+        out.unbalanced = True
+    return out
+
+
+def _read_stream(owner, resources, out: PageContent, stack: list, depth: int) -> None:
     font = None
-    for operands, op in pikepdf.parse_content_stream(page):
+    for operands, op in pikepdf.parse_content_stream(owner):
         op = str(op)
+        if op in _NAMED and operands and isinstance(operands[0], pikepdf.Name):
+            name = str(operands[0])
+            if not (_NAMED[op] == "/ColorSpace" and name in _DEVICE_SPACES) \
+                    and name not in resources.get(_NAMED[op], {}):
+                out.missing.append((_NAMED[op], name))
         if op in ("BDC", "BMC"):
             has_mcid = op == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]
             if has_mcid:
@@ -123,7 +146,7 @@ def read_page(page: pikepdf.Page) -> PageContent:
         if op in ("k", "K"):
             out.cmyk += 1
         elif op == "Tf":
-            font = str(operands[0])
+            font = resources.get("/Font", {}).get(str(operands[0]))
         elif op in ("Tj", "'"):
             out.text_codes.append((font, bytes(operands[-1])))
         elif op == '"':
@@ -132,9 +155,11 @@ def read_page(page: pikepdf.Page) -> PageContent:
             for item in operands[0]:
                 if isinstance(item, pikepdf.String):
                     out.text_codes.append((font, bytes(item)))
-    if stack:
-        out.unbalanced = True
-    return out
+        elif op == "Do" and depth < 8:
+            xobject = resources.get("/XObject", {}).get(str(operands[0]))
+            if xobject is not None and xobject.get("/Subtype") == "/Form":
+                out.forms += 1
+                _read_stream(xobject, xobject.get("/Resources", pikepdf.Dictionary()), out, stack, depth + 1)
 
 
 def parent_tree_errors(pdf: pikepdf.Pdf) -> list[str]:
@@ -240,9 +265,8 @@ def font_problems(pdf: pikepdf.Pdf) -> list[str]:
                     for table in tt["cmap"].tables:
                         cmap.update(table.cmap)
                 cmaps[key] = (str(font.get("/BaseFont")), cmap)
-        for fname, shown in read_page(page).text_codes:
-            font = fonts.get(fname) if fname else None
-            if font is None:
+        for font, shown in read_page(page).text_codes:
+            if font is None or font.objgen not in cmaps:
                 continue
             base, cmap = cmaps[font.objgen]
             if cmap is None:

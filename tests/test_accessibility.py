@@ -290,6 +290,9 @@ def test_all_painting_is_marked(which, request):
         assert not content.unbalanced, f"page {i + 1}: BDC/EMC do not balance"
         assert not content.nested_mcid, f"page {i + 1}: marked content with an MCID inside another"
         assert content.mcids == list(range(len(content.mcids))), f"page {i + 1}: MCIDs not 0..n-1"
+        assert not content.missing, f"page {i + 1}: names its resources lack: {content.missing}"
+    # The example's charts, contents numbers and footers are forms, read where they are painted.
+    assert which != "example" or sum(rules.read_page(p).forms for p in pdf.pages) >= 8 + 9
 
 
 @pytest.mark.parametrize("which", ["a11y", "example"])

@@ -1,4 +1,4 @@
-"""One layout pass (report/layout/page_numbers.py): the contents and lists hold their
+"""One layout pass (report/layout/late_forms.py): the contents and lists hold their
 entries from the start, and their page numbers and "Page X of Y" are forms filled in
 once the last page is laid out.
 

@@ -175,9 +175,8 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
 class ChartSource:
     """The briefing's chart recordings. Charts that are not cached are drawn in a
     background process started before layout: importing matplotlib and drawing
-    overlap the first layout pass, which needs only the charts' sizes (unless it
-    starts from the last build's page numbers and may be the last: then it waits
-    for each chart as it comes to it).
+    overlap layout, which needs only the charts' sizes; each chart is painted as the
+    PDF is saved (layout/late_forms.py), which waits for the last to come.
 
     The process sends each chart as soon as it is drawn, in the document's order. A
     thread of this process receives them as they come: were they left in the pipe
@@ -243,6 +242,10 @@ class ChartSource:
                 self._arrived.notify_all()
             return
 
+    def report_progress(self) -> None:
+        """Report the charts come so far (from the build's own thread)."""
+        self._tick()
+
     def _tick(self) -> None:
         # Progress is reported from the build's own thread, as charts are asked for.
         if self._progress and len(self.recordings) != self._reported:
@@ -263,8 +266,8 @@ class ChartSource:
 def _draw_in_background(jobs, cache, jobs_n, pipe):
     quiet_worker()
     try:
-        # Each chart goes to the build as soon as it is drawn, in the document's order:
-        # a layout pass waits only for the chart it is about to draw.
+        # Each chart goes to the build as soon as it is drawn, in the document's order;
+        # the build paints them as it saves the PDF.
         draw_all(jobs, cache, jobs_n, drawn=lambda anchor, recording, notes:
                  pipe.send(("chart", (anchor, recording, notes))))
         pipe.send(("ok", None))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 
+from reportlab.pdfbase.pdfdoc import PDFResourceDictionary
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepInFrame, KeepTogether, ListFlowable, Table
 from reportlab.platypus.flowables import BalancedColumns, Flowable, LIIndenter, ListItem
@@ -38,8 +39,10 @@ NAMES = [
     (LIIndenter, "_rightIndent", "the body's indents, as LIIndenter.drawOn applies them"),
     (Flowable, "_hAlignAdjust", "where an aligned flowable really lands: a figure's bounding box"),
     (Canvas, "_absRect", "a rectangle in page coordinates under the current transform"),
-    (Canvas, "_pagesize", "the sheet's size: a page-number form's box (page_numbers.py)"),
+    (Canvas, "_pagesize", "the sheet's size: a page-number form's box (late_forms.py)"),
     (Canvas, "_currentMatrix", "the transformation in force: a page-number form is painted in page space"),
+    *((Canvas, name, "what a form draws with: its resources (end_form)")
+      for name in ("_formsinuse", "_doc", "_extgstate", "_shadingUsed", "_colorsUsed")),
     (Canvas, "_annotationrefs", "the page's annotations so far: a link's index for /StructParent"),
     (Canvas, "_addAnnotation", "the one call every link annotation goes through"),
     (Frame, "_reset", "called as a frame starts a page: notes of the last page go"),
@@ -224,6 +227,23 @@ def page_size(canv) -> tuple[float, float]:
 def current_matrix(canv) -> tuple:
     """The transformation in force (a, b, c, d, e, f), as the canvas tracks it."""
     return tuple(canv._currentMatrix)
+
+
+def end_form(canv) -> None:
+    """canv.endForm(), the form given the resources a page would get for what it draws:
+    ReportLab gives a form fonts and XObjects only, so a form that sets an alpha (an
+    ExtGState), paints a shading or uses a colour space would name resources it lacks."""
+    resources = PDFResourceDictionary()
+    resources.basicFonts()
+    resources.allProcs()
+    if canv._formsinuse:
+        resources.XObject = canv._doc.xobjDict(canv._formsinuse)
+    state = canv._extgstate.getState()
+    if state:
+        resources.ExtGState = state
+    resources.setShading(canv._shadingUsed)
+    resources.setColorSpace(canv._colorsUsed)
+    canv.endForm(Resources=resources)
 
 
 def annotation_count(canv) -> int:

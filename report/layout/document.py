@@ -16,7 +16,7 @@ from .pages import BLEED, CROP_BORDER, Furniture, page_templates
 from .story import build_story
 from .styles import Styles
 from . import keeps, tagging, text_layer
-from .page_numbers import NumberingCanvas, PageNumbers
+from .late_forms import LateFormsCanvas, LateForms
 from . import _reportlab as rl
 
 MAX_PASSES = 6
@@ -31,15 +31,15 @@ class BriefingDoc(rl.DocTemplate):
         self.current_place = None      # (mark, path, what) of the block being laid out
         super().__init__(filename, **kw)
 
-    def build(self, flowables, filename=None, canvasmaker=NumberingCanvas):
+    def build(self, flowables, filename=None, canvasmaker=LateFormsCanvas):
         super().build(flowables, filename, canvasmaker)
 
     def beforeDocument(self):
         # Every pass may be the one written: page numbers are forms its canvas fills in
         # as it saves the PDF.
-        if not isinstance(self.canv, NumberingCanvas):
-            raise TypeError("a BriefingDoc draws on a NumberingCanvas (page_numbers.py)")
-        self.canv.page_numbers = PageNumbers(self)
+        if not isinstance(self.canv, LateFormsCanvas):
+            raise TypeError("a BriefingDoc draws on a LateFormsCanvas (late_forms.py)")
+        self.canv.late_forms = LateForms(self)
         self.canv.setNamedCB(tagging.LANG_MARK, tagging.lang_mark)   # passages in another language
         for template in self.pageTemplates:
             for frame in template.frames:

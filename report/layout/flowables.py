@@ -35,9 +35,9 @@ class Caption(Paragraph):
 class ChartFlowable(Flowable):
     """A recorded matplotlib chart, replayed as vectors at its final size.
 
-    Its size is known before the chart is drawn, so layout goes on while the chart
-    process draws; the recording is fetched when the flowable is drawn, waiting for
-    it if it has not come yet (charts come in the document's order)."""
+    Its size is known before the chart is drawn, so layout never waits for it: the
+    flowable draws a reference to a form that is filled in from the recording as the
+    PDF is saved (late_forms.py), by when the chart process has sent it."""
 
     def __init__(self, width, height, charts, anchor: str, theme, align: str = "CENTER"):
         super().__init__()
@@ -49,12 +49,17 @@ class ChartFlowable(Flowable):
         return self.width, self.height
 
     def draw(self):
+        self.charts.report_progress()
+        self.canv.late_forms.chart(self.canv, self)
+
+    def paint(self, canv) -> None:
+        """The chart itself, its lower-left corner at the origin (waits for it to come)."""
         recording = self.charts.get(self.anchor)
         if recording is None:
             return
         for name in recording.fonts:
             self.theme.ensure(name)
-        recording.replay(self.canv, 0, 0)
+        recording.replay(canv, 0, 0)
 
 
 class Placeholder(Flowable):

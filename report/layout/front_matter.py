@@ -16,7 +16,7 @@ from .pages import long_date
 
 class Contents(TableOfContents):
     """A table of contents that holds all its entries from the start (front() adds them)
-    and draws their page numbers as forms filled in at the end (page_numbers.py): one
+    and draws their page numbers as forms filled in at the end (late_forms.py): one
     layout pass is the last when it finds the entries it started with, on any pages."""
 
     def isSatisfied(self):
@@ -24,7 +24,7 @@ class Contents(TableOfContents):
 
     def wrap(self, availWidth, availHeight):
         size = super().wrap(availWidth, availHeight)
-        numbers = getattr(self.canv, "page_numbers", None)
+        numbers = getattr(self.canv, "late_forms", None)
         if numbers is not None:        # else ReportLab's own numbers, of the entries it was given
             self.canv.setNamedCB("drawTOCEntryEnd",
                                  lambda canv, kind, label: numbers.entry_end(canv, self, availWidth, label))

@@ -107,7 +107,7 @@ class Furniture:
             canv.setFont(font, size * 0.78)
             canv.drawString(left, fy, self.footer_left())
             # The count is known once the last page is laid out: a form filled in then.
-            canv.page_numbers.folio(canv, right, fy, font, size * 0.78, muted,
+            canv.late_forms.folio(canv, right, fy, font, size * 0.78, muted,
                                     f"{self.labels['page']} {n} {self.labels['of']}")
         canv.restoreState()
         end_artifact(canv)

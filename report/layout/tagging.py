@@ -38,7 +38,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from . import _reportlab as rl
 from .attached import attach, attach_missing, attached
-from .page_numbers import NumberingCanvas
+from .late_forms import LateFormsCanvas
 
 LANG_MARK = "lang"     # the <onDraw> callback that brackets a passage in another language (styles.Markup)
 
@@ -197,7 +197,7 @@ def _plain_text(p: Paragraph) -> str:
                     else "".join(getattr(w, "text", "") for w in getattr(line, "words", ())) for line in lines)
 
 
-class TaggingCanvas(NumberingCanvas):
+class TaggingCanvas(LateFormsCanvas):
     """A canvas that carries its TagRecord, marks crop marks as artifacts and tags link annotations."""
 
     def __init__(self, *a, on_save=None, **kw):

@@ -1,13 +1,21 @@
-"""Page numbers that are known only at the end, drawn in one layout pass.
+"""What a layout pass draws before it can know it: form XObjects, referred to where they
+go and filled in as the PDF is saved.
 
-The contents and the lists of figures and tables hold all their entries before
-layout (front_matter.py), so the first pass already gives them their final length;
-what it cannot know when it draws them is the page each entry lands on, and for
-"Page X of Y" the page count. So those are drawn as references to form XObjects,
-one per entry and per page, and the forms are filled in as the PDF is saved, when
-every page is known. The forms are drawn inside the artifacts the page content
-already marks (the leader and number of an entry, the running footer), so the
-structure tree and the text layer read as before.
+- Page numbers. The contents and the lists of figures and tables hold all their
+  entries before layout (front_matter.py), so the first pass already gives them their
+  final length; what it cannot know when it draws them is the page each entry lands
+  on, and for "Page X of Y" the page count. Each entry's leader and number and each
+  page's footer count is a form, drawn inside the artifact the page content already
+  marks, so the structure tree and the text layer read as before.
+- Charts. The chart process draws them while layout goes on (charts/draw.py); a
+  chart is a form referred to inside its Figure's marked content, filled in from its
+  recording when the PDF is saved, so layout never waits for a chart. Every chart is
+  a form, also one that came before it was needed: the PDF does not depend on when
+  the charts came.
+
+Forms are painted in page space and apply the transformation they were referred
+under themselves: under a transformation, some readers (PDFium) take a form's text
+for a line of its own.
 """
 from __future__ import annotations
 
@@ -20,13 +28,14 @@ from . import _reportlab as rl
 DOT = " . "
 
 
-class PageNumbers:
+class LateForms:
     """What one pass drew as forms, to be filled in when its canvas is saved."""
 
     def __init__(self, doc):
         self.doc = doc
         self.entries: list[tuple] = []     # (form, matrix, contents, x, y, width, style, key, dot)
         self.folios: list[tuple] = []      # (form, matrix, x, y, font, size, color, text before the count)
+        self.charts: list[tuple] = []      # (form, matrix, chart flowable)
 
     def entry_end(self, canv, contents, width: float, label: str) -> None:
         """ReportLab's drawTOCEntryEnd callback for `contents` (laid out `width` wide): the
@@ -47,8 +56,14 @@ class PageNumbers:
         form = f"Folio{len(self.folios)}"
         self.folios.append((form, _refer(canv, form), x, y, font, size, color, before))
 
+    def chart(self, canv, flowable) -> None:
+        """`flowable`'s chart (a ChartFlowable), with its lower-left corner here."""
+        form = f"Chart{len(self.charts)}"
+        self.charts.append((form, _refer(canv, form), flowable))
+
     def fill(self, canv) -> None:
-        """Define every form this pass referred to, now that the pages are known."""
+        """Define every form this pass referred to, now that the pages are known (and the
+        charts have come: this waits for the last)."""
         pages: dict = {}
         for contents in {id(e[2]): e[2] for e in self.entries}.values():
             for _, _, page, key in rl.index_entries(contents):
@@ -59,14 +74,18 @@ class PageNumbers:
                 page = contents.formatter(page)
             _begin(canv, form, matrix)
             _leader_and_number(canv, style, str(page), x, y, width, dot)
-            canv.endForm()
+            rl.end_form(canv)
         for form, matrix, x, y, font, size, color, before in self.folios:
             _begin(canv, form, matrix)
             canv.setFont(font, size)
             canv.setFillColor(color)
             canv.drawRightString(x, y, f"{before} {self.doc.page}")
-            canv.endForm()
-        self.entries, self.folios = [], []
+            rl.end_form(canv)
+        for form, matrix, flowable in self.charts:
+            _begin(canv, form, matrix)
+            flowable.paint(canv)
+            rl.end_form(canv)
+        self.entries, self.folios, self.charts = [], [], []
 
 
 def _refer(canv, form: str) -> tuple:
@@ -108,12 +127,12 @@ def _leader_and_number(canv, style, number: str, x: float, y: float, width: floa
     canv.drawText(tx)
 
 
-class NumberingCanvas(rl.AnnotatingCanvas):
-    """A canvas that fills in its pass's page-number forms as it saves the PDF."""
+class LateFormsCanvas(rl.AnnotatingCanvas):
+    """A canvas that fills in its pass's late forms as it saves the PDF."""
 
-    page_numbers: PageNumbers | None = None
+    late_forms: LateForms | None = None
 
     def save(self):
-        if self.page_numbers is not None:
-            self.page_numbers.fill(self)
+        if self.late_forms is not None:
+            self.late_forms.fill(self)
         super().save()
