@@ -157,20 +157,24 @@ def _import_meanwhile(module: str) -> None:
     threading.Thread(target=run, name=f"import {module}", daemon=True).start()
 
 
-def _archive(tmp: Path, resolved, record, pdfa: bool, diags: Diagnostics, attach: bool = True) -> None:
+def _attachments(resolved, opts: Options) -> tuple:
+    """The datasets to attach to the PDF (none with --no-attach)."""
+    if not opts.attach:
+        return ()
+    from .attachments import collect
+    return collect(resolved)
+
+
+def _archive(tmp: Path, resolved, record, pdfa: bool, diags: Diagnostics, files: tuple) -> None:
     """Structure tree (from layout's tag record), XMP, the attached datasets and PDF/A-2b
-    (3b with attachments), written into the temporary file."""
-    files = ()
-    if attach:
-        from .attachments import collect
-        files = collect(resolved)
-    if record is not None or pdfa or files:
-        from .archive import finish
-        for problem in finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language, attachments=files):
-            # rare (ReportLab embeds our fonts; CMYK images are printed in RGB): located at `report`
-            diags.warning(resolved.doc.report.mark, "report",
-                          f"the PDF is not valid PDF/A-{3 if files else 2}b: {problem}; --no-pdfa builds it as plain PDF")
-        diags.raise_if_errors()      # --strict
+    (3b with attachments), written into the temporary file by one pikepdf pass, which
+    compresses every stream as it saves."""
+    from .archive import finish
+    for problem in finish(tmp, record, pdfa=pdfa, language=resolved.doc.report.language, attachments=files):
+        # rare (ReportLab embeds our fonts; CMYK images are printed in RGB): located at `report`
+        diags.warning(resolved.doc.report.mark, "report",
+                      f"the PDF is not valid PDF/A-{3 if files else 2}b: {problem}; --no-pdfa builds it as plain PDF")
+    diags.raise_if_errors()      # --strict
 
 
 def chart_warnings(resolved, charts, theme, diags: Diagnostics) -> None:
@@ -316,14 +320,20 @@ def _stages(data_path: Path, out_path: Path, opts: Options, reads: set, early) -
         from .layout.linebreaks import Session, patched
         breaks = Session(Store(cache_root(opts) / "layout", "layout") if opts.use_cache else None,
                          str(data_path.resolve()), [face.path for face in theme.all_faces()])
+        from .layout.tagging import enabled as tagged
+        files = _attachments(resolved, opts)
+        # The pikepdf pass (_archive) decodes and compresses every stream again as it saves:
+        # when it follows, ReportLab leaves page and form streams uncompressed (same bytes out).
+        rewrite = tagged() or opts.pdfa or bool(files)
         with _epoch(source_epoch(resolved.doc.report.date)), breaks, patched():
             pages, passes, layout, record = write_pdf(tmp, resolved, charts, theme, geo, diags, opts.print_edition,
-                                              progress=progress)
+                                                      progress=progress, compress=not rewrite)
         charts.wait()
         chart_warnings(resolved, charts, theme, diags)
         diags.raise_if_errors()          # --strict: layout and chart warnings stop the build too
         progress("write", 0, 0)
-        _archive(tmp, resolved, record, opts.pdfa, diags, opts.attach)
+        if rewrite:
+            _archive(tmp, resolved, record, opts.pdfa, diags, files)
         _readable(tmp)
         _replace(tmp, out_path)
         if changes_text is not None and opts.changes_summary:

@@ -150,3 +150,28 @@ def test_valid_pdfa3b_with_attachments_and_pdfa2b_without(editions):
         assert b"<pdfaid:part>3</pdfaid:part>" in pdf.Root.Metadata.read_bytes()
     with pikepdf.open(folder / "bare.pdf") as pdf:
         assert b"<pdfaid:part>2</pdfaid:part>" in pdf.Root.Metadata.read_bytes()
+
+
+def _streams(path: Path) -> tuple[int, list[str]]:
+    """(how many streams, the types of those written without a filter)."""
+    with pikepdf.open(path) as pdf:
+        streams = [o for o in pdf.objects if isinstance(o, pikepdf.Stream)]
+        return len(streams), sorted(str(o.get("/Type", o.get("/Subtype", "?"))) for o in streams if "/Filter" not in o)
+
+
+@pytest.mark.parametrize("flags, env", [
+    ((), {}),                                                   # tagged PDF/A-3b: pikepdf writes it last
+    (("--no-pdfa", "--no-attach"), {}),                         # still tagged: pikepdf writes the tree
+    (("--no-pdfa", "--no-attach"), {"REPORT_UNTAGGED": "1"}),   # ReportLab's file is the PDF
+])
+def test_every_stream_is_compressed_whoever_writes_the_pdf_last(tmp_path, flags, env):
+    """ReportLab leaves page and form streams uncompressed when the pikepdf pass follows
+    (it compresses every stream as it saves); when none follows, ReportLab compresses."""
+    import os
+    write(tmp_path / "brief.yaml", BRIEF)
+    shop(tmp_path / "shop.sqlite", [("East", 4), ("North", 3)])
+    proc = run_report("brief.yaml", "-o", "out.pdf", *flags, cwd=tmp_path, env={**os.environ, **env})
+    assert proc.returncode == 0, describe(proc)
+    count, bare = _streams(tmp_path / "out.pdf")
+    assert count > 10
+    assert bare in ([], ["/Metadata"]), bare       # only the XMP packet stays as it is

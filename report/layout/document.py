@@ -127,9 +127,11 @@ class BriefingDoc(rl.DocTemplate):
                 self.list_captions(part)
 
 
-def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None):
+def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edition: bool, progress=None,
+              compress: bool = True):
     """Lay out and write; returns (pages, passes, layout notes, tag record or None).
-    Layout problems become diagnostics."""
+    Layout problems become diagnostics. `compress`: compress page and form streams
+    (not worth it when another pass writes the PDF again)."""
     meta = resolved.doc.report
     style = resolved.doc.style
     styles = Styles(theme, meta.language)
@@ -151,7 +153,7 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
         leftMargin=geo.inner, rightMargin=geo.outer, topMargin=geo.top, bottomMargin=geo.bottom,
         title=meta.title, author=", ".join(meta.author) or None, subject=meta.subtitle or "",
         keywords=list(meta.keywords), creator="briefing-report (make_report.py)",
-        lang=meta.language, displayDocTitle=True, invariant=1,
+        lang=meta.language, displayDocTitle=True, invariant=1, pageCompression=int(compress),
         initialFontName=theme.family.regular.name, initialFontSize=theme.size,
         toc_depth=int(style.toc_depth), charts=charts, **kw)
     furniture = Furniture(doc, geo, theme, meta, resolved.labels, print_edition)
