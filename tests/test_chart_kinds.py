@@ -274,6 +274,18 @@ def test_the_bundled_countries_are_the_published_topojson(tmp_path):
                 points = arc(i) if i >= 0 else arc(~i)[::-1]
                 joined.extend(points if not joined else points[1:])
             assert list(zip(lon.tolist(), lat.tolist())) == joined, name
+    # Every country's box (worked out from its arcs, before its rings are put together)
+    # is the extent of its rings; and an arc is a border when two countries' rings use it.
+    uses = [0] * len(world.arcs)
+    for g in geoms.values():
+        for ring in (r for poly in ([g["arcs"]] if g["type"] == "Polygon" else g["arcs"]) for r in poly):
+            for i in ring:
+                uses[i if i >= 0 else ~i] += 1
+    assert world.uses == uses
+    for c in world.countries:
+        lon = [v for ring in c.rings for v in ring[0].tolist()]
+        lat = [v for ring in c.rings for v in ring[1].tolist()]
+        assert c.bbox == (min(lon), min(lat), max(lon), max(lat)), c.name
 
 
 def test_scatter_with_labels(theme):

@@ -60,11 +60,20 @@ def centred_on(lons, lats) -> Projection:
 
 # ---------------------------------------------------------------- Natural Earth countries
 
-@dataclass
 class Country:
-    name: str
-    rings: list           # [(lon array, lat array)], outer rings and holes
-    bbox: tuple           # lon0, lat0, lon1, lat1
+    """A country: its name, its bounding box (lon0, lat0, lon1, lat1) and its rings
+    [(lon array, lat array)], outer rings and holes. The rings are put together from
+    the shared arcs the first time they are asked for: a map shows a few countries."""
+    __slots__ = ("name", "bbox", "_rings", "_make")
+
+    def __init__(self, name: str, bbox: tuple, make):
+        self.name, self.bbox, self._rings, self._make = name, bbox, None, make
+
+    @property
+    def rings(self) -> list:
+        if self._rings is None:
+            self._rings, self._make = self._make(), None
+        return self._rings
 
 
 @dataclass
@@ -83,31 +92,40 @@ def world() -> World:
     import numpy as np
     with np.load(PACKED, allow_pickle=False) as packed:
         q, arc_lengths, (sx, sy, tx, ty) = packed["q"], packed["arc_lengths"], packed["transform"]
-        names, refs = packed["names"].tolist(), packed["refs"].tolist()
-        ring_sizes, country_rings = packed["ring_sizes"].tolist(), packed["country_rings"].tolist()
+        names, refs = packed["names"].tolist(), packed["refs"]
+        ring_sizes, country_rings = packed["ring_sizes"], packed["country_rings"]
     starts = np.cumsum(arc_lengths) - arc_lengths
     arc_lon, arc_lat = q[:, 0] * sx + tx, q[:, 1] * sy + ty
     cuts = starts[1:]
     arcs = list(zip(np.split(arc_lon, cuts), np.split(arc_lat, cuts)))
-    uses = [0] * len(arcs)
-    countries, at, ring_at = [], 0, 0
-    for name, n_rings in zip(names, country_rings):
-        rings = []
-        for size in ring_sizes[ring_at:ring_at + n_rings]:
-            lon, lat = [], []
-            for i in refs[at:at + size]:
-                a = arcs[i] if i >= 0 else tuple(v[::-1] for v in arcs[~i])
-                uses[i if i >= 0 else ~i] += 1
-                lon.append(a[0] if not lon else a[0][1:])
-                lat.append(a[1] if not lat else a[1][1:])
-            at += size
-            rings.append((np.concatenate(lon), np.concatenate(lat)))
-        ring_at += n_rings
-        all_lon = np.concatenate([r[0] for r in rings])
-        all_lat = np.concatenate([r[1] for r in rings])
-        countries.append(Country(name, rings, (all_lon.min(), all_lat.min(), all_lon.max(), all_lat.max())))
     bbox = np.column_stack([np.minimum.reduceat(arc_lon, starts), np.minimum.reduceat(arc_lat, starts),
                             np.maximum.reduceat(arc_lon, starts), np.maximum.reduceat(arc_lat, starts)])
+    arc_of = np.where(refs >= 0, refs, ~refs)          # ~k: arc k reversed
+    uses = np.bincount(arc_of, minlength=len(arcs)).tolist()
+    ring_at = np.cumsum(ring_sizes) - ring_sizes       # where each ring's arcs start in refs
+    first_ring = np.cumsum(country_rings) - country_rings
+    # A country's box is that of its arcs (its rings are their points, joined).
+    along = bbox[arc_of]
+    at = ring_at[first_ring]
+    boxes = np.column_stack([np.minimum.reduceat(along[:, 0], at), np.minimum.reduceat(along[:, 1], at),
+                             np.maximum.reduceat(along[:, 2], at), np.maximum.reduceat(along[:, 3], at)])
+    refs, ring_sizes, ring_at = refs.tolist(), ring_sizes.tolist(), ring_at.tolist()
+
+    def rings_of(first: int, count: int):
+        def make():
+            rings = []
+            for r in range(first, first + count):
+                lon, lat = [], []
+                for i in refs[ring_at[r]:ring_at[r] + ring_sizes[r]]:
+                    a = arcs[i] if i >= 0 else tuple(v[::-1] for v in arcs[~i])
+                    lon.append(a[0] if not lon else a[0][1:])
+                    lat.append(a[1] if not lat else a[1][1:])
+                rings.append((np.concatenate(lon), np.concatenate(lat)))
+            return rings
+        return make
+
+    countries = [Country(name, tuple(box), rings_of(first, count))
+                 for name, box, first, count in zip(names, boxes.tolist(), first_ring.tolist(), country_rings.tolist())]
     return World(countries, arcs, bbox, uses)
 
 
