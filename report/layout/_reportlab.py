@@ -57,7 +57,6 @@ NAMES = [
     (BalancedColumns, "_generated_content", "wrapped: a run's continuation on the next page is measured alike"),
     (KeepInFrame.__init__, "_content", "what a column of a two-column run holds: its captions are listed"),
     (BalancedColumns.wrap, "_frame", "the frame a run is placed in: its columns start at its usable bottom"),
-    (BaseDocTemplate, "_allSatisfied", "the test for one more pass: the page count must be stable too"),
     (BaseDocTemplate, "_setPageTemplate", "replaced: ReportLab reuses an automatic next template forever"),
     (BaseDocTemplate.handle_nextPageTemplate, "_nextPageTemplateIndex", "where it keeps the template asked for"),
     # the text layer (report/layout/text_layer.py): how a paragraph's line ended, and where lines are drawn
@@ -171,8 +170,9 @@ def toc_table(toc: TableOfContents) -> Table:
 
 
 def index_entries(toc: TableOfContents) -> list:
-    """(level, text, page, key) of each entry the contents or list holds now (the entries the
-    next pass prints; addEntries is the public way in, there is none out)."""
+    """(level, text, page, key) of each entry the contents or list has found in this pass, on
+    the page it found it (the entries the next pass prints; addEntries is the public way in,
+    there is none out)."""
     return toc._entries
 
 
@@ -350,14 +350,7 @@ def frame_width(frame: Frame) -> float:
 
 # -- the document template
 class DocTemplate(BaseDocTemplate):
-    """BaseDocTemplate with `satisfied()` as the test for one more pass, and
-    with page templates chosen as asked."""
-
-    def satisfied(self, ready: bool) -> bool:
-        return ready
-
-    def _allSatisfied(self):
-        return self.satisfied(super()._allSatisfied())
+    """BaseDocTemplate with page templates chosen as asked."""
 
     def _setPageTemplate(self):
         # ReportLab keeps the index an automatic next template set, so every other

@@ -26,7 +26,6 @@ class BriefingDoc(rl.DocTemplate):
     """Extends platypus with what a briefing needs between passes."""
 
     def __init__(self, filename, **kw):
-        self.charts = kw.pop("charts", None)
         self.toc_depth = kw.pop("toc_depth", 2)
         self.current_place = None      # (mark, path, what) of the block being laid out
         super().__init__(filename, **kw)
@@ -35,8 +34,8 @@ class BriefingDoc(rl.DocTemplate):
         super().build(flowables, filename, canvasmaker)
 
     def beforeDocument(self):
-        # Every pass may be the one written: page numbers are forms its canvas fills in
-        # as it saves the PDF.
+        # Every pass may be the one written: what it cannot know yet (page numbers, charts
+        # still being drawn) are forms its canvas fills in as it saves the PDF.
         if not isinstance(self.canv, LateFormsCanvas):
             raise TypeError("a BriefingDoc draws on a LateFormsCanvas (late_forms.py)")
         self.canv.late_forms = LateForms(self)
@@ -155,7 +154,7 @@ def write_pdf(path, resolved, charts, theme, geo, diags: Diagnostics, print_edit
         keywords=list(meta.keywords), creator="briefing-report (make_report.py)",
         lang=meta.language, displayDocTitle=True, invariant=1, pageCompression=int(compress),
         initialFontName=theme.family.regular.name, initialFontSize=theme.size,
-        toc_depth=int(style.toc_depth), charts=charts, **kw)
+        toc_depth=int(style.toc_depth), **kw)
     furniture = Furniture(doc, geo, theme, meta, resolved.labels, print_edition)
     doc.addPageTemplates(page_templates(geo, furniture, style.title_page))
     if style.title_page:
