@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ast import literal_eval
 
+from reportlab.graphics.shapes import inverse
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import _reportlab as rl
@@ -93,11 +94,8 @@ def _refer(canv, form: str) -> tuple:
     the form applies itself. A form painted under a transformation has its text read as
     a line of its own by some readers (PDFium: "Summary of events\r\n . . . 4")."""
     matrix = rl.current_matrix(canv)
-    a, b, c, d, e, f = matrix
-    det = a * d - b * c
     canv.saveState()
-    canv.transform(*(v + 0.0 for v in (d / det, -b / det, -c / det, a / det,
-                                        (c * f - d * e) / det, (b * e - a * f) / det)))
+    canv.transform(*inverse(matrix))
     canv.doForm(form)
     canv.restoreState()
     return matrix

@@ -108,7 +108,7 @@ class Furniture:
             canv.drawString(left, fy, self.footer_left())
             # The count is known once the last page is laid out: a form filled in then.
             canv.late_forms.folio(canv, right, fy, font, size * 0.78, muted,
-                                    f"{self.labels['page']} {n} {self.labels['of']}")
+                                  f"{self.labels['page']} {n} {self.labels['of']}")
         canv.restoreState()
         end_artifact(canv)
 
