@@ -205,9 +205,9 @@ def test_chart_data_problems_point_at_the_data(tmp_path):
 
 def test_background_charts_come_one_by_one_and_never_wait_for_the_build(tmp_path):
     """The chart process sends each chart as it is drawn, in the document's order, and
-    the build receives them while it lays out: with nobody asking (a first layout pass
-    asks for none), every chart still arrives and the process ends; before, the process
-    stopped at the first full pipe buffer until the second pass. Asking for one chart
+    the build receives them while it lays out: with nobody asking (layout asks for none:
+    charts are painted as the PDF is saved), every chart still arrives and the process
+    ends; before, the process stopped at the first full pipe buffer. Asking for one chart
     gives that chart; what comes is what drawing in this process gives."""
     import time
     from report.charts.draw import start_drawing

@@ -180,8 +180,8 @@ class ChartSource:
 
     The process sends each chart as soon as it is drawn, in the document's order. A
     thread of this process receives them as they come: were they left in the pipe
-    until a pass asks for one, the process would stop at the first full pipe buffer
-    (64 KiB, two or three charts) and draw nothing more while the first pass runs."""
+    until the PDF is saved, the process would stop at the first full pipe buffer
+    (64 KiB, two or three charts) and draw nothing more while layout runs."""
 
     def __init__(self, recordings: dict, notes: list, process=None, pipe=None, progress=None, total=0):
         self.recordings, self.notes = recordings, notes
@@ -207,7 +207,7 @@ class ChartSource:
                 self._arrived.wait_for(lambda: anchor in self.recordings or self._done)
             if anchor not in self.recordings:
                 self.wait()              # the process ended (or failed) without it
-        self._tick()
+        self.report_progress()
         return self.recordings.get(anchor)
 
     def wait(self) -> None:
@@ -218,7 +218,7 @@ class ChartSource:
         self._process.join()
         self._pipe.close()
         self._process = None
-        self._tick()
+        self.report_progress()
         if self._failure is not None:
             raise RuntimeError(f"drawing the charts failed: {self._failure}")
 
@@ -243,11 +243,8 @@ class ChartSource:
             return
 
     def report_progress(self) -> None:
-        """Report the charts come so far (from the build's own thread)."""
-        self._tick()
-
-    def _tick(self) -> None:
-        # Progress is reported from the build's own thread, as charts are asked for.
+        """Report the charts come so far; called from the build's own thread (as layout
+        draws each chart's place, and as the charts are painted and collected)."""
         if self._progress and len(self.recordings) != self._reported:
             self._reported = len(self.recordings)
             self._progress("charts", self._reported, self._total)
