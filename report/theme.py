@@ -7,8 +7,8 @@ embedded as a subset. Other families in `fonts/` serve as per-glyph fallbacks.
 from __future__ import annotations
 
 import functools
-import itertools
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,7 @@ class FontFace:
 
 
 def _face(name: str, path: Path, ranges: tuple) -> FontFace:
-    return FontFace(name, path, frozenset(itertools.chain.from_iterable(range(a, b + 1) for a, b in ranges)))
+    return FontFace(name, path, _points(ranges))
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,11 @@ def _ranges(codepoints) -> tuple:
     return tuple(tuple(r) for r in out)
 
 
+def _points(ranges) -> frozenset[int]:
+    """The code points of (first, last) runs."""
+    return frozenset(itertools.chain.from_iterable(range(first, last + 1) for first, last in ranges))
+
+
 @functools.lru_cache(maxsize=64)
 def _runs(codepoints: frozenset) -> tuple:
     return _ranges(codepoints)
@@ -89,12 +94,10 @@ def _read_index(data) -> dict:
             and style.startswith("unusable: ")      # a damaged file, remembered with the reason
         if not ((usable or unusable) and isinstance(ranges, tuple)):
             raise ValueError("not a font index")
-        points = set()
         for first, last in ranges:
             if not (isinstance(first, int) and isinstance(last, int) and 0 <= first <= last <= 0x10FFFF):
                 raise ValueError("not a code point range")
-            points.update(range(first, last + 1))
-        index[path] = (family, style, frozenset(points))
+        index[path] = (family, style, _points(ranges))
     return index
 
 
@@ -154,10 +157,9 @@ def pack_index(font_dir: Path = FONT_DIR, out: Path = PACKED_INDEX) -> None:
     fonts = {}
     for path in sorted(font_dir.glob("*.[to]tf")):
         family, style, points = _read_font(path)
-        fonts[_digest(path)] = [family, style, [list(r) for r in _ranges(points)], path.name]
-    text = json.dumps({"format": PACKED_FORMAT, "fonts": {k: v[:3] for k, v in fonts.items()},
-                       "files": {v[3]: k for k, v in fonts.items()}}, separators=(",", ":"))
-    out.write_text(text + "\n", encoding="utf-8")
+        fonts[_digest(path)] = [family, style, [list(r) for r in _ranges(points)]]
+    out.write_text(json.dumps({"format": PACKED_FORMAT, "fonts": fonts}, separators=(",", ":")) + "\n",
+                   encoding="utf-8")
 
 
 def _read_font(path: Path) -> tuple[str | None, str, frozenset[int]]:
