@@ -490,3 +490,28 @@ def test_drawing_a_chart_parses_no_face_with_reportlab():
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+@pytest.mark.skipif(not hasattr(os, "register_at_fork"), reason="no fork here")
+def test_a_forked_process_measures_with_a_face_of_its_own():
+    """The FreeType face that measures chart text reads its file as it goes: a process
+    forked from one that measured (a chart process, a pool worker) opens the file again,
+    or two processes move one file position and glyphs load as garbage (this failed
+    now and then as "FT_Load_Glyph failed ... too many hints" in a --jobs 2 build)."""
+    import multiprocessing
+
+    from report.charts.canvas_backend import _FontMap, _metrics_face
+    fonts = _FontMap(THEME)
+    name = THEME.family.regular.name
+    fonts.width("Ağdam", name, 10)
+    inherited = id(_metrics_face(fonts.files[name]))
+
+    def child(conn):
+        conn.send(id(_metrics_face(fonts.files[name])) != inherited and fonts.width("Şəki 12", name, 10) > 0)
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=child, args=(send,))
+    proc.start()
+    assert receive.recv() is True
+    proc.join(30)

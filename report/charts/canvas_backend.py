@@ -40,6 +40,7 @@ import functools
 import hashlib
 import io
 import math
+import os
 import re
 import warnings
 from dataclasses import dataclass
@@ -430,23 +431,19 @@ class _FontMap:
             self.by_style.setdefault((ft.family_name, ft.style_name), (face.name, path))
         self.coverage = {face.name: face.codepoints for face in theme.all_faces()}
         self.files = {face.name: str(face.path) for face in theme.all_faces()}
-        self.advances: dict[str, tuple] = {}      # face -> (FreeType face, {char: advance})
+        self.advances: dict[str, dict] = {}      # face -> {char: advance}
         self.cache = {}
 
     def width(self, text: str, name: str, size: float) -> float:
         """What ReportLab's stringWidth(text, name, size) gives, to the last bit: the glyphs'
         advances in thousandths of an em, read from FreeType glyph by glyph as needed.
         The chart process then never parses the faces with ReportLab (20 ms each)."""
-        hit = self.advances.get(name)
-        if hit is None:
-            from matplotlib.ft2font import FT2Font
-            hit = self.advances[name] = (FT2Font(self.files[name]), {})
-        face, advances = hit
+        advances = self.advances.setdefault(name, {})
         total = 0.0
         for c in text:
             advance = advances.get(c)
             if advance is None:
-                advance = advances[c] = self._advance(face, c)
+                advance = advances[c] = self._advance(_metrics_face(self.files[name]), c)
             total += advance          # added in order, as ReportLab's accelerator adds them
         return total * 0.001 * size
 
@@ -508,6 +505,20 @@ class _FontMap:
         face = {(False, False): fam.regular, (True, False): fam.bold,
                 (False, True): fam.italic, (True, True): fam.bold_italic}[(bold, italic)]
         return face.name, str(face.path)
+
+
+@functools.lru_cache(maxsize=16)
+def _metrics_face(path: str):
+    """A FreeType face of its own for widths (matplotlib's shared one has a size and a
+    text set). It reads its file as it goes, so a forked process (a chart process, a
+    pool worker) must open the file again: on an inherited descriptor two processes
+    would move one file position, and FreeType reads garbage ("too many hints")."""
+    from matplotlib.ft2font import FT2Font
+    return FT2Font(path)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_metrics_face.cache_clear)
 
 
 @functools.cache
