@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
+from .processes import collect_between_builds
 from .progress import Console, plural
 
 from .runner import EXIT_FAILED, EXIT_INVALID, EXIT_OK, run
@@ -72,7 +73,15 @@ def _build_in_worker(data: Path, out: Path, opts, quiet: bool):
     except BaseException as e:     # interrupted, or SIGTERM in the worker
         rec.problem(f"{data}: stopped ({e.__class__.__name__}); no PDF written")
         code = EXIT_FAILED
+    collect_between_builds()      # the worker may build another file next
     return code, rec.lines
+
+
+def _worker_starts() -> None:
+    """A pool process, before its first build (a spawned one starts with Python's defaults)."""
+    from .processes import few_collections, ready
+    few_collections()
+    ready()
 
 
 def _preload() -> None:
@@ -108,11 +117,11 @@ def run_batch(paths: list[Path], output: Path | None, opts, console: Console,
                 (console.problem if stream == "err" else console.info)(line)
             printed += 1
 
-    from .processes import context, inherits_imports, ready, starting_workers
+    from .processes import context, inherits_imports, starting_workers
     if not opts.check_only and inherits_imports():
         _preload()
     # A forked worker keeps this process's SIGTERM handler (Stop ends its build cleanly).
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=ready)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_worker_starts)
     try:
         futures = {}
         with starting_workers():             # submit() starts the workers

@@ -37,12 +37,14 @@ def watch(data: Path, out: Path, opts, console: Console) -> int:
     """Build now and after every change; returns 0 when stopped with Ctrl-C or SIGTERM."""
     from watchfiles import watch as watch_changes
 
+    from .processes import collect_between_builds
     from .runner import EXIT_OK, INTERRUPTIONS, run
     from .theme import FONT_DIR
 
     font_dir = FONT_DIR.resolve()
     keep = f"kept the last good PDF ({out})" if out.exists() else "no PDF written"
     files = _watched(data, run(data, out, opts, console, invalid_note=keep))
+    collect_between_builds()
     try:
         while True:
             folders = _folders(files, font_dir)
@@ -59,6 +61,7 @@ def watch(data: Path, out: Path, opts, console: Console) -> int:
                 console.info(f"changed: {', '.join(names)}; rebuilding")
                 keep = f"kept the last good PDF ({out})" if out.exists() else "no PDF written"
                 now = _watched(data, run(data, out, opts, console, invalid_note=keep))
+                collect_between_builds()
                 if now != files:
                     files = now
                     break          # watch the new set of files

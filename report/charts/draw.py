@@ -99,8 +99,9 @@ def quiet_worker():
     imports it, comes without its docstrings (_mpl.import_without_docstrings)."""
     import signal
 
-    from ..processes import ready
+    from ..processes import few_collections, ready
     from ._mpl import import_without_docstrings
+    few_collections()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ready()
