@@ -114,10 +114,12 @@ def _draw_in_worker(job: ChartJob):
 
 
 def from_cache(jobs: list[ChartJob], cache: Cache, use: bool = True):
-    """({anchor: recording}, [(anchor, note)]) of the cached jobs, and [(key, job)] of the others."""
-    recordings, notes, todo = {}, [], []
+    """({anchor: recording}, [(anchor, note)]) of the cached jobs, [(key, job)] of the
+    others, and every job's key in order."""
+    recordings, notes, todo, keys = {}, [], [], []
     for job in jobs:
         key = cache_key(job)
+        keys.append(key)
         hit = cache.get(key) if use else None
         if hit is not None:
             cache.hits += 1
@@ -126,26 +128,26 @@ def from_cache(jobs: list[ChartJob], cache: Cache, use: bool = True):
         else:
             cache.misses += 1
             todo.append((key, job))
-    return recordings, notes, todo
+    return recordings, notes, todo, keys
 
 
-def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None,
-             drawn=None):
-    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done,
-    and drawn(anchor, recording, notes) for each chart drawn (not cached) as soon as it is."""
-    recordings, notes, todo = from_cache(jobs, cache, use=export_dir is None)
+def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None, progress=None):
+    """{anchor: recording} and [(anchor, note)] for every job; progress("charts", k, n) as each is done."""
+    recordings, notes, todo, _ = from_cache(jobs, cache, use=export_dir is None)
     tick = (lambda done: progress("charts", done, len(jobs))) if progress else (lambda done: None)
     tick(len(jobs) - len(todo))
-    if not todo:
-        return recordings, notes
-
-    def finished(key, job, recording, job_notes):
-        cache.put(key, (recording, list(job_notes)))
+    for k, (job, recording, job_notes) in enumerate(draw_these(todo, cache, jobs_n, export_dir), 1):
         recordings[job.anchor] = recording
         notes.extend((job.anchor, n) for n in job_notes)
-        if drawn is not None:
-            drawn(job.anchor, recording, list(job_notes))
+        tick(len(jobs) - len(todo) + k)
+    return recordings, notes
 
+
+def draw_these(todo: list[tuple[str, ChartJob]], cache: Cache, jobs_n: int = 1, export_dir: Path | None = None):
+    """Draw each (cache key, job) of `todo` and put it in the cache: yields (job, recording,
+    notes) in the document's order, each as soon as it is drawn."""
+    if not todo:
+        return
     workers = min(jobs_n, len(todo) // MIN_CHARTS_PER_JOB) if export_dir is None else 1
     if workers > 1:
         from ..processes import context, inherits_imports, starting_workers
@@ -158,19 +160,18 @@ def draw_all(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_dir: Pa
         with starting_workers():
             pool = context().Pool(workers, initializer=quiet_worker)
         with pool:
-            for k, ((key, job), (recording, job_notes)) in enumerate(
-                    zip(todo, pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1)), 1):
-                finished(key, job, recording, job_notes)
-                tick(len(jobs) - len(todo) + k)
-    else:
-        for k, (key, job) in enumerate(todo, 1):
-            recording, job_notes, fig = draw_one(job)
-            if export_dir is not None:
-                from .render import export_figure
-                export_figure(fig, export_dir, job.anchor)
-            finished(key, job, recording, job_notes)
-            tick(len(jobs) - len(todo) + k)
-    return recordings, notes
+            for (key, job), (recording, job_notes) in zip(
+                    todo, pool.imap(_draw_in_worker, [job for _, job in todo], chunksize=1)):
+                cache.put(key, (recording, list(job_notes)))
+                yield job, recording, list(job_notes)
+        return
+    for key, job in todo:
+        recording, job_notes, fig = draw_one(job)
+        if export_dir is not None:
+            from .render import export_figure
+            export_figure(fig, export_dir, job.anchor)
+        cache.put(key, (recording, list(job_notes)))
+        yield job, recording, list(job_notes)
 
 
 class ChartSource:
@@ -261,13 +262,14 @@ class ChartSource:
             self._process = None
 
 
-def _draw_in_background(jobs, cache, jobs_n, pipe):
+def _draw_in_background(todo, cache, jobs_n, pipe):
+    """`todo`: (cache key, job) of the charts the cache does not have (the build looked)."""
     quiet_worker()
     try:
         # Each chart goes to the build as soon as it is drawn, in the document's order;
         # the build paints them as it saves the PDF.
-        draw_all(jobs, cache, jobs_n, drawn=lambda anchor, recording, notes:
-                 pipe.send(("chart", (anchor, recording, notes))))
+        for job, recording, notes in draw_these(todo, cache, jobs_n):
+            pipe.send(("chart", (job.anchor, recording, notes)))
         pipe.send(("ok", None))
     except BaseException as e:     # reported by the parent as one line
         pipe.send(("error", f"{e.__class__.__name__}: {e}"))
@@ -312,9 +314,9 @@ class EarlyStart:
         child_jobs.close()
         child_results.close()
 
-    def give(self, jobs, cache, jobs_n):
-        """(process, pipe) drawing `jobs`, for ChartSource; this object is done."""
-        self.jobs.send((jobs, cache, jobs_n))
+    def give(self, todo, cache, jobs_n):
+        """(process, pipe) drawing `todo` ((key, job) pairs), for ChartSource; this object is done."""
+        self.jobs.send((todo, cache, jobs_n))
         self.jobs.close()
         process, self.process = self.process, None
         return process, self.results
@@ -363,10 +365,9 @@ def start_drawing(jobs: list[ChartJob], cache: Cache, jobs_n: int = 1, export_di
         if early is not None:
             early.release()
         return ChartSource(*draw_all(jobs, cache, jobs_n, export_dir, progress=progress))
-    ready, notes, todo = from_cache(jobs, cache)
+    ready, notes, todo, keys = from_cache(jobs, cache)
     if data_path is not None:
-        _hints(cache.store.folder).put(_hint_key(data_path), [key for key in map(cache_key, jobs)])
-    todo = [job for _, job in todo]
+        _hints(cache.store.folder).put(_hint_key(data_path), keys)
     if progress:
         progress("charts", len(ready), len(jobs))
     if not todo:
