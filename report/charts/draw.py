@@ -27,14 +27,8 @@ class ChartJob:
 
 @functools.lru_cache(maxsize=None)
 def _versions() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-    out = []
-    for name in ("matplotlib", "reportlab"):
-        try:
-            out.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            out.append(f"{name}=?")
-    return ",".join(out)
+    from ..cache import installed
+    return installed("matplotlib", "reportlab", "numpy")
 
 
 @functools.lru_cache(maxsize=None)

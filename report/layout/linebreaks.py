@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from reportlab.platypus import Paragraph
@@ -38,13 +37,8 @@ _session = threading.local()     # .used: key -> data of this build; .salt
 
 
 def _versions() -> str:
-    parts = []
-    for name in ("reportlab", "rl_accel", "pyphen"):
-        try:
-            parts.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            parts.append(f"{name}=-")
-    return ",".join(parts)
+    from ..cache import installed
+    return installed("reportlab", "_rl_accel", "pyphen")
 
 
 def _fonts_salt(font_files) -> str:
