@@ -83,6 +83,22 @@ def few_collections() -> None:
     gc.set_threshold(*FEW_COLLECTIONS)
 
 
+@contextlib.contextmanager
+def imports_kept():
+    """Around a worker's imports (matplotlib's: a third of a million objects that live as
+    long as the process): no collection while they load, and frozen once loaded, so that no
+    collection walks them again. A cycle left as garbage here would be kept, not freed:
+    only imports go inside."""
+    import gc
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        few_collections()
+        gc.enable()
+
+
 def collect_between_builds() -> None:
     """After a build in a process that builds again: free what the build left in cycles."""
     import gc

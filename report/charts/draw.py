@@ -93,13 +93,13 @@ def quiet_worker():
     imports it, comes without its docstrings (_mpl.import_without_docstrings)."""
     import signal
 
-    from ..processes import few_collections, ready
+    from ..processes import imports_kept, ready
     from ._mpl import import_without_docstrings
-    few_collections()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     ready()
-    import_without_docstrings()
+    with imports_kept():
+        import_without_docstrings()
 
 
 def _draw_in_worker(job: ChartJob):
@@ -274,12 +274,14 @@ def _draw_in_background(todo, cache, jobs_n, pipe):
 def _early_worker(jobs_pipe, result_pipe):
     """The chart process of a cold build, started before the data file is read: it imports
     matplotlib and the chart code while the build loads and resolves, then draws what it is given."""
+    from ..processes import imports_kept
     quiet_worker()
     try:
-        import matplotlib.figure  # noqa: F401  (render imports it at the first chart: 0.1 s)
+        with imports_kept():
+            import matplotlib.figure  # noqa: F401  (render imports it at the first chart: 0.1 s)
 
-        from . import canvas_backend, render  # noqa: F401  (matplotlib and the recorder)
-        from .kinds import KINDS  # noqa: F401
+            from . import canvas_backend, render  # noqa: F401  (matplotlib and the recorder)
+            from .kinds import KINDS  # noqa: F401
     except BaseException:      # drawing reports it, if there is anything to draw
         pass
     try:
