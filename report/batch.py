@@ -79,8 +79,8 @@ def _build_in_worker(data: Path, out: Path, opts, quiet: bool):
 
 def _worker_starts() -> None:
     """A pool process, before its first build (a spawned one starts with Python's defaults)."""
-    from .processes import few_collections, ready
-    few_collections()
+    from .processes import no_collections, ready
+    no_collections()
     ready()
 
 

@@ -91,8 +91,8 @@ def command() -> None:
     Everything a build writes is closed and in place when main() returns; what is left is
     the interpreter freeing every object and module one by one, about 0.1 s after a build
     (a tenth of a cold build), which nobody waits for on purpose."""
-    from .processes import few_collections
-    few_collections()
+    from .processes import no_collections
+    no_collections()
     code = main()
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)          # a profiler or coverage writes its results at the normal exit

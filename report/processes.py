@@ -1,5 +1,5 @@
 """Which way worker processes start (chart pool, background chart process, batches),
-and how often the processes of a build collect cycles (`few_collections`).
+and when the processes of a build collect cycles (`no_collections`, `few_collections`).
 
 `fork` is fast (a worker inherits the imported libraries) but exists only on
 POSIX and is unsafe on macOS (system frameworks may hold locks across it), so it
@@ -66,29 +66,54 @@ def ready() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
-# A build's objects nearly all live until it ends (the data, the story, every line of
-# every paragraph, the page streams); at CPython's default thresholds (700, 10, 10) the
-# cycle collector walks all of them again and again: on the 250-page stress file, 7 full
-# collections took 0.65 s of a 4 s rebuild, and about 0.05 s of each process of a cold
-# build of the example. Young cycles (matplotlib figures, ReportLab frames) are still
-# collected; the oldest generation practically never is during a build, so a process that
-# builds again (`--watch`) collects in full between builds (`collect_between_builds`).
+# The cycle collector. A build's objects nearly all live until it ends (the data, the
+# story, every line of every paragraph, the page streams), and a chart process's imports
+# (matplotlib's: a third of a million objects) as long as the process. At CPython's
+# default thresholds (700, 10, 10) the collector walks them all again and again: on the
+# 250-page stress file 7 full collections took 0.65 s of a 4 s rebuild, and each process
+# of a cold build of the example spent about 0.05 s in it. A build leaves little garbage
+# in cycles (the 250-page file: 11 MB), so a process that builds does not collect while it
+# builds (`no_collections`), and one that builds again collects in full after each build
+# (`collect_between_builds`). Every matplotlib figure is a cycle: a process that draws
+# charts collects young cycles, rarely (`few_collections`), once its imports are frozen
+# (`imports_kept`).
 FEW_COLLECTIONS = (50_000, 20, 100)
 
 
+def no_collections() -> None:
+    """First thing in a process that builds (the command's; a batch worker)."""
+    import gc
+    gc.disable()
+
+
 def few_collections() -> None:
-    """Collect cycles rarely in this process: call it first in every process that builds
-    or draws (the command, and workers started with `spawn`; forked ones inherit it)."""
+    """In a process that draws charts: young cycles collected every 50,000 allocations,
+    the oldest generation practically never."""
     import gc
     gc.set_threshold(*FEW_COLLECTIONS)
+    gc.enable()
+
+
+@contextlib.contextmanager
+def collecting():
+    """Around drawing charts in a process that builds (figures exported from the command's
+    own process): young cycles collected, as in a chart process; as before afterwards."""
+    import gc
+    was, thresholds = gc.isenabled(), gc.get_threshold()
+    few_collections()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not was:
+            gc.disable()
 
 
 @contextlib.contextmanager
 def imports_kept():
-    """Around a worker's imports (matplotlib's: a third of a million objects that live as
-    long as the process): no collection while they load, and frozen once loaded, so that no
-    collection walks them again. A cycle left as garbage here would be kept, not freed:
-    only imports go inside."""
+    """Around a chart worker's imports: no collection while they load, and frozen once
+    loaded, so that no collection walks them again; then `few_collections`. A cycle left
+    as garbage in here would be kept, not freed: only imports go inside."""
     import gc
     gc.disable()
     try:
@@ -96,7 +121,6 @@ def imports_kept():
     finally:
         gc.freeze()
         few_collections()
-        gc.enable()
 
 
 def collect_between_builds() -> None:

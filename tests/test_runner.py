@@ -182,8 +182,9 @@ def test_the_command_ends_at_once_and_loses_none_of_its_output(tmp_path):
     assert bad.returncode == 2 and bad.stderr.rstrip().endswith("errors; no PDF written"), bad.stderr[-500:]
 
 
-# Counts the cycle collector's runs of each generation in every process of a build (the
-# chart process is forked, so it inherits the callback) and says them as the process ends.
+# Counts the cycle collector's runs of each generation in every process of a build, from
+# the command's start (the chart process is forked, so it inherits the callback), and says
+# them as each process ends.
 COUNTING_COLLECTIONS = """
 import gc, os, sys
 runs = [0, 0, 0]
@@ -191,28 +192,38 @@ gc.callbacks.append(lambda phase, info: phase == "start" and runs.__setitem__(
     info["generation"], runs[info["generation"]] + 1))
 end = os._exit
 def counted_exit(code):
-    os.write(2, f"collections {os.getpid()} {runs[0]} {runs[1]} {runs[2]}\\n".encode())
+    os.write(2, f"collections {os.getpid()} {os.getppid()} {runs[0]} {runs[1]} {runs[2]}\\n".encode())
     end(code)
 os._exit = counted_exit
 sys.argv = ["make_report.py", *sys.argv[1:]]
 from report.cli import command
+runs[:] = [0, 0, 0]
 command()
 """
+
+MANY_CHARTS = "report: {title: Charts}\ndata:\n  s: s.csv\nsections:\n  - title: Charts\n    content:\n" + "".join(
+    f"      - figure: {{chart: {kind}, data: s, x: k, y: v, caption: Chart {i}.}}\n"
+    for i, kind in enumerate(["bar", "line", "barh", "scatter"] * 6))
 
 
 def test_a_build_never_walks_all_its_objects_again(tmp_path):
     """A build's objects nearly all live until it ends; at CPython's default thresholds
-    the collector walked them all again several times a build (processes.few_collections).
-    Young cycles are still collected; neither the command's process nor its chart process
-    runs a full collection while building the example."""
+    the collector walked them all again several times a build (processes.py). The
+    command's process does not collect while it builds; its chart process collects the
+    young cycles every matplotlib figure leaves, never in full."""
+    write(tmp_path / "charts.yaml", MANY_CHARTS)
+    write(tmp_path / "s.csv", "k,v\n" + "".join(f"{2000 + i},{i * i % 17}\n" for i in range(40)))
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
     env.pop("BRIEFING_START_METHOD", None)
-    proc = subprocess.run([sys.executable, "-c", COUNTING_COLLECTIONS, str(ROOT / "data" / "briefing.yaml"),
-                           "-o", str(tmp_path / "b.pdf"), "--cache-dir", str(tmp_path / "cache")],
+    proc = subprocess.run([sys.executable, "-c", COUNTING_COLLECTIONS, str(tmp_path / "charts.yaml"),
+                           "-o", str(tmp_path / "c.pdf"), "--cache-dir", str(tmp_path / "cache")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    counts = [line.split()[1:] for line in proc.stderr.splitlines() if line.startswith("collections ")]
+    counts = {(int(pid), int(parent)): tuple(map(int, runs)) for _, pid, parent, *runs in
+              (line.split() for line in proc.stderr.splitlines() if line.startswith("collections "))}
     assert len(counts) == 2, proc.stderr[-2000:]          # the command and its chart process
-    for pid, young, middle, full in counts:
-        assert int(young) > 0, counts                      # cycles are still collected
-        assert int(full) == 0, counts
+    pids = {pid for pid, _ in counts}
+    (command,) = [n for (pid, parent), n in counts.items() if parent not in pids]
+    (charts,) = [n for (pid, parent), n in counts.items() if parent in pids]
+    assert command == (0, 0, 0), counts
+    assert charts[0] > 0 and charts[2] == 0, counts

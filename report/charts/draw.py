@@ -159,13 +159,15 @@ def draw_these(todo: list[tuple[str, ChartJob]], cache: Cache, jobs_n: int = 1, 
                 cache.put(key, (recording, list(job_notes)))
                 yield job, recording, list(job_notes)
         return
-    for key, job in todo:
-        recording, job_notes, fig = draw_one(job)
-        if export_dir is not None:
-            from .render import export_figure
-            export_figure(fig, export_dir, job.anchor)
-        cache.put(key, (recording, list(job_notes)))
-        yield job, recording, list(job_notes)
+    from ..processes import collecting
+    with collecting():             # drawn in the command's own process when exporting
+        for key, job in todo:
+            recording, job_notes, fig = draw_one(job)
+            if export_dir is not None:
+                from .render import export_figure
+                export_figure(fig, export_dir, job.anchor)
+            cache.put(key, (recording, list(job_notes)))
+            yield job, recording, list(job_notes)
 
 
 class ChartSource:
