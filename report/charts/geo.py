@@ -190,37 +190,50 @@ def base_map(ax, proj: Projection, view: tuple, theme, land="#f3f1ec", sea="#e6e
     window = lonlat_window(proj, x0, x1, y0, y1)
     w = world()
     ax.set_facecolor(sea)
+    # Every ring of the countries near the view, and every arc, projected in one call each
+    # (a call per ring was a tenth of drawing a map).
+    near = [country for country in w.countries if _meets(country.bbox, window)]
+    rings = [ring for country in near for ring in country.rings]
     shown = []
-    for country in w.countries:
-        if not _meets(country.bbox, window):
-            continue
-        pieces = []
-        for lon, lat in country.rings:
-            x, y = proj.forward(lon, lat)
-            if x.max() < box.x0 or x.min() > box.x1 or y.max() < box.y0 or y.min() > box.y1:
-                continue
-            cut = MPath(np.column_stack([x, y]), closed=False).clip_to_bbox(box, inside=True)
-            if len(cut.vertices) >= 3:
-                pieces.append(cut)
-        if pieces:
-            shown.append((country, MPath.make_compound_path(*pieces)))
+    if rings:
+        xs, ys = proj.forward(np.concatenate([lon for lon, _ in rings]), np.concatenate([lat for _, lat in rings]))
+        cuts = np.cumsum([len(lon) for lon, _ in rings])[:-1]
+        projected = iter(zip(np.split(xs, cuts), np.split(ys, cuts)))
+        for country in near:
+            pieces = []
+            for _ in country.rings:
+                x, y = next(projected)
+                if x.max() < box.x0 or x.min() > box.x1 or y.max() < box.y0 or y.min() > box.y1:
+                    continue
+                cut = MPath(np.column_stack([x, y]), closed=False).clip_to_bbox(box, inside=True)
+                if len(cut.vertices) >= 3:
+                    pieces.append(cut)
+            if pieces:
+                shown.append((country, MPath.make_compound_path(*pieces)))
     if shown:
         ax.add_collection(PathCollection([p for _, p in shown], facecolors=land, edgecolors="none",
                                          zorder=1), autolim=False)
     hit = np.flatnonzero((w.arc_bbox[:, 2] >= window[0]) & (w.arc_bbox[:, 0] <= window[2])
                          & (w.arc_bbox[:, 3] >= window[1]) & (w.arc_bbox[:, 1] <= window[3]))
     coast, border = [], []
-    for i in hit:
-        x, y = proj.forward(*w.arcs[i])
+    if len(hit):
+        lengths = np.array([len(w.arcs[i][0]) for i in hit])
+        x, y = proj.forward(np.concatenate([w.arcs[i][0] for i in hit]), np.concatenate([w.arcs[i][1] for i in hit]))
+        first = np.zeros(len(x), bool)
+        first[np.cumsum(lengths)[:-1]] = True            # the first point of each arc but the first
         inside = (x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
-        # Keep the runs of points in the view, with one point either side so lines reach the edge.
-        near = inside | np.roll(inside, 1) | np.roll(inside, -1)
-        near[0], near[-1] = inside[0] or inside[1:2].any(), inside[-1] or inside[-2:-1].any()
-        runs = np.split(np.column_stack([x, y]), np.flatnonzero(np.diff(near.astype(int))) + 1)
-        flags = np.split(near, np.flatnonzero(np.diff(near.astype(int))) + 1)
-        for run, flag in zip(runs, flags):
-            if flag[0] and len(run) >= 2:
-                (border if w.uses[i] > 1 else coast).append(run)
+        # Keep the runs of points in the view, with one point either side so lines reach the
+        # edge; a run never goes on from one arc into the next.
+        keep = inside.copy()
+        keep[1:] |= inside[:-1] & ~first[1:]
+        keep[:-1] |= inside[1:] & ~first[1:]
+        starts = np.flatnonzero(keep & (np.r_[True, ~keep[:-1]] | first))
+        ends = np.flatnonzero(keep & (np.r_[~keep[1:], True] | np.r_[first[1:], True])) + 1
+        arc_at = np.repeat(np.arange(len(hit)), lengths)
+        points = np.column_stack([x, y])
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            if b - a >= 2:
+                (border if w.uses[hit[arc_at[a]]] > 1 else coast).append(points[a:b])
     if coast:
         ax.add_collection(LineCollection(coast, colors="#7d95a8", linewidths=0.5, zorder=2,
                                          capstyle="round", joinstyle="round"), autolim=False)
