@@ -413,3 +413,36 @@ def test_series_display_names_in_legend_and_alt_text(theme):
     assert legend == ["Headline inflation", "Core inflation"]
     alt = describe(ChartSpec("line", W, H, x="m", y=("cpi", "core"), names=names), rows)
     assert "Headline inflation" in alt and "cpi" not in alt
+
+
+def test_the_runs_of_arcs_in_view_are_found_for_all_arcs_at_once():
+    """A map finds the pieces of coast and border to draw for all arcs at once
+    (geo.runs_in_view): the same pieces as a plain walk along each arc on its own,
+    keeping each point in view and its neighbours, never joining two arcs."""
+    import numpy as np
+
+    from report.charts import geo
+    rng = np.random.default_rng(7)
+
+    def walk(inside, lengths):
+        runs, at = [], 0
+        for n in lengths:
+            arc = inside[at:at + n]
+            near = [arc[i] or (i > 0 and arc[i - 1]) or (i + 1 < n and arc[i + 1]) for i in range(n)]
+            i = 0
+            while i < n:
+                if near[i]:
+                    j = i
+                    while j < n and near[j]:
+                        j += 1
+                    runs.append((at + i, at + j))
+                    i = j
+                else:
+                    i += 1
+            at += n
+        return runs
+
+    for case in range(300):
+        lengths = rng.integers(1, 9, size=rng.integers(1, 12)).tolist()
+        inside = rng.random(sum(lengths)) < rng.choice([0.1, 0.5, 0.9])
+        assert geo.runs_in_view(inside, lengths) == walk(inside.tolist(), lengths), (lengths, inside.tolist())

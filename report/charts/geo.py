@@ -219,19 +219,10 @@ def base_map(ax, proj: Projection, view: tuple, theme, land="#f3f1ec", sea="#e6e
     if len(hit):
         lengths = np.array([len(w.arcs[i][0]) for i in hit])
         x, y = proj.forward(np.concatenate([w.arcs[i][0] for i in hit]), np.concatenate([w.arcs[i][1] for i in hit]))
-        first = np.zeros(len(x), bool)
-        first[np.cumsum(lengths)[:-1]] = True            # the first point of each arc but the first
         inside = (x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
-        # Keep the runs of points in the view, with one point either side so lines reach the
-        # edge; a run never goes on from one arc into the next.
-        keep = inside.copy()
-        keep[1:] |= inside[:-1] & ~first[1:]
-        keep[:-1] |= inside[1:] & ~first[1:]
-        starts = np.flatnonzero(keep & (np.r_[True, ~keep[:-1]] | first))
-        ends = np.flatnonzero(keep & (np.r_[~keep[1:], True] | np.r_[first[1:], True])) + 1
         arc_at = np.repeat(np.arange(len(hit)), lengths)
         points = np.column_stack([x, y])
-        for a, b in zip(starts.tolist(), ends.tolist()):
+        for a, b in runs_in_view(inside, lengths):
             if b - a >= 2:
                 (border if w.uses[hit[arc_at[a]]] > 1 else coast).append(points[a:b])
     if coast:
@@ -241,6 +232,21 @@ def base_map(ax, proj: Projection, view: tuple, theme, land="#f3f1ec", sea="#e6e
         ax.add_collection(LineCollection(border, colors="#8c8c8c", linewidths=0.6, zorder=2,
                                          capstyle="round", joinstyle="round"), autolim=False)
     return shown
+
+
+def runs_in_view(inside, lengths) -> list[tuple[int, int]]:
+    """[(start, end)] of the runs of points to draw of arcs laid end to end (`lengths`
+    points each): the points in the view (`inside`), with one point either side so that
+    lines reach the edge; a run never goes on from one arc into the next."""
+    import numpy as np
+    first = np.zeros(len(inside), bool)
+    first[np.cumsum(lengths)[:-1]] = True            # the first point of each arc but the first
+    keep = inside.copy()
+    keep[1:] |= inside[:-1] & ~first[1:]
+    keep[:-1] |= inside[1:] & ~first[1:]
+    starts = np.flatnonzero(keep & (np.r_[True, ~keep[:-1]] | first))
+    ends = np.flatnonzero(keep & (np.r_[~keep[1:], True] | np.r_[first[1:], True])) + 1
+    return list(zip(starts.tolist(), ends.tolist()))
 
 
 def label_spots(path, x0, x1, y0, y1, grid: int = 28, most: int = 40):
