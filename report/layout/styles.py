@@ -126,6 +126,8 @@ class Styles:
         key = (id(style), align)
         hit = self._aligned.get(key)
         if hit is None or hit.parent is not style:
+            if len(self._aligned) > 4096:       # a --watch process keeps its styles: old tables' go
+                self._aligned.clear()
             hit = self._aligned[key] = ParagraphStyle(f"{style.name}_{align}", style, alignment=ALIGN.get(align, TA_LEFT))
         return hit
 
