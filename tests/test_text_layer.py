@@ -206,3 +206,37 @@ def test_a_word_broken_at_its_own_hyphen_keeps_it(tmp_path):
         assert re.search(r"\b(co|self|well|long)\ufffe", ends), "not vacuous: a line ends at a word's own hyphen"
     finally:
         pdf.close()
+
+
+def test_text_in_a_fonts_first_subset_is_encoded_as_reportlab_encodes_it():
+    """Text whose characters a font has already given codes in its first subset is
+    encoded at once (_reportlab.first_subset), not a character at a time: the same
+    (subset, bytes) as ReportLab's own splitString, for every mix of known, new,
+    no-break-space and out-of-subset characters, in the same order of first use."""
+    import random
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from report.layout import text_layer
+    from report.theme import FONT_DIR
+
+    class Doc:                      # a font keeps its codes per document (a WeakKeyDictionary)
+        pass
+
+    rnd = random.Random(3)
+    common = "abcdefghij ,.-\u00a0\u00e9"
+    rare = "\u20ac\u0416" + "".join(chr(0x100 + k) for k in range(300))
+    path = str(FONT_DIR / "DejaVuSans.ttf")
+    ours, theirs = TTFont("SplitOurs", path), TTFont("SplitTheirs", path)
+    doc_ours, doc_theirs = Doc(), Doc()
+    reportlab_split = TTFont.splitString            # outside a build: ReportLab's own
+    fast = 0
+    for case in range(600):
+        pool = common if case % 3 else common + rare
+        text = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 40)))
+        known = text_layer.rl.first_subset(ours, doc_ours)
+        fast += bool(known and text and known[1].issuperset(text))
+        with text_layer.patched():
+            got = TTFont.splitString(ours, text, doc_ours)
+        assert got == reportlab_split(theirs, text, doc_theirs), (case, text)
+    assert fast > 100, fast

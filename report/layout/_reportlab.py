@@ -57,6 +57,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, KeepInFrame, KeepTogether
 from reportlab.platypus.flowables import BalancedColumns, Flowable, LIIndenter, ListItem
 from reportlab.platypus.tableofcontents import TableOfContents
 from reportlab.pdfgen import textobject as _textobject
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import paragraph as _paragraph
 
 # (owner, name, why): the contract test checks that each owner (a class, or an
@@ -126,7 +127,28 @@ NAMES = [
                                 "wrapped so that the word's own hyphen stays"),
     (_paragraph, "_SHYIndexedStr", "a word with soft hyphens, whose pieces are joined as ReportLab does"),
     (_paragraph, "uri_pat", "the URL pattern compiled when first used (_paragraph_patterns_compiled_when_used)"),
+    (TTFont.splitString, "state", "a font's codes for a document: text in its first subset encoded at once"),
+    (TTFont.splitString, "assignments", "each character's code in that document's subsets (first_subset)"),
 ]
+
+
+def first_subset(font, doc):
+    """(str.translate table, characters) of the characters a TrueType font has already
+    given codes below 256 for `doc` (its first subset), or None before it has any. Text
+    made only of those is what ReportLab's splitString gives [(0, bytes)] for, one
+    character at a time in Python: most text after the first pages. Codes are only ever
+    added, so the table is made again only when there are more."""
+    state = font.state.get(doc)
+    if state is None:
+        return None
+    assignments = state.assignments
+    made = state.__dict__.get("_briefing_first_subset")
+    if made is None or made[0] != len(assignments):
+        table = {code: chr(n) for code, n in assignments.items() if n < 256}
+        if 32 in table:
+            table[0xA0] = table[32]          # ReportLab prints a no-break space as a space
+        made = state._briefing_first_subset = (len(assignments), table, frozenset(map(chr, table)))
+    return made[1], made[2]
 
 
 # -- long URLs, and words never hyphenated

@@ -39,6 +39,10 @@ def _hooks() -> list:
     draw_para = Paragraph.drawPara
 
     def splitString(self, text, doc, encoding="utf-8"):
+        if isinstance(text, str) and text:
+            known = rl.first_subset(self, doc)
+            if known is not None and known[1].issuperset(text):
+                return [(0, text.translate(known[0]).encode("latin-1"))]
         absent = set(map(ord, text)).difference(self.face.charToGlyph)
         missing = [chr(c) for c in absent if c > 31 and c != 0xA0]
         if missing:
