@@ -44,7 +44,6 @@ class Styles:
         self.theme, self.language = theme, language
         self.variants = _variants if _variants is not None else {}    # language -> Styles, shared
         self.variants[language] = self
-        self._aligned: dict = {}
         s, f = theme.size, theme.family
         ink, muted, accent = HexColor(theme.ink), HexColor(theme.muted), HexColor(theme.accent)
         hyph = hyphenation_language(language)
@@ -122,14 +121,7 @@ class Styles:
         return self.variants.get(language) or Styles(self.theme, language, self.variants)
 
     def aligned(self, style: ParagraphStyle, align: str) -> ParagraphStyle:
-        """`style` aligned, made once per style and alignment (a table asks for every cell)."""
-        key = (id(style), align)
-        hit = self._aligned.get(key)
-        if hit is None or hit.parent is not style:
-            if len(self._aligned) > 4096:       # a --watch process keeps its styles: old tables' go
-                self._aligned.clear()
-            hit = self._aligned[key] = ParagraphStyle(f"{style.name}_{align}", style, alignment=ALIGN.get(align, TA_LEFT))
-        return hit
+        return ParagraphStyle(f"{style.name}_{align}", style, alignment=ALIGN.get(align, TA_LEFT))
 
 
 

@@ -116,7 +116,7 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
     marked = t.cell_emphasis or [[None] * n] * len(t.cells)
     shifts = {c: decimal_shifts(t, c, theme, (cell_style.fontName, bold.fontName), size, widths[c] - 2 * pad)
               for c in range(n) if t.aligns[c] == "decimal"}
-    derive = _derived_styles()
+    made = _CellStyles(s)
     for r, (row, kind, level, own) in enumerate(zip(t.cells, kinds, indents, marked)):
         at = len(grid.rows)
         if kind == "group":          # a heading row across the table
@@ -129,16 +129,16 @@ def captioned(ctx, t: RTable, widths: list[float], scale: float, measures: list[
         for c, text in enumerate(row):
             emphasis = {kind, t.emphasis[c] if t.emphasis else None, own[c]}
             base = bold if emphasis & {"bold", "subtotal", "total"} else cell_style
-            style = s.aligned(base, t.aligns[c])
+            style = made.aligned(base, t.aligns[c])
             if "muted" in emphasis:
-                style = derive(style, "muted", textColor=HexColor(theme.muted))
+                style = made.derived(style, "muted", textColor=HexColor(theme.muted))
             if c == 0 and level:
-                style = derive(style, f"in{level}", leftIndent=level * INDENT_EMS * size)
-            style = _hyphenation(style, t.hyphenate[c], s.body, derive)
+                style = made.derived(style, f"in{level}", leftIndent=level * INDENT_EMS * size)
+            style = _hyphenation(style, t.hyphenate[c], s.body, made)
             shift = shifts[c][r] if c in shifts else None
             if shift is not None:          # decimal: left-aligned, its whole part ending at the column's point
                 point = round(shift, 2)
-                style = derive(style, f"at{point:g}", alignment=TA_LEFT, leftIndent=point)
+                style = made.derived(style, f"at{point:g}", alignment=TA_LEFT, leftIndent=point)
             cells.append(cell(ctx, t, text, style))
             if "highlight" in (own[c], t.emphasis[c] if t.emphasis else None):
                 grid.commands.append(("BACKGROUND", (c, at), (c, at), HexColor(HIGHLIGHT)))
@@ -222,28 +222,35 @@ def _scaled(style: ParagraphStyle, scale: float) -> ParagraphStyle:
                           leading=style.leading * scale)
 
 
-def _hyphenation(style: ParagraphStyle, wanted: bool, body: ParagraphStyle, derive) -> ParagraphStyle:
+def _hyphenation(style: ParagraphStyle, wanted: bool, body: ParagraphStyle, made) -> ParagraphStyle:
     """Cells are not hyphenated unless their column asks (and the language has a dictionary)."""
     lang = getattr(body, "hyphenationLang", None) if wanted else None
     if getattr(style, "hyphenationLang", None) == lang:
         return style
-    return derive(style, f"hy{int(wanted)}", hyphenationLang=lang)
+    return made.derived(style, f"hy{int(wanted)}", hyphenationLang=lang)
 
 
-def _derived_styles():
-    """derive(style, suffix, **changes): `style` with `changes`, made once per style and
-    suffix in a table. A style made for every cell cost the 250-page file about 0.1 s:
-    ParagraphStyle copies all its parent's values, and the line-breaking memo keys each
-    new style by all of them. Each derived style keeps its parent, so ids stay unique."""
-    made: dict = {}
+class _CellStyles:
+    """A table's cell styles, each made once per base style and change: a style made for
+    every cell cost the 250-page file about 0.1 s (ParagraphStyle copies all its parent's
+    values, and the line-breaking memo keys each new style by all of them). Kept for one
+    table; each style made keeps its parent, so the ids in the keys stay unique."""
 
-    def derive(style: ParagraphStyle, suffix: str, **changes) -> ParagraphStyle:
+    def __init__(self, styles):
+        self.styles, self._made = styles, {}
+
+    def aligned(self, style: ParagraphStyle, align: str) -> ParagraphStyle:
+        return self._once(style, ("aligned", align), lambda: self.styles.aligned(style, align))
+
+    def derived(self, style: ParagraphStyle, suffix: str, **changes) -> ParagraphStyle:
+        return self._once(style, suffix, lambda: ParagraphStyle(f"{style.name}_{suffix}", style, **changes))
+
+    def _once(self, style, suffix, make) -> ParagraphStyle:
         key = (id(style), suffix)
-        hit = made.get(key)
+        hit = self._made.get(key)
         if hit is None:
-            hit = made[key] = ParagraphStyle(f"{style.name}_{suffix}", style, **changes)
+            hit = self._made[key] = make()
         return hit
-    return derive
 
 
 # ---------------------------------------------------------------- decimal alignment
