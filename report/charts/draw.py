@@ -26,7 +26,7 @@ class ChartJob:
 
 
 @functools.lru_cache(maxsize=None)
-def _versions() -> str:
+def _libraries() -> str:
     from ..cache import installed
     return installed("matplotlib", "reportlab", "numpy")
 
@@ -42,7 +42,7 @@ def _code_stamp() -> str:
 
 def cache_key(job: ChartJob) -> str:
     theme = job.theme
-    material = repr((CACHE_VERSION, _versions(), _code_stamp(), job.spec, job.rows,
+    material = repr((CACHE_VERSION, _libraries(), _code_stamp(), job.spec, job.rows,
                      theme.family.name, theme.size, theme.palette, theme.ink, theme.muted, theme.rule,
                      theme.font_key()))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()

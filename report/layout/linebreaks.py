@@ -22,7 +22,7 @@ from pathlib import Path
 
 from reportlab.platypus import Paragraph
 
-from ..cache import Store
+from ..cache import Store, installed
 from . import _reportlab as rl
 
 FORMAT = 4                       # raise when what is stored changes (2: URL tails break again; 3: citations
@@ -34,11 +34,6 @@ enabled = True                   # False: every paragraph is broken afresh (test
 
 _memory: dict[str, str] = {}
 _session = threading.local()     # .used: key -> data of this build; .salt
-
-
-def _versions() -> str:
-    from ..cache import installed
-    return installed("reportlab", "_rl_accel", "pyphen")
 
 
 def _fonts_salt(font_files) -> str:
@@ -58,7 +53,7 @@ class Session:
 
     def __init__(self, store: Store | None, name: str, font_files):
         self.store = store
-        self.salt = f"{FORMAT};{_versions()};{_fonts_salt(font_files)}"
+        self.salt = f"{FORMAT};{installed('reportlab', '_rl_accel', 'pyphen')};{_fonts_salt(font_files)}"
         self.key = hashlib.sha256(f"{self.salt};{name}".encode()).hexdigest()[:32]
         self.used: dict[str, str] = {}          # key -> JSON text of what rl.break_lines_recorded wrote
 
