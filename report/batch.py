@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
-from .processes import collect_between_builds
+from .processes import collect_between_builds, no_collections, ready
 from .progress import Console, plural
 
 from .runner import EXIT_FAILED, EXIT_INVALID, EXIT_OK, run
@@ -79,7 +79,6 @@ def _build_in_worker(data: Path, out: Path, opts, quiet: bool):
 
 def _worker_starts() -> None:
     """A pool process, before its first build (a spawned one starts with Python's defaults)."""
-    from .processes import no_collections, ready
     no_collections()
     ready()
 
